@@ -1,0 +1,32 @@
+// Argument routing only: each sub-command lives in src/cli/<name>.ts.
+import type { CliCommand, CliIO } from './cli/command.ts';
+import { EXIT } from './cli/command.ts';
+import { commands } from './cli/commands.ts';
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [first, ...rest] = argv;
+  const byName = new Map<string, CliCommand>(commands.map((c) => [c.name, c]));
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const target = first === 'help' && rest[0] ? byName.get(rest[0]) : undefined;
+    io.stdout.write(target ? target.usage : overview());
+    return EXIT.ok;
+  }
+  // No sub-command (or only options such as --root): the full-screen program.
+  const cmd = first && !first.startsWith('-') ? byName.get(first) : byName.get('tui');
+  if (!cmd) {
+    io.stderr.write(`pve-passthrough: unknown command '${first}'\n\n${overview()}`);
+    return EXIT.usage;
+  }
+  const args = first && !first.startsWith('-') ? rest : argv;
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(cmd.usage);
+    return EXIT.ok;
+  }
+  return cmd.run(args, io);
+}
+
+function overview(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `Usage: pve-passthrough [command] [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'pve-passthrough <command> --help' for a command's options.\n`;
+}

@@ -1,0 +1,214 @@
+// The shared vocabulary of every layer: what the host reader produces (HostSnapshot), what the
+// operator stages (Intent) and what the planner turns those into (Plan). Pure data, no I/O.
+
+/** Full PCI address, always `dddd:bb:ss.f` in lower case, e.g. `0000:03:00.0`. */
+export type PciAddress = string;
+
+/** Something the reader or planner noticed that the operator should see. */
+export interface Notice {
+  /** Where it was found: a path relative to the root (`etc/pve/qemu-server/101.conf:7`) or an address. */
+  where: string;
+  message: string;
+}
+
+export type Isolation = 'isolated' | 'shared' | 'host-critical' | 'no-iommu';
+
+export interface SriovInfo {
+  totalVfs: number;
+  numVfs: number;
+}
+
+/** One reference from a VM config to a device (by address or through a pci.cfg mapping). */
+export interface VmRef {
+  vmid: number;
+  /** `hostpci0` .. `hostpci15` */
+  slot: string;
+  running: boolean;
+  /** Set when the VM refers to the device through `mapping=<id>`. */
+  mapping: string | null;
+}
+
+export interface PciDevice {
+  address: PciAddress;
+  /** 4 hex digits, lower case. */
+  vendorId: string;
+  deviceId: string;
+  /** Class and subclass, 4 hex digits lower case (`0200` Ethernet, `0604` PCI bridge). */
+  classId: string;
+  /** Programming interface byte, 2 hex digits, or null when unknown. */
+  progIf: string | null;
+  subsystemVendorId: string | null;
+  subsystemDeviceId: string | null;
+  revision: string | null;
+  vendorName: string | null;
+  deviceName: string | null;
+  className: string | null;
+  /** Human label: device name when known, else `Class [vvvv:dddd]`. */
+  name: string;
+  /** Bound driver, null when unbound. */
+  driver: string | null;
+  driverOverride: string | null;
+  iommuGroup: number | null;
+  /** Bridges (0604) and host bridges (0600) may share a group without blocking vfio. */
+  isBridge: boolean;
+  sriov: SriovInfo | null;
+  /** For a virtual function: its physical function's address. */
+  physfn: PciAddress | null;
+  /** For a physical function: its virtual functions' addresses, in virtfnN order. */
+  virtfns: PciAddress[];
+  bootVga: boolean | null;
+  numaNode: number | null;
+  /** Contents of `reset_method` split on spaces (e.g. ['flr', 'bus']), null when absent. */
+  resetMethods: string[] | null;
+  link: { speed: string | null; width: string | null } | null;
+  /** Network interfaces on this function (from sys/class/net/<if>/device). */
+  netInterfaces: string[];
+  /** What the host uses this function for, one human sentence each ("holds / on sda2", ...). */
+  hostUses: string[];
+  /** VM configs that reference this function (directly, by all-functions slot, or by mapping). */
+  usedBy: VmRef[];
+}
+
+export interface IommuGroup {
+  id: number;
+  /** Member addresses, sorted. */
+  devices: PciAddress[];
+  isolation: Isolation;
+  /** Human-readable reasons for the verdict. */
+  reasons: string[];
+}
+
+export interface HostpciEntry {
+  /** 0..15 */
+  index: number;
+  /** The raw value after `hostpciN: `. */
+  raw: string;
+  /** Addresses as written (`0000:03:00`, `03:00.0`, ...); empty when `mapping=` is used. */
+  hosts: string[];
+  mapping: string | null;
+  /** Every other `key=value` option, in order, values as written. */
+  options: Record<string, string>;
+}
+
+export interface VmConfig {
+  vmid: number;
+  /** Path relative to the root, e.g. `etc/pve/qemu-server/101.conf`. */
+  path: string;
+  name: string | null;
+  running: boolean;
+  /** `machine:` value as written (e.g. `q35`, `pc-q35-8.1`), null means the i440fx default. */
+  machine: string | null;
+  /** `bios:` value, null means the SeaBIOS default. */
+  bios: string | null;
+  hasEfidisk: boolean;
+  onboot: boolean;
+  hostpci: HostpciEntry[];
+  notices: Notice[];
+}
+
+export interface PciMapping {
+  id: string;
+  description: string | null;
+  maps: Array<{ node: string | null; path: string[]; id: string | null; iommugroup: number | null; subsystemId: string | null }>;
+}
+
+export type BootloaderKind = 'systemd-boot' | 'grub' | 'unknown';
+
+export interface HostSnapshot {
+  /** Absolute directory the snapshot was read from (`/` on a real node). */
+  root: string;
+  nodeName: string;
+  /** True when the root looks like a Proxmox node (etc/pve present). */
+  isProxmox: boolean;
+  cpuVendor: 'intel' | 'amd' | null;
+  iommu: {
+    enabled: boolean;
+    /** Kernel command line as booted (proc/cmdline). */
+    cmdline: string;
+    interruptRemapping: boolean | null;
+    acsOverride: string | null;
+  };
+  bootloader: {
+    kind: BootloaderKind;
+    /** `etc/kernel/cmdline` or `etc/default/grub`, relative to root; null when unknown. */
+    path: string | null;
+  };
+  vfio: {
+    /** sys/module/vfio_pci present. */
+    moduleLoaded: boolean;
+    /** Modules listed in etc/modules-load.d/*.conf and etc/modules. */
+    modulesAtBoot: string[];
+    /** vendor:device ids from `options vfio-pci ids=` lines. */
+    ids: string[];
+    softdeps: Array<{ module: string; pre: string[] }>;
+    blacklist: string[];
+  };
+  /** All PCI functions, sorted by address. */
+  devices: PciDevice[];
+  /** Groups sorted by id; empty when IOMMU is off. */
+  groups: IommuGroup[];
+  vms: VmConfig[];
+  mappings: PciMapping[];
+  /**
+   * Raw text of every configuration file the planner may need to edit, keyed by path relative
+   * to the root (no leading slash). Absent key: the file does not exist.
+   */
+  files: Record<string, string>;
+  notices: Notice[];
+}
+
+// ---- What the operator stages ------------------------------------------------------------
+
+export interface AssignOptions {
+  /** Pass every function of the slot (`0000:03:00` without `.f`). */
+  allFunctions: boolean;
+  pcie: boolean;
+  xVga: boolean;
+  /** ROM BAR visible to the guest (qemu default on; false writes `rombar=0`). */
+  rombar: boolean;
+}
+
+export type Intent =
+  | { kind: 'reserve'; address: PciAddress; /** operator confirmed losing host-critical devices */ force?: boolean }
+  | { kind: 'release'; address: PciAddress }
+  | { kind: 'vfs'; address: PciAddress; count: number }
+  | { kind: 'assign'; address: PciAddress; vmid: number; options: AssignOptions }
+  | { kind: 'unassign'; vmid: number; slot: string };
+
+// ---- What the planner produces ------------------------------------------------------------
+
+export interface FileEdit {
+  /** Relative to the root, no leading slash. */
+  path: string;
+  /** null: the file does not exist yet. */
+  before: string | null;
+  /** null: the file is removed. */
+  after: string | null;
+  /** Why the file changes, one line. */
+  reason: string;
+  /**
+   * `direct`: the apply layer writes it atomically. `command`: a command in the plan writes it
+   * (e.g. `qm set` for VM configs); shown as a diff but never written by us directly.
+   */
+  writer: 'direct' | 'command';
+}
+
+export type PlanStep =
+  /** Atomic write (temp, fsync, rename) of plan.edits[editIndex], after a backup. */
+  | { kind: 'write'; editIndex: number }
+  /** A live sysfs attribute write (not a file we back up; undone by writing `previous`). */
+  | { kind: 'sysfs'; path: string; value: string; previous: string | null; reason: string }
+  /** argv never passes through a shell. editIndex: the file edit the command performs, if any. */
+  | { kind: 'command'; argv: string[]; reason: string; editIndex?: number };
+
+export interface Plan {
+  edits: FileEdit[];
+  /** Ordered; the apply layer runs them exactly in this order. */
+  steps: PlanStep[];
+  rebootRequired: boolean;
+  /** Why a reboot is needed (one line each); empty when none. */
+  rebootReasons: string[];
+  warnings: Notice[];
+  /** Blocking problems: a plan with errors is never applied. */
+  errors: Notice[];
+}
