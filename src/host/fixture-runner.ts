@@ -1,0 +1,19 @@
+// The mocked host backend's command side: on a fixture or demo root nothing runs on the
+// machine. Canned answers come from `<root>/.fixture/commands.json` (command line -> result),
+// and commands that change state (qm set, ...) are simulated on the tree itself.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordingRunner, type Response } from './runner.ts';
+import { simulatedCommands } from './simulated-commands.ts';
+
+export const FIXTURE_DIR = '.fixture';
+
+export function createFixtureRunner(root: string): RecordingRunner {
+  let canned: Record<string, Response> = {};
+  try {
+    canned = JSON.parse(readFileSync(join(root, FIXTURE_DIR, 'commands.json'), 'utf8')) as Record<string, Response>;
+  } catch {
+    // No canned answers: every command not simulated answers "not available".
+  }
+  return new RecordingRunner({ ...canned, ...simulatedCommands(root) });
+}
