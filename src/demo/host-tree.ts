@@ -1,0 +1,191 @@
+// Writes a host root tree from a readable spec, laid out the way the kernel lays out sysfs:
+// real device directories under sys/devices, symlinks for sys/bus/pci/devices, iommu_group,
+// driver, physfn/virtfnN, net and block; plus proc/ and etc/ files. Used for the fixture hosts,
+// the large generated ones and the built-in demo host (so it must stay bundle-safe: node:fs only).
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+export interface DeviceSpec {
+  addr: string;
+  vendor: string;
+  device: string;
+  /** 6 hex digits: class, subclass, prog-if. */
+  cls: string;
+  sub?: [string, string];
+  rev?: string;
+  driver?: string | null;
+  /** IOMMU group; omitted when the host has IOMMU off. */
+  group?: number;
+  /** Address of the upstream bridge, for a realistic sys/devices path. */
+  parent?: string;
+  numa?: number;
+  reset?: string;
+  link?: [string, string];
+  bootVga?: boolean;
+  net?: string[];
+  /** Disks behind this controller: names like sda or nvme0n1. */
+  disks?: string[];
+  sriov?: { total: number; num: number; vfDevice: string; vfDriver?: string | null; offset?: number; stride?: number; firstGroup?: number };
+}
+
+export interface HostSpec {
+  hostname: string;
+  cpu: 'intel' | 'amd';
+  cmdline: string;
+  devices: DeviceSpec[];
+  /** Extra files, path relative to the root -> content. */
+  files: Record<string, string>;
+  /** vmid -> config text. */
+  vms: Record<number, string>;
+  running: number[];
+  /** Canned command answers for the fixture runner (see src/host/fixture-runner.ts). */
+  commands: Record<string, { stdout?: string; stderr?: string; exitCode?: number }>;
+  /** Optional pci.ids content to place at usr/share/misc/pci.ids. */
+  pciIds?: string;
+}
+
+const hex4 = (s: string) => `0x${s.toLowerCase().padStart(4, '0')}\n`;
+
+function routingId(addr: string): { domain: string; rid: number } {
+  const [domain, bus, slotFn] = addr.split(':') as [string, string, string];
+  const [slot, fn] = slotFn.split('.') as [string, string];
+  return { domain, rid: (parseInt(bus, 16) << 8) | (parseInt(slot, 16) << 3) | Number(fn) };
+}
+
+function fromRoutingId(domain: string, rid: number): string {
+  const bus = (rid >> 8) & 0xff;
+  const slot = (rid >> 3) & 0x1f;
+  return `${domain}:${bus.toString(16).padStart(2, '0')}:${slot.toString(16).padStart(2, '0')}.${rid & 7}`;
+}
+
+/** Addresses of a PF's virtual functions (PCIe SR-IOV: first VF offset and stride). */
+export function vfAddresses(pf: string, count: number, offset = 0x10, stride = 1): string[] {
+  const { domain, rid } = routingId(pf);
+  return Array.from({ length: count }, (_, i) => fromRoutingId(domain, rid + offset + i * stride));
+}
+
+/** The 64-byte standard config header, consistent with the ids and class (little endian). */
+export function configSpace(d: { vendor: string; device: string; cls: string; rev?: string; sub?: [string, string]; bridge?: boolean }): Buffer {
+  const b = Buffer.alloc(64);
+  b.writeUInt16LE(parseInt(d.vendor, 16), 0);
+  b.writeUInt16LE(parseInt(d.device, 16), 2);
+  b.writeUInt16LE(0x0406, 4); // memory + bus master + INTx disable
+  b.writeUInt16LE(0x0010, 6); // capabilities list present
+  b.writeUInt8(parseInt(d.rev ?? '00', 16), 8);
+  b.writeUInt8(parseInt(d.cls.slice(4, 6), 16), 9);
+  b.writeUInt8(parseInt(d.cls.slice(2, 4), 16), 10);
+  b.writeUInt8(parseInt(d.cls.slice(0, 2), 16), 11);
+  b.writeUInt8(d.bridge ? 1 : 0, 14);
+  if (!d.bridge && d.sub) {
+    b.writeUInt16LE(parseInt(d.sub[0], 16), 0x2c);
+    b.writeUInt16LE(parseInt(d.sub[1], 16), 0x2e);
+  }
+  return b;
+}
+
+export function writeHostTree(root: string, spec: HostSpec): void {
+  const put = (rel: string, content: string | Buffer) => {
+    const p = join(root, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, content);
+  };
+  const link = (rel: string, targetRel: string) => {
+    const p = join(root, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    symlinkSync(relative(dirname(p), join(root, targetRel)), p);
+  };
+
+  // Expand SR-IOV VFs into devices of their own.
+  const all: Array<DeviceSpec & { physfn?: string; vfs?: string[] }> = [];
+  for (const d of spec.devices) {
+    if (!d.sriov) {
+      all.push(d);
+      continue;
+    }
+    const vfs = vfAddresses(d.addr, d.sriov.num, d.sriov.offset, d.sriov.stride);
+    all.push({ ...d, vfs });
+    vfs.forEach((vf, i) => {
+      all.push({
+        addr: vf, vendor: d.vendor, device: d.sriov!.vfDevice, cls: d.cls, sub: d.sub, rev: d.rev,
+        driver: d.sriov!.vfDriver === undefined ? null : d.sriov!.vfDriver, parent: d.parent, numa: d.numa,
+        reset: 'flr', physfn: d.addr,
+        group: d.group === undefined ? undefined : (d.sriov!.firstGroup ?? 1000) + i,
+      });
+    });
+  }
+
+  const paths = new Map<string, string>();
+  const pathOf = (d: DeviceSpec): string => {
+    const known = paths.get(d.addr);
+    if (known) return known;
+    const parent = d.parent ? all.find((p) => p.addr === d.parent) : undefined;
+    const base = parent ? pathOf(parent) : `sys/devices/pci${d.addr.slice(0, 4)}:${d.addr.slice(5, 7)}`;
+    const p = `${base}/${d.addr}`;
+    paths.set(d.addr, p);
+    return p;
+  };
+
+  for (const d of all) {
+    const dir = pathOf(d);
+    const bridge = d.cls.startsWith('0604');
+    put(`${dir}/vendor`, hex4(d.vendor));
+    put(`${dir}/device`, hex4(d.device));
+    put(`${dir}/class`, `0x${d.cls}\n`);
+    put(`${dir}/revision`, `0x${d.rev ?? '00'}\n`);
+    put(`${dir}/subsystem_vendor`, hex4(d.sub?.[0] ?? '0000'));
+    put(`${dir}/subsystem_device`, hex4(d.sub?.[1] ?? '0000'));
+    put(`${dir}/driver_override`, '(null)\n');
+    put(`${dir}/numa_node`, `${d.numa ?? -1}\n`);
+    put(`${dir}/config`, configSpace({ ...d, bridge }));
+    if (d.reset !== undefined) put(`${dir}/reset_method`, `${d.reset}\n`);
+    if (d.link) {
+      put(`${dir}/current_link_speed`, `${d.link[0]}\n`);
+      put(`${dir}/current_link_width`, `${d.link[1]}\n`);
+    }
+    if (d.cls.startsWith('03')) put(`${dir}/boot_vga`, d.bootVga ? '1\n' : '0\n');
+    if (bridge) mkdirSync(join(root, dir, 'pci_bus'), { recursive: true });
+    if (d.sriov) {
+      put(`${dir}/sriov_totalvfs`, `${d.sriov.total}\n`);
+      put(`${dir}/sriov_numvfs`, `${d.sriov.num}\n`);
+      put(`${dir}/sriov_offset`, `${d.sriov.offset ?? 16}\n`);
+      put(`${dir}/sriov_stride`, `${d.sriov.stride ?? 1}\n`);
+    }
+    link(`sys/bus/pci/devices/${d.addr}`, dir);
+    if (d.driver) {
+      mkdirSync(join(root, 'sys/bus/pci/drivers', d.driver), { recursive: true });
+      link(`${dir}/driver`, `sys/bus/pci/drivers/${d.driver}`);
+    }
+    if (d.group !== undefined) {
+      link(`${dir}/iommu_group`, `sys/kernel/iommu_groups/${d.group}`);
+      link(`sys/kernel/iommu_groups/${d.group}/devices/${d.addr}`, dir);
+    }
+    if (d.physfn) link(`${dir}/physfn`, pathOf(all.find((p) => p.addr === d.physfn)!));
+    d.vfs?.forEach((vf, i) => link(`${dir}/virtfn${i}`, `${paths.get(d.addr)!.replace(/[^/]+$/, '')}${vf}`));
+    for (const nic of d.net ?? []) {
+      put(`${dir}/net/${nic}/address`, '02:00:00:00:00:01\n');
+      link(`sys/class/net/${nic}`, `${dir}/net/${nic}`);
+      link(`${dir}/net/${nic}/device`, dir);
+    }
+    (d.disks ?? []).forEach((disk, i) => {
+      const target = disk.startsWith('nvme') ? `${dir}/nvme/nvme${i}/${disk}` : `${dir}/ata${i + 1}/host${i}/target${i}:0:0/${i}:0:0:0/block/${disk}`;
+      put(`${target}/size`, '1953525168\n');
+      link(`sys/block/${disk}`, target);
+    });
+    if (d.driver === 'vfio-pci') mkdirSync(join(root, 'sys/module/vfio_pci'), { recursive: true });
+  }
+  if (!all.some((d) => d.group !== undefined)) mkdirSync(join(root, 'sys/kernel/iommu_groups'), { recursive: true });
+
+  put('proc/cmdline', `${spec.cmdline}\n`);
+  put('proc/cpuinfo', `processor\t: 0\nvendor_id\t: ${spec.cpu === 'intel' ? 'GenuineIntel' : 'AuthenticAMD'}\nmodel name\t: ${spec.cpu === 'intel' ? 'Intel(R) Xeon(R) CPU' : 'AMD Ryzen 9 5950X 16-Core Processor'}\n`);
+  put('etc/hostname', `${spec.hostname}\n`);
+  for (const [rel, text] of Object.entries(spec.files)) put(rel, text);
+  mkdirSync(join(root, 'etc/pve/qemu-server'), { recursive: true });
+  for (const [vmid, text] of Object.entries(spec.vms)) put(`etc/pve/qemu-server/${vmid}.conf`, text);
+  spec.running.forEach((vmid, i) => {
+    const pid = 4000 + i * 17;
+    put(`run/qemu-server/${vmid}.pid`, `${pid}\n`);
+    put(`proc/${pid}/cmdline`, `/usr/bin/kvm\0-id\0${vmid}\0`);
+  });
+  put('.fixture/commands.json', `${JSON.stringify(spec.commands, null, 2)}\n`);
+  if (spec.pciIds) put('usr/share/misc/pci.ids', spec.pciIds);
+}

@@ -1,0 +1,218 @@
+// Reads a node (or a fixture tree) rooted at a directory into one HostSnapshot: one pass over
+// sysfs, the config files the planner may edit, VMs and mappings. Never throws on bad input:
+// what is wrong becomes a Notice saying what and where.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareAddress, idMatches, normalizeAddress } from '../model/address.ts';
+import { groupVerdict } from '../model/isolation.ts';
+import { parseModprobe, parseModulesLoad } from '../model/modprobe.ts';
+import { createPciNames } from '../model/pci-ids.ts';
+import { parsePciMappings } from '../model/pci-mapping.ts';
+import type { BootloaderKind, HostSnapshot, Notice, PciDevice, VmConfig } from '../model/types.ts';
+import { getKey, hostpciEntries, parseVmConf } from '../model/vmconf.ts';
+import { listDir, readText, readTextOrError, readTrimmed } from './fsread.ts';
+import { readHostUses } from './host-uses.ts';
+import type { CommandRunner } from './runner.ts';
+import { readPciFunction } from './sysfs.ts';
+
+/** Config files of ours that the planner reads back to stay idempotent. */
+export const OWN_FILES = [
+  'etc/kernel/cmdline',
+  'etc/default/grub',
+  'etc/modules',
+  'etc/initramfs-tools/modules',
+  'etc/pve-passthrough/vfio-pci.addresses',
+  'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio',
+  'etc/udev/rules.d/70-pve-passthrough-sriov.rules',
+  'etc/pve/mapping/pci.cfg',
+];
+
+export async function readHost(root: string, runner: CommandRunner): Promise<HostSnapshot> {
+  const notices: Notice[] = [];
+  const files: Record<string, string> = {};
+  const keep = (rel: string): string | null => {
+    const r = readTextOrError(join(root, rel));
+    if (typeof r === 'string') {
+      files[rel] = r;
+      return r;
+    }
+    if (r.code !== 'ENOENT' && r.code !== 'ENOTDIR') notices.push({ where: rel, message: `cannot read (${r.code})` });
+    return null;
+  };
+  for (const rel of OWN_FILES) keep(rel);
+  for (const dir of ['etc/modprobe.d', 'etc/modules-load.d']) {
+    for (const f of listDir(join(root, dir)).sort()) if (f.endsWith('.conf')) keep(`${dir}/${f}`);
+  }
+
+  const cmdline = (readText(join(root, 'proc/cmdline')) ?? '').trim();
+  const cpuinfo = readText(join(root, 'proc/cpuinfo')) ?? '';
+  const cpuVendor = /GenuineIntel/.test(cpuinfo) ? 'intel' : /AuthenticAMD/.test(cpuinfo) ? 'amd' : null;
+
+  // Devices, one pass.
+  const devDir = join(root, 'sys/bus/pci/devices');
+  if (!existsSync(devDir)) notices.push({ where: 'sys/bus/pci/devices', message: 'missing: no PCI devices can be listed' });
+  // Inside the root: on a real node (root `/`) that is the system's own pci.ids.
+  const names = createPciNames(readText(join(root, 'usr/share/misc/pci.ids')) ?? readText(join(root, 'usr/share/hwdata/pci.ids')));
+  const devices: PciDevice[] = listDir(devDir)
+    .sort(compareAddress)
+    .map((addr) => readPciFunction(devDir, addr, notices));
+  const byAddr = new Map(devices.map((d) => [d.address, d]));
+  for (const d of devices) {
+    d.vendorName = names.vendor(d.vendorId);
+    d.deviceName = names.device(d.vendorId, d.deviceId);
+    d.className = names.className(d.classId);
+    d.name = d.deviceName ?? `${d.className ?? `Class ${d.classId}`} [${d.vendorId}:${d.deviceId}]`;
+  }
+
+  // IOMMU groups as the kernel lists them; the device's own link must agree.
+  const groupsDir = join(root, 'sys/kernel/iommu_groups');
+  const groupMembers = new Map<number, PciDevice[]>();
+  for (const g of listDir(groupsDir)) {
+    const id = Number(g);
+    if (!Number.isInteger(id)) continue;
+    const members: PciDevice[] = [];
+    for (const addr of listDir(join(groupsDir, g, 'devices'))) {
+      const d = byAddr.get(addr);
+      if (!d) {
+        notices.push({ where: `sys/kernel/iommu_groups/${g}/devices/${addr}`, message: 'group lists a device that sys/bus/pci/devices does not have' });
+        continue;
+      }
+      if (d.iommuGroup !== null && d.iommuGroup !== id) notices.push({ where: addr, message: `iommu_group link says ${d.iommuGroup}, group ${id} lists it` });
+      d.iommuGroup = id;
+      members.push(d);
+    }
+    groupMembers.set(id, members);
+  }
+  const iommuEnabled = groupMembers.size > 0;
+
+  const uses = await readHostUses(root, runner, cmdline, devices.filter((d) => d.bootVga).map((d) => d.address), notices);
+  for (const d of devices) {
+    d.hostUses = uses.uses.get(d.address) ?? [];
+    d.netInterfaces = uses.netByAddress.get(d.address) ?? [];
+  }
+
+  const nodeName = (readTrimmed(join(root, 'etc/hostname')) ?? '').split('.')[0] || 'localhost';
+  const mappings = files['etc/pve/mapping/pci.cfg'] !== undefined ? parsePciMappings(files['etc/pve/mapping/pci.cfg']!, notices) : [];
+  const vms = readVms(root, files, notices);
+  linkVmRefs(devices, vms, mappings, nodeName);
+
+  const groups = [...groupMembers.entries()].sort((a, b) => a[0] - b[0]).map(([id, m]) => groupVerdict(id, m));
+
+  // vfio state at boot.
+  const modprobe = Object.entries(files)
+    .filter(([p]) => p.startsWith('etc/modprobe.d/'))
+    .map(([, t]) => parseModprobe(t));
+  const modulesAtBoot = Object.entries(files)
+    .filter(([p]) => p.startsWith('etc/modules-load.d/') || p === 'etc/modules')
+    .flatMap(([, t]) => parseModulesLoad(t));
+
+  const dmesg = await runner.run(['dmesg']);
+  const remap = dmesg.exitCode === 0
+    ? /IRQ remapping|Interrupt remapping enabled|x2apic enabled|Enabled IRQ remapping/i.test(dmesg.stdout)
+    : null;
+
+  return {
+    root,
+    nodeName,
+    isProxmox: existsSync(join(root, 'etc/pve')),
+    cpuVendor,
+    iommu: { enabled: iommuEnabled, cmdline, interruptRemapping: remap, acsOverride: /pcie_acs_override=(\S+)/.exec(cmdline)?.[1] ?? null },
+    bootloader: detectBootloader(root, files),
+    vfio: {
+      moduleLoaded: existsSync(join(root, 'sys/module/vfio_pci')),
+      modulesAtBoot: [...new Set(modulesAtBoot)],
+      ids: [...new Set(modprobe.flatMap((m) => m.ids))],
+      softdeps: modprobe.flatMap((m) => m.softdeps),
+      blacklist: modprobe.flatMap((m) => m.blacklist),
+    },
+    devices,
+    groups,
+    vms,
+    mappings,
+    files,
+    notices,
+  };
+}
+
+function detectBootloader(root: string, files: Record<string, string>): { kind: BootloaderKind; path: string | null } {
+  // proxmox-boot-tool keeps the ESPs it manages here; those boot from etc/kernel/cmdline even
+  // with GRUB (legacy BIOS on ZFS), so it wins over etc/default/grub.
+  if (existsSync(join(root, 'etc/kernel/proxmox-boot-uuids')) && files['etc/kernel/cmdline'] !== undefined) {
+    return { kind: 'systemd-boot', path: 'etc/kernel/cmdline' };
+  }
+  if (files['etc/default/grub'] !== undefined) return { kind: 'grub', path: 'etc/default/grub' };
+  if (files['etc/kernel/cmdline'] !== undefined) return { kind: 'systemd-boot', path: 'etc/kernel/cmdline' };
+  return { kind: 'unknown', path: null };
+}
+
+function readVms(root: string, files: Record<string, string>, notices: Notice[]): VmConfig[] {
+  const dir = 'etc/pve/qemu-server';
+  const vms: VmConfig[] = [];
+  for (const f of listDir(join(root, dir))) {
+    const m = /^(\d+)\.conf$/.exec(f);
+    if (!m) continue;
+    const path = `${dir}/${f}`;
+    const r = readTextOrError(join(root, path));
+    const vmNotices: Notice[] = [];
+    let text = '';
+    if (typeof r === 'string') {
+      text = r;
+      files[path] = r;
+    } else {
+      vmNotices.push({ where: path, message: `cannot read (${r.code}); VM listed without its settings` });
+    }
+    const { doc, notices: parseNotices } = parseVmConf(text, path);
+    vmNotices.push(...parseNotices);
+    const vmid = Number(m[1]);
+    const pid = readTrimmed(join(root, `run/qemu-server/${vmid}.pid`));
+    const running = pid !== null && /^\d+$/.test(pid) && existsSync(join(root, 'proc', pid));
+    const hostpci = hostpciEntries(doc);
+    for (const h of hostpci) {
+      for (const id of h.hosts) {
+        if (!normalizeAddress(id)) vmNotices.push({ where: path, message: `hostpci${h.index}: '${id}' is not a PCI address` });
+      }
+    }
+    vms.push({
+      vmid,
+      path,
+      name: getKey(doc, 'name') ?? null,
+      running,
+      machine: getKey(doc, 'machine') ?? null,
+      bios: getKey(doc, 'bios') ?? null,
+      hasEfidisk: getKey(doc, 'efidisk0') !== undefined,
+      onboot: getKey(doc, 'onboot') === '1',
+      hostpci,
+      notices: vmNotices,
+    });
+    notices.push(...vmNotices);
+  }
+  return vms.sort((a, b) => a.vmid - b.vmid);
+}
+
+function linkVmRefs(devices: PciDevice[], vms: VmConfig[], mappings: HostSnapshot['mappings'], node: string) {
+  const mapPaths = new Map<string, string[]>();
+  for (const m of mappings) {
+    mapPaths.set(m.id, m.maps.filter((x) => x.node === null || x.node === node).flatMap((x) => x.path));
+  }
+  // Index by slot so 60 VMs x 400 functions stays cheap.
+  const bySlot = new Map<string, PciDevice[]>();
+  for (const d of devices) {
+    const s = d.address.replace(/\.[0-7]$/, '');
+    bySlot.set(s, [...(bySlot.get(s) ?? []), d]);
+  }
+  for (const vm of vms) {
+    for (const h of vm.hostpci) {
+      const ids = h.mapping ? mapPaths.get(h.mapping) ?? [] : h.hosts;
+      for (const id of ids) {
+        const n = normalizeAddress(id);
+        if (!n) continue;
+        for (const d of bySlot.get(n.replace(/\.[0-7]$/, '')) ?? []) {
+          if (idMatches(n, d.address) && !d.usedBy.some((u) => u.vmid === vm.vmid && u.slot === `hostpci${h.index}`)) {
+            d.usedBy.push({ vmid: vm.vmid, slot: `hostpci${h.index}`, running: vm.running, mapping: h.mapping });
+          }
+        }
+      }
+    }
+  }
+}
+

@@ -1,0 +1,91 @@
+// Reads one PCI function from sys/bus/pci/devices/<addr> in a single pass, tolerating missing
+// and garbled attributes: what is known is kept, what is wrong becomes a notice.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Notice, PciDevice } from '../model/types.ts';
+import { baseName, listDir, readLink, readTrimmed } from './fsread.ts';
+
+const HEX = /^(?:0x)?([0-9a-fA-F]+)$/;
+
+function hexAttr(dir: string, name: string, digits: number, where: string, notices: Notice[], required: boolean): string | null {
+  const raw = readTrimmed(join(dir, name));
+  if (raw === null) {
+    if (required) notices.push({ where, message: `missing attribute '${name}'` });
+    return null;
+  }
+  const m = HEX.exec(raw);
+  if (!m || m[1]!.length > digits) {
+    notices.push({ where, message: `garbled attribute '${name}': ${JSON.stringify(raw.slice(0, 20))}` });
+    return null;
+  }
+  return m[1]!.toLowerCase().padStart(digits, '0');
+}
+
+function intAttr(dir: string, name: string, where: string, notices: Notice[]): number | null {
+  const raw = readTrimmed(join(dir, name));
+  if (raw === null) return null;
+  if (!/^-?\d+$/.test(raw)) {
+    notices.push({ where, message: `garbled attribute '${name}': ${JSON.stringify(raw.slice(0, 20))}` });
+    return null;
+  }
+  return Number(raw);
+}
+
+/** Unreadable ids are reported as this, so JSON consumers always get 4 characters. */
+export const UNKNOWN_ID = '????';
+
+export function readPciFunction(devicesDir: string, addr: string, notices: Notice[]): PciDevice {
+  const dir = join(devicesDir, addr);
+  const where = addr;
+  if (!existsSync(dir)) notices.push({ where, message: `device directory unreadable (dangling link ${join('sys/bus/pci/devices', addr)})` });
+  const vendorId = hexAttr(dir, 'vendor', 4, where, notices, true) ?? UNKNOWN_ID;
+  const deviceId = hexAttr(dir, 'device', 4, where, notices, true) ?? UNKNOWN_ID;
+  const cls = hexAttr(dir, 'class', 6, where, notices, true);
+  const total = intAttr(dir, 'sriov_totalvfs', where, notices);
+  const num = intAttr(dir, 'sriov_numvfs', where, notices);
+  const entries = listDir(dir);
+  const virtfns = entries
+    .filter((e) => /^virtfn\d+$/.test(e))
+    .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)))
+    .map((e) => readLink(join(dir, e)))
+    .filter((l): l is string => l !== null)
+    .map(baseName);
+  const group = readLink(join(dir, 'iommu_group'));
+  const groupId = group === null ? null : Number(baseName(group));
+  const driver = readLink(join(dir, 'driver'));
+  const physfn = readLink(join(dir, 'physfn'));
+  const override = readTrimmed(join(dir, 'driver_override'));
+  const bootVga = intAttr(dir, 'boot_vga', where, notices);
+  const reset = readTrimmed(join(dir, 'reset_method'));
+  const speed = readTrimmed(join(dir, 'current_link_speed'));
+  const width = readTrimmed(join(dir, 'current_link_width'));
+  const classId = cls ? cls.slice(0, 4) : '0000';
+  return {
+    address: addr,
+    vendorId,
+    deviceId,
+    classId,
+    progIf: cls ? cls.slice(4, 6) : null,
+    subsystemVendorId: hexAttr(dir, 'subsystem_vendor', 4, where, notices, false),
+    subsystemDeviceId: hexAttr(dir, 'subsystem_device', 4, where, notices, false),
+    revision: hexAttr(dir, 'revision', 2, where, notices, false),
+    vendorName: null,
+    deviceName: null,
+    className: null,
+    name: '',
+    driver: driver === null ? null : baseName(driver),
+    driverOverride: override && override !== '(null)' ? override : null,
+    iommuGroup: groupId !== null && Number.isFinite(groupId) ? groupId : null,
+    isBridge: classId === '0604' || classId === '0600',
+    sriov: total !== null ? { totalVfs: total, numVfs: num ?? 0 } : null,
+    physfn: physfn === null ? null : baseName(physfn),
+    virtfns,
+    bootVga: bootVga === null ? null : bootVga === 1,
+    numaNode: intAttr(dir, 'numa_node', where, notices),
+    resetMethods: reset ? reset.split(/\s+/) : null,
+    link: speed || width ? { speed, width } : null,
+    netInterfaces: [],
+    hostUses: [],
+    usedBy: [],
+  };
+}
