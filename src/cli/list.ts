@@ -1,0 +1,75 @@
+// `list`: the groups for a human (verdicts, names, drivers, VFs under their PF, VM use), or
+// the documented JSON schema with --json.
+import { toListJson } from '../model/list-json.ts';
+import type { HostSnapshot, PciDevice } from '../model/types.ts';
+import { VERDICT, bold, paint, wantsAscii, wantsColour } from '../ui/theme.ts';
+import { lastValue, parseArgs } from './args.ts';
+import { EXIT, type CliCommand } from './command.ts';
+import { loadHost } from './load-host.ts';
+import { runGuarded } from './run-guarded.ts';
+
+export const listCommand: CliCommand = {
+  name: 'list',
+  summary: 'print IOMMU groups, devices, verdicts and VMs (--json for scripts)',
+  usage: `Usage: pve-passthrough list [--root DIR] [--json]
+
+Print every IOMMU group with its isolation verdict and reasons, each device's address,
+[vendor:device] ids, name and driver, virtual functions under their physical function, and
+the VMs that use each device.
+
+Options:
+  --root DIR   read this root tree instead of / (a fixture or a copy of a node)
+  --json       print the documented JSON schema (docs/list-json.md)
+`,
+  run: (args, io) =>
+    runGuarded(io, async () => {
+      const p = parseArgs(args, { flags: ['json'], values: ['root'] });
+      const { snapshot } = await loadHost(lastValue(p, 'root') ?? '/');
+      if (p.flags.has('json')) io.stdout.write(`${JSON.stringify(toListJson(snapshot), null, 2)}\n`);
+      else io.stdout.write(formatList(snapshot, wantsColour(io.stdout, io.env), wantsAscii(io.env)));
+      return EXIT.ok;
+    }),
+};
+
+export function formatList(s: HostSnapshot, colour: boolean, ascii: boolean): string {
+  const out: string[] = [];
+  const byAddr = new Map(s.devices.map((d) => [d.address, d]));
+  out.push(`${bold(colour, `Node ${s.nodeName}`)}: IOMMU ${s.iommu.enabled ? 'on' : 'OFF'}, ${s.devices.length} PCI functions, ${s.groups.length} groups, ${s.vms.length} VMs, boot loader ${s.bootloader.kind}`);
+  const line = (d: PciDevice, indent: string) => {
+    const used = d.usedBy.map((u) => `VM ${u.vmid}${u.running ? ' (running)' : ''}`).join(', ');
+    const sriov = d.sriov ? ` SR-IOV ${d.sriov.numVfs}/${d.sriov.totalVfs} VFs` : '';
+    out.push(`${indent}${d.address} [${d.vendorId}:${d.deviceId}] ${d.name}  driver: ${d.driver ?? '(none)'}${sriov}${used ? `  used by ${used}` : ''}`);
+  };
+  const devicesOf = (addrs: string[]) => {
+    const inList = new Set(addrs);
+    for (const a of addrs) {
+      const d = byAddr.get(a)!;
+      if (d.physfn && inList.has(d.physfn)) continue; // shown under its PF
+      line(d, '    ');
+      for (const vf of d.virtfns) if (inList.has(vf)) line(byAddr.get(vf)!, '      ');
+      const elsewhere = d.virtfns.filter((vf) => !inList.has(vf));
+      if (elsewhere.length) out.push(`      VFs in their own groups: ${elsewhere.map((vf) => `${vf} (group ${byAddr.get(vf)?.iommuGroup ?? '?'})`).join(', ')}`);
+    }
+  };
+  for (const g of s.groups) {
+    const v = VERDICT[g.isolation];
+    out.push('');
+    out.push(`${bold(colour, `IOMMU group ${g.id}`)}  ${paint(colour, v.colour, `${ascii ? v.ascii : v.glyph} ${v.word}`)}`);
+    for (const r of g.reasons) out.push(`  ${paint(colour, 'gray', `- ${r}`)}`);
+    devicesOf(g.devices);
+  }
+  const grouped = new Set(s.groups.flatMap((g) => g.devices));
+  const rest = s.devices.filter((d) => !grouped.has(d.address)).map((d) => d.address);
+  if (rest.length) {
+    const v = VERDICT['no-iommu'];
+    out.push('');
+    out.push(`${bold(colour, s.iommu.enabled ? 'Not in any group' : 'No IOMMU groups (IOMMU is off)')}  ${paint(colour, v.colour, `${ascii ? v.ascii : v.glyph} ${v.word}`)}`);
+    devicesOf(rest);
+  }
+  if (s.notices.length) {
+    out.push('');
+    out.push(bold(colour, `${s.notices.length} notice${s.notices.length > 1 ? 's' : ''}:`));
+    for (const n of s.notices) out.push(`  ${paint(colour, 'yellow', n.where)}: ${n.message}`);
+  }
+  return `${out.join('\n')}\n`;
+}
