@@ -191,6 +191,8 @@ export interface FileEdit {
    * (e.g. `qm set` for VM configs); shown as a diff but never written by us directly.
    */
   writer: 'direct' | 'command';
+  /** File mode for a new file (e.g. 0o755 for a boot script); existing files keep theirs. */
+  mode?: number;
 }
 
 export type PlanStep =

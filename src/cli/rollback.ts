@@ -1,0 +1,55 @@
+// `rollback` undoes the last apply from its backups; `history` prints the audit log.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { rollbackLast } from '../host/apply.ts';
+import { openHost } from '../host/open.ts';
+import { statePath } from '../host/state.ts';
+import { lastValue, parseArgs } from './args.ts';
+import { EXIT, type CliCommand } from './command.ts';
+import { runGuarded } from './run-guarded.ts';
+
+export const rollbackCommand: CliCommand = {
+  name: 'rollback',
+  summary: 'restore every file of the last apply from its backups',
+  usage: `Usage: pve-passthrough rollback [--root DIR]
+
+Put back every file the last 'apply' (or TUI commit) changed, from the backups under
+var/lib/pve-passthrough/backups/, restore VF counts, and re-run the initramfs / boot loader
+refresh it ran. Exit codes: 0 ok, 1 restored with problems, 4 refused (nothing to roll back, lock).
+`,
+  run: (args, io) =>
+    runGuarded(io, async () => {
+      const p = parseArgs(args, { flags: [], values: ['root'] });
+      const h = openHost({ root: lastValue(p, 'root') ?? '/' });
+      const r = await rollbackLast({ root: h.root, runner: h.runner });
+      (r.ok ? io.stdout : io.stderr).write(`${r.message}\n${r.nextSteps.map((s) => `  - ${s}`).join('\n')}${r.nextSteps.length ? '\n' : ''}`);
+      if (r.ok) return EXIT.ok;
+      return r.backupDir ? EXIT.failure : EXIT.refused;
+    }),
+};
+
+export const historyCommand: CliCommand = {
+  name: 'history',
+  summary: 'print the audit log of applies and rollbacks',
+  usage: `Usage: pve-passthrough history [--root DIR]
+
+Print var/lib/pve-passthrough/history.log: one line per apply or rollback with time, user,
+plan summary and result.
+`,
+  run: (args, io) =>
+    runGuarded(io, async () => {
+      const p = parseArgs(args, { flags: [], values: ['root'] });
+      let text = '';
+      try {
+        text = readFileSync(statePath(resolve(lastValue(p, 'root') ?? '/'), 'history.log'), 'utf8');
+      } catch {
+        io.stdout.write('No applies recorded yet.\n');
+        return EXIT.ok;
+      }
+      for (const line of text.split('\n').filter(Boolean)) {
+        const [time, user, action, summary, result] = line.split('\t');
+        io.stdout.write(`${time}  ${user}  ${action}  ${summary}  -> ${result}\n`);
+      }
+      return EXIT.ok;
+    }),
+};

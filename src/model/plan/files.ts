@@ -1,0 +1,79 @@
+// The files the planner owns on a host, and the generated content of each. Generated whole
+// (not patched) so planning what is already there gives byte-identical text: an empty plan.
+
+export const OWN = {
+  modprobe: 'etc/modprobe.d/pve-passthrough.conf',
+  modulesLoad: 'etc/modules-load.d/pve-passthrough.conf',
+  initTop: 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio',
+  sriovRules: 'etc/udev/rules.d/70-pve-passthrough-sriov.rules',
+} as const;
+
+export const HEADER = '# Managed by pve-passthrough; edits here are overwritten. See `pve-passthrough list`.\n';
+
+export const VFIO_MODULES = ['vfio', 'vfio_iommu_type1', 'vfio_pci'];
+
+export function modprobeText(ids: string[], softdeps: Array<[string, string[]]>): string | null {
+  if (!ids.length && !softdeps.length) return null;
+  const lines = [HEADER.trimEnd()];
+  if (ids.length) lines.push(`options vfio-pci ids=${ids.join(',')}`);
+  for (const [drv] of softdeps) lines.push(`softdep ${drv} pre: vfio-pci`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function modulesLoadText(modules: string[]): string | null {
+  return modules.length ? `${HEADER}${modules.join('\n')}\n` : null;
+}
+
+/**
+ * initramfs-tools init-top script: runs before udev and before any host driver can claim the
+ * device, and pins each listed address to vfio-pci through driver_override — only when the
+ * vendor:device found there is the one expected, so a card moved into that slot stays with its
+ * own driver (the same guard as Unraid's `BDF|vendor:device`). TrueNAS binds the same way.
+ */
+export function initTopText(entries: Array<{ address: string; id: string }>): string | null {
+  if (!entries.length) return null;
+  const binds = entries.map((e) => `bind ${e.address} ${e.id}`).join('\n');
+  return `#!/bin/sh
+${HEADER}# Pins single PCI functions to vfio-pci by address, guarded by vendor:device.
+PREREQ=""
+prereqs() { echo "$PREREQ"; }
+case "$1" in prereqs) prereqs; exit 0 ;; esac
+
+bind() {
+	dev="/sys/bus/pci/devices/$1"
+	[ -e "$dev" ] || { echo "pve-passthrough: $1 not present, skipped" >/dev/kmsg; return 0; }
+	found="$(sed 's/^0x//' "$dev/vendor"):$(sed 's/^0x//' "$dev/device")"
+	if [ "$found" != "$2" ]; then
+		echo "pve-passthrough: $1 is $found, expected $2: not bound to vfio-pci" >/dev/kmsg
+		return 0
+	fi
+	echo vfio-pci > "$dev/driver_override"
+}
+
+${binds}
+exit 0
+`;
+}
+
+/** The address entries of our init-top script (to read back what is reserved by address). */
+export function parseInitTop(text: string | null): Array<{ address: string; id: string }> {
+  if (!text) return [];
+  return [...text.matchAll(/^bind (\S+) (\S+)$/gm)].map((m) => ({ address: m[1]!, id: m[2]! }));
+}
+
+/**
+ * VF counts persist through a udev rule rather than a systemd unit: the rule fires whenever the
+ * PF appears (boot, hotplug, driver reload), where a unit runs once and can race the driver.
+ */
+export function sriovRulesText(counts: Array<[string, number]>): string | null {
+  const live = counts.filter(([, n]) => n > 0);
+  if (!live.length) return null;
+  const rules = live.map(([addr, n]) => `ACTION=="add", SUBSYSTEM=="pci", KERNEL=="${addr}", ATTR{sriov_numvfs}="${n}"`);
+  return `${HEADER}${rules.join('\n')}\n`;
+}
+
+export function parseSriovRules(text: string | null): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of (text ?? '').matchAll(/KERNEL=="([^"]+)", ATTR\{sriov_numvfs\}="(\d+)"/g)) out.set(m[1]!, Number(m[2]));
+  return out;
+}
