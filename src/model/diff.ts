@@ -26,7 +26,7 @@ function ops(a: string[], b: string[]): Op[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) out.push({ kind: 'context', text: a[i]!, a: i++, b: j++ });
-    else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push({ kind: 'add', text: b[j]!, a: i, b: j++ });
+    else if (j < m && (i >= n || lcs[i]![j + 1]! > lcs[i + 1]![j]!)) out.push({ kind: 'add', text: b[j]!, a: i, b: j++ });
     else out.push({ kind: 'del', text: a[i]!, a: i++, b: j });
   }
   return out;

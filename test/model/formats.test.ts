@@ -86,3 +86,13 @@ describe('addresses', () => {
     expect(idMatches('03:00.0', '0000:03:00.1')).toBe(false);
   });
 });
+
+describe('unified diff', () => {
+  it('shows a changed line as - then +, with hunk headers and context', async () => {
+    const { unifiedDiff } = await import('../../src/model/diff.ts');
+    const d = unifiedDiff('a\nb\nc\nd\ne\nf\ng\nh\n', 'a\nb\nc\nD\ne\nf\ng\nh\n', 'x.conf');
+    expect(d.map((l) => l.text)).toEqual(['--- a/x.conf', '+++ b/x.conf', '@@ -1,7 +1,7 @@', ' a', ' b', ' c', '-d', '+D', ' e', ' f', ' g']);
+    expect(unifiedDiff(null, 'new\n', 'n').map((l) => l.text)).toEqual(['--- /dev/null', '+++ b/n', '@@ -0,0 +1,1 @@', '+new']);
+    expect(unifiedDiff('same\n', 'same\n', 's').filter((l) => l.kind !== 'header')).toEqual([]);
+  });
+});

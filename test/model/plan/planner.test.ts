@@ -1,0 +1,143 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planChanges } from '../../../src/model/plan/index.ts';
+import { OWN } from '../../../src/model/plan/files.ts';
+import type { AssignOptions, HostSnapshot, Plan } from '../../../src/model/types.ts';
+import { fixtureSnapshot } from '../../helpers/snapshots.ts';
+
+const edit = (p: Plan, path: string) => p.edits.find((e) => e.path === path);
+const commands = (p: Plan) => p.steps.filter((s) => s.kind === 'command').map((s) => (s as { argv: string[] }).argv.join(' '));
+const messages = (l: Array<{ message: string }>) => l.map((w) => w.message).join('\n');
+const OPTS: AssignOptions = { allFunctions: false, pcie: true, xVga: false, rombar: true };
+
+let guide: HostSnapshot;
+let consumer: HostSnapshot;
+let off: HostSnapshot;
+beforeAll(async () => {
+  [guide, consumer, off] = await Promise.all([fixtureSnapshot('guide'), fixtureSnapshot('consumer'), fixtureSnapshot('iommu-off')]);
+});
+
+describe('reservations', () => {
+  it('reserves by address, guarded by vendor:device, when an identical card stays with the host', () => {
+    const p = planChanges(guide, [{ kind: 'reserve', address: '0000:03:00.0' }, { kind: 'reserve', address: '0000:03:00.1' }]);
+    const script = edit(p, OWN.initTop)!;
+    expect(script.before).toBeNull();
+    expect(script.mode).toBe(0o755);
+    expect(script.after).toContain('bind 0000:03:00.0 8086:1521\nbind 0000:03:00.1 8086:1521\n');
+    expect(script.after).toContain('echo vfio-pci > "$dev/driver_override"');
+    expect(script.after).toMatch(/if \[ "\$found" != "\$2" \]/);
+    expect(edit(p, OWN.modprobe)).toBeUndefined(); // no ids= line: it would catch 08:00 too
+    expect(messages(p.warnings)).toMatch(/0000:08:00.0, 0000:08:00.1 share the id 8086:1521/);
+    expect(commands(p)).toEqual(['update-initramfs -u -k all']);
+    expect(p.rebootRequired).toBe(true);
+  });
+
+  it('reserves by id (with softdep) when every card with that id is chosen', () => {
+    const all = ['0000:03:00.0', '0000:03:00.1', '0000:08:00.0', '0000:08:00.1'].map((address) => ({ kind: 'reserve' as const, address }));
+    const p = planChanges(guide, all);
+    expect(edit(p, OWN.modprobe)!.after).toContain('options vfio-pci ids=8086:1521\nsoftdep igb pre: vfio-pci\n');
+    expect(edit(p, OWN.initTop)).toBeUndefined();
+  });
+
+  it('is idempotent: planning what is already true gives an empty plan', () => {
+    expect(planChanges(guide, [{ kind: 'reserve', address: '0000:01:00.0' }])).toMatchObject({ edits: [], steps: [], rebootRequired: false });
+    expect(planChanges(guide, [])).toMatchObject({ edits: [], steps: [] });
+    expect(planChanges(guide, [{ kind: 'release', address: '0000:03:00.0' }])).toMatchObject({ edits: [], steps: [] });
+  });
+
+  it('release removes only its id from a hand-written file, other lines untouched', () => {
+    const p = planChanges(guide, [{ kind: 'release', address: '0000:01:00.0' }]);
+    const e = edit(p, 'etc/modprobe.d/vfio.conf')!;
+    expect(e.after).toBe('# HBA for TrueNAS (VM 101)\nsoftdep mpt3sas pre: vfio-pci\n');
+    expect(commands(p)).toContain('update-initramfs -u -k all');
+  });
+
+  it('blocks a host-critical group and names what the host loses; force turns it into a warning', () => {
+    const p = planChanges(guide, [{ kind: 'reserve', address: '0000:06:00.0' }]);
+    expect(messages(p.errors)).toMatch(/host-critical.*ZFS pool rpool/);
+    const forced = planChanges(guide, [{ kind: 'reserve', address: '0000:06:00.0', force: true }]);
+    expect(forced.errors).toEqual([]);
+    expect(messages(forced.warnings)).toMatch(/OVERRIDDEN.*rpool/);
+  });
+
+  it('warns when a shared group is not staged whole, and not once it is', () => {
+    // The consumer chipset group is host-critical (management NIC); force it to look at sharing.
+    const one = planChanges(consumer, [{ kind: 'reserve', address: '0000:06:00.0', force: true }]);
+    expect(messages(one.warnings)).toMatch(/OVERRIDDEN/);
+    const g = { ...consumer, groups: consumer.groups.map((x) => (x.id === 13 ? { ...x, isolation: 'shared' as const } : x)) };
+    expect(messages(planChanges(g, [{ kind: 'reserve', address: '0000:06:00.0' }]).warnings)).toMatch(/group 13 is shared: .*0000:02:00.0.*stage the whole group/);
+    const whole = g.devices.filter((d) => d.iommuGroup === 13 && !d.isBridge).map((d) => ({ kind: 'reserve' as const, address: d.address }));
+    expect(messages(planChanges(g, whole).warnings)).not.toMatch(/is shared/);
+  });
+
+  it('adds IOMMU flags to GRUB on an AMD host and loads the vfio modules', () => {
+    const p = planChanges(consumer, [{ kind: 'assign', address: '0000:01:00.0', vmid: 201, options: OPTS }]);
+    expect(edit(p, 'etc/default/grub')!.after).toContain('GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=on iommu=pt"');
+    expect(edit(p, OWN.modulesLoad)!.after).toContain('vfio\nvfio_iommu_type1\nvfio_pci\n');
+    expect(commands(p)).toEqual(['qm set 201 --hostpci0 0000:01:00.0,pcie=1 --machine q35', 'update-initramfs -u -k all', 'update-grub']);
+  });
+
+  it('IOMMU off: turns it on and says the firmware must allow it too', () => {
+    const p = planChanges(off, [{ kind: 'reserve', address: '0000:03:00.0' }]);
+    expect(edit(p, 'etc/default/grub')!.after).toContain('"quiet intel_iommu=on iommu=pt"');
+    expect(messages(p.warnings)).toMatch(/IOMMU is off/);
+  });
+});
+
+describe('VF counts', () => {
+  it('goes through 0 when changing a non-zero count, and persists it', () => {
+    const p = planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.0', count: 8 }]);
+    const sys = p.steps.filter((s) => s.kind === 'sysfs');
+    expect(sys.map((s) => (s as { value: string }).value)).toEqual(['0', '8']);
+    expect(edit(p, OWN.sriovRules)!.after).toContain('KERNEL=="0000:04:00.0", ATTR{sriov_numvfs}="8"');
+    expect(p.rebootRequired).toBe(false);
+  });
+
+  it('rejects impossible counts and devices without SR-IOV', () => {
+    expect(messages(planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.0', count: 33 }]).errors)).toMatch(/out of range: 0\.\.32/);
+    expect(messages(planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.0', count: -1 }]).errors)).toMatch(/out of range/);
+    expect(messages(planChanges(guide, [{ kind: 'vfs', address: '0000:03:00.0', count: 2 }]).errors)).toMatch(/no SR-IOV/);
+  });
+
+  it('warns about VFs that disappear while a VM uses them', () => {
+    const p = planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.0', count: 1 }]);
+    expect(p.warnings.filter((w) => /disappears/.test(w.message)).map((w) => `${w.where}: ${w.message}`)).toEqual([
+      '0000:04:02.1: this VF disappears but is used by VM 104',
+    ]);
+  });
+});
+
+describe('VM assignments', () => {
+  it('uses qm set with the first free slot, adds q35 for PCI-Express, shows the exact config diff', () => {
+    const p = planChanges(guide, [{ kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { ...OPTS, allFunctions: true, xVga: true } }]);
+    expect(commands(p)[0]).toBe('qm set 102 --hostpci0 0000:07:00,pcie=1,x-vga=1 --machine q35');
+    const e = edit(p, 'etc/pve/qemu-server/102.conf')!;
+    expect(e.writer).toBe('command');
+    expect(e.after).toBe(e.before!.replace('machine: pc-i440fx-8.1', 'machine: q35').replace('ostype: win11\n', 'ostype: win11\nhostpci0: 0000:07:00,pcie=1,x-vga=1\n'));
+    expect(messages(p.warnings)).toMatch(/SeaBIOS/);
+    expect(messages(p.warnings)).toMatch(/machine type changes/);
+  });
+
+  it('queues a running VM\'s change in [PENDING] and warns; snapshots untouched', () => {
+    const p = planChanges(guide, [{ kind: 'assign', address: '0000:07:00.0', vmid: 101, options: OPTS }]);
+    const e = edit(p, 'etc/pve/qemu-server/101.conf')!;
+    expect(e.after).toBe(`${e.before}\n[PENDING]\nhostpci1: 0000:07:00.0,pcie=1\n`.replace('\n\n\n', '\n\n'));
+    expect(messages(p.warnings)).toMatch(/running.*next start/);
+  });
+
+  it('warns for a device already used by another VM, OVMF without efidisk; blocks host-critical groups', () => {
+    const p = planChanges(guide, [{ kind: 'assign', address: '0000:01:00.0', vmid: 103, options: OPTS }]);
+    expect(messages(p.warnings)).toMatch(/already used by VM 101/);
+    expect(messages(p.warnings)).toMatch(/OVMF without an efidisk0/);
+    const snap103 = p.edits.find((x) => x.path.endsWith('103.conf'))!;
+    expect(snap103.after!.slice(snap103.after!.indexOf('[PENDING]'))).toBe(snap103.before!.slice(snap103.before!.indexOf('[PENDING]')));
+    expect(messages(planChanges(guide, [{ kind: 'assign', address: '0000:05:00.0', vmid: 103, options: OPTS }]).errors)).toMatch(/host-critical.*boot VGA/);
+  });
+
+  it('unassigns through qm set --delete, and an assignment that exists is a no-op', () => {
+    const p = planChanges(guide, [{ kind: 'unassign', vmid: 104, slot: 'hostpci0' }]);
+    expect(commands(p)).toEqual(['qm set 104 --delete hostpci0']);
+    expect(edit(p, 'etc/pve/qemu-server/104.conf')!.after).not.toContain('hostpci0');
+    expect(planChanges(guide, [{ kind: 'assign', address: '0000:01:00.0', vmid: 101, options: { ...OPTS, pcie: true } }]).steps).toEqual([]);
+    expect(messages(planChanges(guide, [{ kind: 'assign', address: '0000:01:00.0', vmid: 999, options: OPTS }]).errors)).toMatch(/no such VM/);
+  });
+});
