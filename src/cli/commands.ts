@@ -3,5 +3,6 @@ import type { CliCommand } from './command.ts';
 import { listCommand } from './list.ts';
 import { applyCommand, planCommand } from './plan.ts';
 import { historyCommand, rollbackCommand } from './rollback.ts';
+import { tuiCommand } from './tui.ts';
 
-export const commands: CliCommand[] = [listCommand, planCommand, applyCommand, rollbackCommand, historyCommand];
+export const commands: CliCommand[] = [tuiCommand, listCommand, planCommand, applyCommand, rollbackCommand, historyCommand];

@@ -1,0 +1,113 @@
+// The one store: snapshot, cursor, expanded rows, filter, staged intents, dialogs. The plan and
+// the visible rows are derived (memoised on the inputs' identities), never stored. Built by a
+// factory that takes the host port, so tests drive it with a fixture copy and no React at all.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ApplyResult } from '../host/apply.ts';
+import { planChanges } from '../model/plan/index.ts';
+import type { AssignOptions, HostSnapshot, Intent, Plan } from '../model/types.ts';
+import { buildRows, defaultExpanded, type Row } from './rows.ts';
+
+export interface HostPort {
+  root: string;
+  /** A fixture or demo tree (nothing runs on the machine). */
+  fixture: boolean;
+  demo: boolean;
+  apply(plan: Plan, onProgress: (i: number, status: 'running' | 'done' | 'failed', detail?: string) => void): Promise<ApplyResult>;
+  reread(): Promise<HostSnapshot>;
+}
+
+export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
+
+export type Dialog =
+  | { kind: 'help' }
+  | { kind: 'quit'; choice: number }
+  | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number }
+  | { kind: 'critical'; address: string; groupId: number; lost: string[]; members: string[]; choice: number; confirmed: boolean }
+  | { kind: 'vfs'; address: string; value: string; total: number }
+  | { kind: 'assign-vm'; address: string }
+  | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number }
+  | { kind: 'confirm'; choice: number }
+  | { kind: 'progress'; steps: Array<{ text: string; status: StepStatus; detail?: string }> }
+  | { kind: 'result'; result: ApplyResult };
+
+export interface AppState {
+  snapshot: HostSnapshot;
+  host: HostPort;
+  size: { columns: number; rows: number };
+  colour: boolean;
+  ascii: boolean;
+  cursorId: string | null;
+  scroll: number;
+  expanded: ReadonlySet<string>;
+  filter: string;
+  filtering: boolean;
+  intents: Intent[];
+  pane: 'tree' | 'pending';
+  pendingCursor: number;
+  pendingScroll: number;
+  dialog: Dialog | null;
+  /** One-line feedback under the panes (cleared on the next key). */
+  flash: string | null;
+  exiting: boolean;
+}
+
+export interface AppOptions {
+  snapshot: HostSnapshot;
+  host: HostPort;
+  size: { columns: number; rows: number };
+  colour: boolean;
+  ascii: boolean;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(o: AppOptions): AppStore {
+  const expanded = defaultExpanded(o.snapshot);
+  const rows = buildRows(o.snapshot, expanded, '');
+  return createStore<AppState>()(() => ({
+    snapshot: o.snapshot,
+    host: o.host,
+    size: o.size,
+    colour: o.colour,
+    ascii: o.ascii,
+    cursorId: rows[0]?.id ?? null,
+    scroll: 0,
+    expanded,
+    filter: '',
+    filtering: false,
+    intents: [],
+    pane: 'tree',
+    pendingCursor: 0,
+    pendingScroll: 0,
+    dialog: null,
+    flash: null,
+    exiting: false,
+  }));
+}
+
+// ---- derived, memoised on identity ----------------------------------------------------------
+
+let rowsMemo: { s: HostSnapshot; e: ReadonlySet<string>; f: string; rows: Row[] } | null = null;
+export function selectRows(st: AppState): Row[] {
+  if (rowsMemo && rowsMemo.s === st.snapshot && rowsMemo.e === st.expanded && rowsMemo.f === st.filter) return rowsMemo.rows;
+  rowsMemo = { s: st.snapshot, e: st.expanded, f: st.filter, rows: buildRows(st.snapshot, st.expanded, st.filter) };
+  return rowsMemo.rows;
+}
+
+let planMemo: { s: HostSnapshot; i: Intent[]; plan: Plan } | null = null;
+export function selectPlan(st: AppState): Plan {
+  if (planMemo && planMemo.s === st.snapshot && planMemo.i === st.intents) return planMemo.plan;
+  planMemo = { s: st.snapshot, i: st.intents, plan: planChanges(st.snapshot, st.intents) };
+  return planMemo.plan;
+}
+
+export function selectCursorIndex(st: AppState): number {
+  const rows = selectRows(st);
+  const i = rows.findIndex((r) => r.id === st.cursorId);
+  return i < 0 ? 0 : i;
+}
+
+export function selectDevice(st: AppState) {
+  const row = selectRows(st)[selectCursorIndex(st)];
+  return row?.kind === 'device' ? st.snapshot.devices.find((d) => d.address === row.address) ?? null : null;
+}

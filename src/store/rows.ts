@@ -1,0 +1,73 @@
+// The tree as the operator sees it, flattened into rows: group -> devices -> virtual functions.
+// VFs sit under their physical function even when the kernel gives each VF a group of its own
+// (groups holding only such VFs are not listed again at the top). Pure, memoised by the store.
+import type { HostSnapshot, Isolation, PciDevice } from '../model/types.ts';
+
+export type Row =
+  | { kind: 'group'; id: string; groupId: number | null; isolation: Isolation; depth: 0; count: number; expanded: boolean }
+  | { kind: 'device'; id: string; address: string; depth: 1 | 2; isolation: Isolation; expandable: boolean; expanded: boolean };
+
+export const groupRowId = (g: number | null) => `g:${g ?? 'none'}`;
+export const deviceRowId = (a: string) => `d:${a}`;
+
+export function matchesFilter(d: PciDevice, f: string): boolean {
+  if (!f) return true;
+  const q = f.toLowerCase();
+  return (
+    d.address.includes(q) ||
+    `${d.vendorId}:${d.deviceId}`.includes(q) ||
+    d.name.toLowerCase().includes(q) ||
+    (d.vendorName ?? '').toLowerCase().includes(q) ||
+    (d.driver ?? '').toLowerCase().includes(q)
+  );
+}
+
+export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter: string): Row[] {
+  const byAddr = new Map(s.devices.map((d) => [d.address, d]));
+  const verdictOf = new Map<string, Isolation>();
+  for (const g of s.groups) for (const a of g.devices) verdictOf.set(a, g.isolation);
+  const isNestedVf = (d: PciDevice) => d.physfn !== null && byAddr.has(d.physfn);
+  const rows: Row[] = [];
+  const groups: Array<{ id: number | null; isolation: Isolation; members: string[] }> = s.groups.map((g) => ({ id: g.id, isolation: g.isolation, members: g.devices }));
+  const grouped = new Set(s.groups.flatMap((g) => g.devices));
+  const rest = s.devices.filter((d) => !grouped.has(d.address)).map((d) => d.address);
+  if (rest.length) groups.push({ id: null, isolation: 'no-iommu', members: rest });
+
+  for (const g of groups) {
+    const top = g.members.filter((a) => !isNestedVf(byAddr.get(a)!));
+    if (!top.length) continue; // only VFs: shown under their PF
+    const visible = (a: string) => {
+      const d = byAddr.get(a)!;
+      return matchesFilter(d, filter) || d.virtfns.some((vf) => byAddr.has(vf) && matchesFilter(byAddr.get(vf)!, filter));
+    };
+    const shown = top.filter(visible);
+    if (filter && !shown.length) continue;
+    const gid = groupRowId(g.id);
+    const open = filter ? true : expanded.has(gid);
+    rows.push({ kind: 'group', id: gid, groupId: g.id, isolation: g.isolation, depth: 0, count: top.length, expanded: open });
+    if (!open) continue;
+    for (const a of shown) {
+      const d = byAddr.get(a)!;
+      const vfs = d.virtfns.filter((vf) => byAddr.has(vf));
+      const did = deviceRowId(a);
+      const devOpen = vfs.length > 0 && (filter ? true : expanded.has(did));
+      rows.push({ kind: 'device', id: did, address: a, depth: 1, isolation: g.isolation, expandable: vfs.length > 0, expanded: devOpen });
+      if (!devOpen) continue;
+      for (const vf of vfs) {
+        const v = byAddr.get(vf)!;
+        if (filter && !matchesFilter(v, filter) && !matchesFilter(d, filter)) continue;
+        rows.push({ kind: 'device', id: deviceRowId(vf), address: vf, depth: 2, isolation: verdictOf.get(vf) ?? (s.iommu.enabled ? g.isolation : 'no-iommu'), expandable: false, expanded: false });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Groups open at start: every group that holds something passable (not bridges only). */
+export function defaultExpanded(s: HostSnapshot): Set<string> {
+  const out = new Set<string>();
+  const byAddr = new Map(s.devices.map((d) => [d.address, d]));
+  for (const g of s.groups) if (g.devices.some((a) => !byAddr.get(a)?.isBridge)) out.add(groupRowId(g.id));
+  if (!s.iommu.enabled) out.add(groupRowId(null));
+  return out;
+}

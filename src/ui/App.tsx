@@ -1,0 +1,69 @@
+// The root component. Props: `store` (from createAppStore) and `onExit` (called once when the
+// operator quits). Reads the store, dispatches keys through handleKey; no I/O here.
+import { Box, useApp, useInput } from 'ink';
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
+import type { AppStore } from '../store/app-store.ts';
+import { MIN, layout } from '../store/layout.ts';
+import { Legend, HintBar } from './BottomBars.tsx';
+import { DetailsPane } from './DetailsPane.tsx';
+import { DialogView } from './dialogs/Dialog.tsx';
+import { handleKey } from './input.ts';
+import { PendingPane } from './PendingPane.tsx';
+import { StatusLine } from './StatusLine.tsx';
+import { LookContext, T } from './Styled.tsx';
+import { TreePane } from './TreePane.tsx';
+
+export function App({ store, onExit }: { store: AppStore; onExit?: () => void }) {
+  const { exit } = useApp();
+  const size = useStore(store, (s) => s.size);
+  const colour = useStore(store, (s) => s.colour);
+  const ascii = useStore(store, (s) => s.ascii);
+  const pane = useStore(store, (s) => s.pane);
+  const dialog = useStore(store, (s) => s.dialog);
+  const exiting = useStore(store, (s) => s.exiting);
+
+  useInput((input, key) => {
+    // Keys typed fast (or sent by tmux) can arrive as one chunk: handle them one by one.
+    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(store, { input: ch });
+    else handleKey(store, { ...key, input });
+  });
+  useEffect(() => {
+    if (exiting) {
+      onExit?.();
+      exit();
+    }
+  }, [exiting, exit, onExit]);
+
+  const L = layout(size);
+  let body;
+  if (L.tooSmall) {
+    body = (
+      <Box flexDirection="column" width={size.columns}>
+        <T c="yellow" wrap="wrap">{`Terminal too small: ${size.columns}x${size.rows}, need at least ${MIN.columns}x${MIN.rows}.`}</T>
+        <T wrap="wrap">Make the window larger (nothing is lost), or press q to quit.</T>
+      </Box>
+    );
+  } else {
+    const main = dialog ? (
+      <DialogView store={store} />
+    ) : pane === 'pending' ? (
+      <PendingPane store={store} />
+    ) : (
+      <Box flexDirection={L.wide ? 'row' : 'column'} height={L.mainRows}>
+        <TreePane store={store} />
+        {L.wide && <Box width={1} />}
+        <DetailsPane store={store} />
+      </Box>
+    );
+    body = (
+      <Box flexDirection="column" width={size.columns} height={size.rows}>
+        <StatusLine store={store} />
+        <Box height={L.mainRows} flexDirection="column">{main}</Box>
+        <Legend store={store} />
+        <HintBar store={store} />
+      </Box>
+    );
+  }
+  return <LookContext.Provider value={{ colour, ascii }}>{body}</LookContext.Provider>;
+}

@@ -1,0 +1,45 @@
+// The details of the selected row as plain lines (kept out of the component so they can be
+// tested and wrapped to any width).
+import type { HostSnapshot } from '../model/types.ts';
+import type { Row } from '../store/rows.ts';
+import { VERDICT, type Colour } from './theme.ts';
+
+export interface DetailLine {
+  text: string;
+  colour?: Colour;
+  bold?: boolean;
+}
+
+export function detailsLines(s: HostSnapshot, row: Row | undefined): DetailLine[] {
+  if (!row) return [{ text: 'No devices match.' }];
+  if (row.kind === 'group') {
+    const g = s.groups.find((x) => x.id === row.groupId);
+    const v = VERDICT[row.isolation];
+    const out: DetailLine[] = [{ text: row.groupId === null ? 'Devices in no IOMMU group' : `IOMMU group ${row.groupId}: ${v.word}`, colour: v.colour, bold: true }, { text: v.meaning }];
+    for (const r of g?.reasons ?? (s.iommu.enabled ? [] : ['IOMMU is off: enable VT-d / AMD-Vi in the firmware and intel_iommu=on / amd_iommu=on'])) out.push({ text: `- ${r}` });
+    return out;
+  }
+  const d = s.devices.find((x) => x.address === row.address);
+  if (!d) return [];
+  const out: DetailLine[] = [{ text: d.name, bold: true }];
+  out.push({ text: `${d.address}  [${d.vendorId}:${d.deviceId}]${d.revision ? ` rev ${d.revision}` : ''}${d.subsystemVendorId ? `  subsys ${d.subsystemVendorId}:${d.subsystemDeviceId}` : ''}` });
+  out.push({ text: `${d.className ?? 'Class'} (${d.classId})${d.vendorName ? `  ${d.vendorName}` : ''}` });
+  out.push({ text: `Driver ${d.driver ?? '(none)'}${d.driverOverride ? `  override ${d.driverOverride}` : ''}${d.netInterfaces.length ? `  net ${d.netInterfaces.join(',')}` : ''}` });
+  for (const u of d.usedBy) {
+    const vm = s.vms.find((v) => v.vmid === u.vmid);
+    out.push({ text: `Used by VM ${u.vmid}${vm?.name ? ` ${vm.name}` : ''} (${u.slot}${u.mapping ? `, mapping ${u.mapping}` : ''})${u.running ? ' running' : ''}`, colour: 'cyan' });
+  }
+  for (const h of d.hostUses) out.push({ text: `Host needs it: ${h}`, colour: 'red' });
+  const link = d.link ? `${d.link.speed ?? '?'} x${d.link.width ?? '?'}` : 'n/a';
+  out.push({ text: `Link ${link}  Reset ${d.resetMethods?.join(',') ?? 'none'}  NUMA ${d.numaNode ?? '?'}` });
+  if (d.sriov) out.push({ text: `SR-IOV ${d.sriov.numVfs} of ${d.sriov.totalVfs} VFs live (v sets the count)` });
+  if (d.physfn) out.push({ text: `Virtual function of ${d.physfn}` });
+  const g = s.groups.find((x) => x.id === d.iommuGroup);
+  if (g) {
+    const v = VERDICT[g.isolation];
+    out.push({ text: `Group ${g.id}: ${v.word}`, colour: v.colour, bold: true });
+    for (const r of g.reasons) out.push({ text: `- ${r}` });
+  } else out.push({ text: 'No IOMMU group (IOMMU off)', colour: 'gray' });
+  for (const n of s.notices.filter((x) => x.where === d.address)) out.push({ text: `Notice: ${n.message}`, colour: 'yellow' });
+  return out;
+}

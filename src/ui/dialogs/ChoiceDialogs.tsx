@@ -1,0 +1,58 @@
+// Questions with buttons: quit with staged changes, a shared group, a host-critical group
+// (asked twice, naming what the host loses), and the commit confirmation.
+import { Box } from 'ink';
+import type { Dialog } from '../../store/app-store.ts';
+import type { Plan } from '../../model/types.ts';
+import { T } from '../Styled.tsx';
+import { Buttons, Frame } from './Frame.tsx';
+
+export function QuitDialog({ staged, choice, width }: { staged: number; choice: number; width: number }) {
+  return (
+    <Frame title="Quit?" width={width} colour="yellow">
+      <T wrap="wrap">{`${staged} staged change${staged > 1 ? 's are' : ' is'} not committed and will be lost.`}</T>
+      <Buttons labels={['Cancel', 'Quit']} choice={choice} />
+    </Frame>
+  );
+}
+
+export function SharedDialog({ d, width }: { d: Extract<Dialog, { kind: 'shared' }>; width: number }) {
+  return (
+    <Frame title={`IOMMU group ${d.groupId} is shared`} width={width} colour="yellow">
+      <T wrap="wrap">Proxmox binds every device of a group to vfio-pci when the VM starts, so these go together:</T>
+      {d.members.map((a) => (
+        <T key={a}>{`  ${a}${a === d.address ? '  (selected)' : ''}`}</T>
+      ))}
+      <Box flexDirection="column" marginTop={1}>
+        {[`Stage the whole group (${d.members.length} devices)`, 'Only this device (the plan will warn)', 'Cancel'].map((l, i) => (
+          <T key={l} inverse={i === d.choice}>{`${i === d.choice ? '>' : ' '} ${l}`}</T>
+        ))}
+      </Box>
+    </Frame>
+  );
+}
+
+export function CriticalDialog({ d, width }: { d: Extract<Dialog, { kind: 'critical' }>; width: number }) {
+  return (
+    <Frame title={d.confirmed ? 'Are you sure? Second confirmation' : `IOMMU group ${d.groupId} is host-critical`} width={width} colour="red">
+      <T wrap="wrap">{d.confirmed ? 'After the reboot / VM start the host will lose:' : 'The host needs a device in this group. Reserving it takes from the host:'}</T>
+      {d.lost.map((l) => (
+        <T key={l} c="red" wrap="wrap">{`  - ${l}`}</T>
+      ))}
+      {d.confirmed && <T wrap="wrap">This can cut off the node (no boot disk, no network, no console). Only go on if you know how to recover.</T>}
+      <Buttons labels={['Cancel', d.confirmed ? 'Yes, override' : 'Stage anyway...']} choice={d.choice} />
+    </Frame>
+  );
+}
+
+export function ConfirmDialog({ plan, choice, width, demo }: { plan: Plan; choice: number; width: number; demo: boolean }) {
+  const commands = plan.steps.filter((s) => s.kind !== 'write').length;
+  return (
+    <Frame title="Apply these changes?" width={width} colour="yellow">
+      <T>{`${plan.edits.length} file(s) changed, ${commands} command/sysfs step(s), backups first.`}</T>
+      <T c={plan.rebootRequired ? 'yellow' : 'green'} wrap="wrap">{plan.rebootRequired ? `Reboot needed afterwards: ${plan.rebootReasons.join('; ')}` : 'No reboot needed.'}</T>
+      {plan.warnings.length > 0 && <T c="yellow">{`${plan.warnings.length} warning(s): review them in the pending pane (p).`}</T>}
+      {demo && <T c="cyan">Demo host: this writes only into its temporary copy.</T>}
+      <Buttons labels={['Cancel', 'Apply']} choice={choice} />
+    </Frame>
+  );
+}

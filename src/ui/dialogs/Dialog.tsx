@@ -1,0 +1,47 @@
+// Shows the open dialog in place of the panes.
+import { Box } from 'ink';
+import { useStore } from 'zustand';
+import { pickVm } from '../../store/actions.ts';
+import { selectPlan, type AppStore } from '../../store/app-store.ts';
+import { AssignOptionsDialog, AssignVmDialog } from './AssignDialogs.tsx';
+import { ConfirmDialog, CriticalDialog, QuitDialog, SharedDialog } from './ChoiceDialogs.tsx';
+import { HelpDialog } from './HelpDialog.tsx';
+import { ProgressDialog, ResultDialog } from './ProgressDialog.tsx';
+import { VfDialog } from './VfDialog.tsx';
+
+export function DialogView({ store }: { store: AppStore }) {
+  const st = useStore(store);
+  const d = st.dialog;
+  if (!d) return null;
+  const width = Math.min(st.size.columns, d.kind === 'help' ? 100 : 76);
+  const height = st.size.rows - 3;
+  const body = (() => {
+    switch (d.kind) {
+      case 'help':
+        return <HelpDialog width={width} />;
+      case 'quit':
+        return <QuitDialog staged={st.intents.length} choice={d.choice} width={width} />;
+      case 'shared':
+        return <SharedDialog d={d} width={width} />;
+      case 'critical':
+        return <CriticalDialog d={d} width={width} />;
+      case 'vfs':
+        return <VfDialog d={d} pf={st.snapshot.devices.find((x) => x.address === d.address)!} width={width} />;
+      case 'assign-vm':
+        return <AssignVmDialog snap={st.snapshot} address={d.address} width={width} height={height} onPick={(vmid) => pickVm(store, vmid)} />;
+      case 'assign-options':
+        return <AssignOptionsDialog d={d} snap={st.snapshot} width={width} />;
+      case 'confirm':
+        return <ConfirmDialog plan={selectPlan(st)} choice={d.choice} width={width} demo={st.host.demo} />;
+      case 'progress':
+        return <ProgressDialog steps={d.steps} width={width} />;
+      case 'result':
+        return <ResultDialog r={d.result} width={width} />;
+    }
+  })();
+  return (
+    <Box height={height} width={st.size.columns} justifyContent="center" alignItems="flex-start" overflow="hidden">
+      {body}
+    </Box>
+  );
+}

@@ -1,0 +1,108 @@
+// Routes one key press: an open dialog takes keys first, then the filter line, then the
+// focused pane, then global keys from the keymap table. Pure over the store (no React), so
+// tests and the benchmark can drive it directly.
+import * as A from '../store/actions.ts';
+import { selectPlan, type AppStore } from '../store/app-store.ts';
+import { KEYMAP, type KeyInfo } from './keymap.ts';
+
+export function handleKey(store: AppStore, k: KeyInfo): void {
+  const st = store.getState();
+  if (st.dialog) return dialogKey(store, k);
+  if (st.filtering) return filterKey(store, k);
+  if (k.escape) {
+    if (st.pane === 'pending') return A.togglePane(store);
+    if (st.filter) return A.setFilter(store, '');
+    return;
+  }
+  const context = st.pane;
+  if (context === 'tree') {
+    if (k.upArrow || (k.input === 'k' && !k.ctrl)) return A.moveCursor(store, -1);
+    if (k.downArrow || (k.input === 'j' && !k.ctrl)) return A.moveCursor(store, 1);
+    if (k.pageUp) return A.moveCursor(store, 'pageUp');
+    if (k.pageDown) return A.moveCursor(store, 'pageDown');
+    if (k.input === 'g') return A.moveCursor(store, 'top');
+    if (k.input === 'G') return A.moveCursor(store, 'bottom');
+  } else {
+    const n = st.intents.length;
+    if (k.upArrow || k.input === 'k') return store.setState({ pendingCursor: Math.max(0, st.pendingCursor - 1) });
+    if (k.downArrow || k.input === 'j') return store.setState({ pendingCursor: Math.min(Math.max(0, n - 1), st.pendingCursor + 1) });
+    if (k.pageDown) return store.setState({ pendingScroll: st.pendingScroll + 10 });
+    if (k.pageUp) return store.setState({ pendingScroll: Math.max(0, st.pendingScroll - 10) });
+  }
+  for (const b of KEYMAP) {
+    if ((b.context === context || b.context === 'global') && b.run && b.match?.(k)) return b.run(store);
+  }
+}
+
+function filterKey(store: AppStore, k: KeyInfo) {
+  const st = store.getState();
+  if (k.escape) return store.setState({ filtering: false }), A.setFilter(store, '');
+  if (k.return) return store.setState({ filtering: false });
+  if (k.upArrow) return A.moveCursor(store, -1);
+  if (k.downArrow) return A.moveCursor(store, 1);
+  if (k.backspace || k.delete) return A.setFilter(store, st.filter.slice(0, -1));
+  if (k.input && !k.ctrl && k.input >= ' ') return A.setFilter(store, st.filter + k.input);
+}
+
+function buttons(store: AppStore, k: KeyInfo, count: number, choice: number, onChoose: (c: number) => void, onCancel: () => void) {
+  if (k.escape) return onCancel();
+  if (k.leftArrow || k.upArrow || (k.tab && k.input === '') || k.input === 'h' || k.input === 'k') return setChoice(store, (choice + count - 1) % count);
+  if (k.rightArrow || k.downArrow || k.tab || k.input === 'l' || k.input === 'j') return setChoice(store, (choice + 1) % count);
+  if (k.return) return onChoose(choice);
+}
+
+function setChoice(store: AppStore, choice: number) {
+  const d = store.getState().dialog;
+  if (d && 'choice' in d) store.setState({ dialog: { ...d, choice } });
+}
+
+function dialogKey(store: AppStore, k: KeyInfo) {
+  const d = store.getState().dialog!;
+  const close = () => A.openDialog(store, null);
+  switch (d.kind) {
+    case 'help':
+      if (k.escape || k.return || k.input === '?' || k.input === 'q') close();
+      return;
+    case 'quit':
+      if (k.input === 'y') return store.setState({ exiting: true });
+      if (k.input === 'n') return close();
+      return buttons(store, k, 2, d.choice, (c) => (c === 1 ? store.setState({ exiting: true }) : close()), close);
+    case 'shared':
+      return buttons(store, k, 3, d.choice, (c) => (c === 0 ? A.answerShared(store, true) : c === 1 ? A.answerShared(store, false) : close()), close);
+    case 'critical':
+      return buttons(store, k, 2, d.choice, (c) => (c === 1 ? A.answerCritical(store) : close()), close);
+    case 'vfs':
+      if (k.escape) return close();
+      if (k.return) return A.confirmVfs(store);
+      if (k.upArrow || k.input === '+' || k.input === 'k') return A.editVfValue(store, (v) => String(Math.min(d.total, Number(v || '0') + 1)));
+      if (k.downArrow || k.input === '-' || k.input === 'j') return A.editVfValue(store, (v) => String(Math.max(0, Number(v || '0') - 1)));
+      if (k.backspace || k.delete) return A.editVfValue(store, (v) => v.slice(0, -1));
+      if (/^[0-9]$/.test(k.input)) return A.editVfValue(store, (v) => v + k.input);
+      return;
+    case 'assign-vm':
+      if (k.escape) return close();
+      return; // the VM list (ink-select-input) takes the other keys
+    case 'assign-options':
+      if (k.escape) return A.openDialog(store, { kind: 'assign-vm', address: d.address });
+      if (k.return) return A.confirmAssign(store);
+      if (k.upArrow || k.input === 'k') return A.moveAssignFocus(store, -1);
+      if (k.downArrow || k.input === 'j' || k.tab) return A.moveAssignFocus(store, 1);
+      if (k.input === ' ') return A.toggleAssignOption(store);
+      if (/^[1-4]$/.test(k.input)) return A.toggleAssignOption(store, Number(k.input) - 1);
+      return;
+    case 'confirm':
+      if (k.input === 'y') return void A.commit(store);
+      return buttons(store, k, 2, d.choice, (c) => (c === 1 ? void A.commit(store) : close()), close);
+    case 'progress':
+      return; // no keys while applying
+    case 'result':
+      if (k.escape || k.return || k.input === 'q') close();
+      return;
+  }
+}
+
+/** For the hint bar: can the current plan be committed? */
+export const canCommit = (store: AppStore) => {
+  const p = selectPlan(store.getState());
+  return p.errors.length === 0 && p.steps.length > 0;
+};

@@ -1,0 +1,39 @@
+// The pending-changes pane as lines: staged items first (selectable, droppable), then what the
+// commit will do: each file's coloured diff, each command in order, reboot, warnings, errors.
+import { describeStep } from '../host/apply.ts';
+import { unifiedDiff } from '../model/diff.ts';
+import type { Intent, Plan } from '../model/types.ts';
+import { describeIntent } from '../store/actions.ts';
+import type { Colour } from './theme.ts';
+
+export interface PendingLine {
+  text: string;
+  colour?: Colour;
+  bold?: boolean;
+  /** Index into the staged intents when this line is one. */
+  intent?: number;
+}
+
+export function pendingLines(intents: Intent[], plan: Plan): PendingLine[] {
+  const out: PendingLine[] = [{ text: `Staged changes (${intents.length})${intents.length ? ': d drops the selected one' : ''}`, bold: true }];
+  if (!intents.length) out.push({ text: '  Nothing staged. In the tree: space reserves for vfio-pci, v sets VFs, a assigns to a VM.' });
+  intents.forEach((i, k) => out.push({ text: `  ${describeIntent(i)}`, intent: k }));
+  if (!intents.length) return out;
+  out.push({ text: '' });
+  if (!plan.edits.length && !plan.steps.length) out.push({ text: 'The host already matches: the commit would change nothing.', colour: 'green' });
+  for (const e of plan.edits) {
+    out.push({ text: `/${e.path}  (${e.reason}${e.writer === 'command' ? '; written by qm set' : ''})`, bold: true });
+    for (const l of unifiedDiff(e.before, e.after, e.path)) {
+      if (l.kind === 'header') continue;
+      out.push({ text: `  ${l.text}`, colour: l.kind === 'add' ? 'green' : l.kind === 'del' ? 'red' : l.kind === 'hunk' ? 'cyan' : undefined });
+    }
+  }
+  if (plan.steps.length) {
+    out.push({ text: 'Steps, in order:', bold: true });
+    plan.steps.forEach((s, i) => out.push({ text: `  ${i + 1}. ${describeStep(plan, s)}` }));
+  }
+  out.push({ text: plan.rebootRequired ? `Reboot needed: ${plan.rebootReasons.join('; ')}` : 'No reboot needed.', colour: plan.rebootRequired ? 'yellow' : 'green', bold: true });
+  for (const w of plan.warnings) out.push({ text: `warning: ${w.where}: ${w.message}`, colour: 'yellow' });
+  for (const e of plan.errors) out.push({ text: `BLOCKED: ${e.where}: ${e.message}`, colour: 'red', bold: true });
+  return out;
+}
