@@ -32,3 +32,23 @@ export function fit(text: string, width: number): string {
 }
 
 export const shortAddr = (a: string) => (a.startsWith('0000:') ? a.slice(5) : a);
+
+/** Word-wraps to `width` columns (long words are cut), keeping a hanging indent of 2. */
+export function wrapText(text: string, width: number): string[] {
+  if (text.length <= width || width < 8) return [text];
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (next.length <= width) line = next;
+    else {
+      if (line) out.push(line);
+      line = `  ${word}`.slice(0, width);
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/** A title followed by a rule to the full width. */
+export const titleRule = (title: string, width: number, rule: string) => fit(`${title} ${rule.repeat(Math.max(0, width - title.length - 1))}`, width);

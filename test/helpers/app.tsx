@@ -1,0 +1,64 @@
+// Renders the real App over a private copy of a fixture host, with keys written to stdin like
+// a user's, and waits for frames by polling instead of sleeping.
+import { render } from 'ink-testing-library';
+import { stripVTControlCharacters } from 'node:util';
+import { applyPlan } from '../../src/host/apply.ts';
+import { openHost } from '../../src/host/open.ts';
+import { readHost } from '../../src/host/reader.ts';
+import { createAppStore, type AppStore } from '../../src/store/app-store.ts';
+import { App } from '../../src/ui/App.tsx';
+import { copyFixture } from './tree.ts';
+
+export interface Harness {
+  store: AppStore;
+  root: string;
+  frame(): string;
+  raw(): string;
+  press(...keys: string[]): Promise<void>;
+  waitFor(pred: (frame: string) => boolean, what?: string): Promise<string>;
+  unmount(): void;
+}
+
+export async function renderFixture(name: string, o: { columns?: number; rows?: number; colour?: boolean; ascii?: boolean } = {}): Promise<Harness> {
+  const root = copyFixture(name);
+  const h = openHost({ root });
+  const snapshot = await readHost(h.root, h.runner);
+  const store = createAppStore({
+    snapshot,
+    size: { columns: o.columns ?? 80, rows: o.rows ?? 24 },
+    colour: o.colour ?? true,
+    ascii: o.ascii ?? false,
+    host: {
+      // Shown in the status line: a stable label keeps snapshots the same on every run.
+      root: `fixture ${name}`,
+      fixture: true,
+      demo: false,
+      apply: (plan, onProgress) => applyPlan(plan, { root, runner: h.runner, onProgress, uid: 0 }),
+      reread: () => readHost(h.root, h.runner),
+    },
+  });
+  const r = render(<App store={store} />);
+  const raw = () => r.lastFrame() ?? '';
+  const frame = () => stripVTControlCharacters(raw());
+  const waitFor = async (pred: (f: string) => boolean, what = 'frame') => {
+    const t0 = Date.now();
+    while (Date.now() - t0 < 3000) {
+      if (pred(frame())) return frame();
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
+  };
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      const before = raw();
+      r.stdin.write(k);
+      // Let Ink process the key and re-render (most keys change the frame).
+      const t0 = Date.now();
+      while (raw() === before && Date.now() - t0 < 150) await new Promise((res) => setTimeout(res, 5));
+      // ...and let effects run, so a newly shown list has its input handler before the next key.
+      await new Promise((res) => setTimeout(res, 15));
+    }
+  };
+  await waitFor((f) => f.length > 0);
+  return { store, root, frame, raw, press, waitFor, unmount: r.unmount };
+}

@@ -1,0 +1,15 @@
+// Named keys as a terminal sends them.
+export const KEY = {
+  ENTER: '\r',
+  ESC: '\x1b',
+  UP: '\x1b[A',
+  DOWN: '\x1b[B',
+  RIGHT: '\x1b[C',
+  LEFT: '\x1b[D',
+  TAB: '\t',
+  SPACE: ' ',
+  BACKSPACE: '\x7f',
+  PGDN: '\x1b[6~',
+  PGUP: '\x1b[5~',
+  CTRL_C: '\x03',
+} as const;

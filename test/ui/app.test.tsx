@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderFixture, type Harness } from '../helpers/app.tsx';
+import { KEY } from '../helpers/keys.ts';
+import { removeTree } from '../helpers/tree.ts';
+
+const SNAP = (name: string) => `../../snapshots/${name}.txt`;
+let h: Harness | null = null;
+afterEach(() => {
+  h?.unmount();
+  if (h) removeTree(h.root);
+  h = null;
+});
+
+/** Moves the cursor to the row of a device address. */
+async function goTo(x: Harness, addr: string) {
+  const short = addr.replace(/^0000:/, '');
+  await x.press('g');
+  for (let i = 0; i < 80 && !x.frame().split('\n').some((l) => l.startsWith('>') && l.includes(short)); i++) await x.press('j');
+  expect(x.frame().split('\n').find((l) => l.startsWith('>'))).toContain(short);
+}
+
+describe('tree and details', () => {
+  it('renders the guide host at 80x24', async () => {
+    h = await renderFixture('guide');
+    await expect(h.frame()).toMatchFileSnapshot(SNAP('tree-80x24'));
+    expect(h.frame().split('\n')).toHaveLength(24);
+  });
+
+  it('renders side by side at 200x60, details of the selected device', async () => {
+    h = await renderFixture('guide', { columns: 200, rows: 60 });
+    await goTo(h, '0000:04:00.0');
+    await h.press(KEY.RIGHT);
+    const f = h.frame();
+    expect(f).toContain('SR-IOV 4 of 32 VFs live');
+    expect(f).toMatch(/04:02\.0 Ethernet Virtual Function 700 Series \(grp 40\)/);
+    await expect(f).toMatchFileSnapshot(SNAP('tree-200x60'));
+  });
+
+  it('shows each verdict with its colour and word (ANSI kept)', async () => {
+    h = await renderFixture('consumer', { columns: 100, rows: 30 });
+    expect(h.raw()).toMatch(/\x1b\[31m✖ host-critical/);
+    expect(h.raw()).toMatch(/\x1b\[32m● isolated|\x1b\[32m  ● isolated/);
+    await expect(h.raw()).toMatchFileSnapshot(SNAP('verdict-colours.ansi'));
+  });
+
+  it('without colour and UTF-8: ASCII glyphs, cursor marked with >', async () => {
+    h = await renderFixture('guide', { colour: false, ascii: true });
+    const f = h.raw();
+    expect(f).not.toMatch(/\x1b\[3\dm/); // no colour codes
+    expect(f).toMatch(/\[!!\] host-critical/);
+    expect(/[^\x00-\x7f]/.test(h.frame())).toBe(false);
+    await expect(h.frame()).toMatchFileSnapshot(SNAP('no-colour-ascii'));
+  });
+
+  it('a terminal of 40x10 gets a clear message, and the layout comes back on resize', async () => {
+    h = await renderFixture('guide', { columns: 40, rows: 10 });
+    expect(h.frame().replace(/\s+/g, ' ')).toContain('Terminal too small: 40x10, need at least 60x16');
+    await expect(h.frame()).toMatchFileSnapshot(SNAP('too-small-40x10'));
+    const { setSize } = await import('../../src/store/actions.ts');
+    setSize(h.store, { columns: 80, rows: 24 });
+    await h.waitFor((f) => f.includes('IOMMU groups'));
+  });
+
+  it('/ filters by driver; Esc clears', async () => {
+    h = await renderFixture('guide');
+    await h.press('/', 'i', 'g', 'b');
+    const f = await h.waitFor((x) => x.includes('Filter: igb'));
+    expect(f).toContain('03:00.0 I350');
+    expect(f).not.toContain('SAS3008');
+    await expect(f).toMatchFileSnapshot(SNAP('filter'));
+    await h.press(KEY.ESC);
+    await h.waitFor((x) => x.includes('IOMMU groups'));
+  });
+
+  it('? shows every key; Esc closes', async () => {
+    h = await renderFixture('guide', { columns: 100, rows: 40 });
+    await h.press('?');
+    const f = await h.waitFor((x) => x.includes('Keys (Esc or ? closes)'));
+    expect(f).toContain('reserve / release the device for vfio-pci');
+    await expect(f).toMatchFileSnapshot(SNAP('help'));
+    await h.press(KEY.ESC);
+    await h.waitFor((x) => !x.includes('Keys (Esc'));
+  });
+});
+
+describe('staging', () => {
+  it('space on a host-critical device asks twice, naming what the host loses', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:06:00.0');
+    await h.press(KEY.SPACE);
+    let f = await h.waitFor((x) => x.includes('is host-critical'));
+    expect(f).toMatch(/member of ZFS pool rpool/);
+    await expect(f).toMatchFileSnapshot(SNAP('critical-1'));
+    await h.press(KEY.RIGHT, KEY.ENTER);
+    f = await h.waitFor((x) => x.includes('Second confirmation'));
+    await expect(f).toMatchFileSnapshot(SNAP('critical-2'));
+    await h.press(KEY.ENTER); // Cancel is focused: nothing staged
+    expect(h.store.getState().intents).toEqual([]);
+    await h.press(KEY.SPACE, KEY.RIGHT, KEY.ENTER, KEY.RIGHT, KEY.ENTER);
+    expect(h.store.getState().intents).toEqual([{ kind: 'reserve', address: '0000:06:00.0', force: true }]);
+  });
+
+  it('v opens the VF editor bounded by sriov_totalvfs, showing the VFs that will appear', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:04:00.0');
+    await h.press('v', KEY.BACKSPACE, '9', '9');
+    let f = await h.waitFor((x) => x.includes('Too many'));
+    await h.press(KEY.BACKSPACE, KEY.BACKSPACE, '6');
+    f = await h.waitFor((x) => x.includes('[ 6 ]'));
+    expect(f).toContain('04:02.0 0000:04:02.1');
+    expect(f).toMatch(/\.\.\.[\s│]+0000:04:02\.5/);
+    await expect(f).toMatchFileSnapshot(SNAP('vf-editor'));
+    await h.press(KEY.ENTER);
+    expect(h.store.getState().intents).toEqual([{ kind: 'vfs', address: '0000:04:00.0', count: 6 }]);
+  });
+
+  it('a picks a VM with options and warnings, then the pending pane shows the diffs', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:07:00.0');
+    await h.press('a');
+    let f = await h.waitFor((x) => x.includes('to which VM'));
+    expect(f).toMatch(/102 win11-gaming\s+stopped\s+pc-i440fx-8.1\s+seabios/);
+    await expect(f).toMatchFileSnapshot(SNAP('vm-picker'));
+    await h.press(KEY.DOWN, KEY.DOWN, KEY.ENTER);
+    f = await h.waitFor((x) => x.includes('-> VM 102'));
+    expect(f).toContain('[x] All functions');
+    expect(f).toContain('! machine pc-i440fx-8.1: will be switched to q35');
+    await h.press('3');
+    f = await h.waitFor((x) => x.includes('[x] Primary GPU'));
+    await expect(f).toMatchFileSnapshot(SNAP('assign-options'));
+    await h.press(KEY.ENTER);
+    expect(h.store.getState().intents[0]).toMatchObject({ kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, xVga: true, pcie: true, rombar: true } });
+    await h.press('p');
+    f = await h.waitFor((x) => x.includes('Pending changes'));
+    expect(f).toContain('+hostpci0: 0000:07:00,pcie=1,x-vga=1');
+    expect(f).toContain('qm set 102 --hostpci0 0000:07:00,pcie=1,x-vga=1 --machine q35');
+    await expect(f).toMatchFileSnapshot(SNAP('pending-diffs'));
+  });
+
+  it('u undoes, d drops from the pending pane; a blocked plan cannot be committed', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:03:00.0');
+    await h.press(KEY.SPACE, 'u');
+    expect(h.store.getState().intents).toEqual([]);
+    await goTo(h, '0000:05:00.0');
+    await h.press('a', KEY.ENTER, KEY.ENTER); // VM 100, defaults
+    await h.press('c');
+    const f = await h.waitFor((x) => x.includes('Cannot commit'));
+    expect(f).toMatch(/BLOCKED: .*host-critical/);
+    await expect(f).toMatchFileSnapshot(SNAP('pending-blocked'));
+    await h.press('d');
+    expect(h.store.getState().intents).toEqual([]);
+  });
+});
+
+describe('commit', () => {
+  it('confirms with Cancel focused, shows progress and the result, and writes the files', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:03:00.0');
+    await h.press(KEY.SPACE);
+    await h.press('c');
+    let f = await h.waitFor((x) => x.includes('Apply these changes?'));
+    expect(f).toContain('> Cancel <');
+    await expect(f).toMatchFileSnapshot(SNAP('confirm'));
+    await h.press(KEY.ENTER); // Cancel
+    expect(h.store.getState().dialog).toBeNull();
+    await h.press('c', KEY.RIGHT, KEY.ENTER);
+    f = await h.waitFor((x) => x.includes('Done'), 'result');
+    expect(f).toMatch(/Reboot the node/);
+    await expect(f.replace(/\/tmp\/\S+/g, '<tmp>').replace(/\d{4}-\d\d-\d\dT[\d-]+Z/g, '<time>')).toMatchFileSnapshot(SNAP('result'));
+    expect(readFileSync(join(h.root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521');
+    await h.press(KEY.ENTER);
+    expect(h.store.getState().intents).toEqual([]);
+  });
+
+  it('q asks first when changes are staged', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:03:00.0');
+    await h.press(KEY.SPACE, 'q');
+    const f = await h.waitFor((x) => x.includes('Quit?'));
+    await expect(f).toMatchFileSnapshot(SNAP('quit'));
+    await h.press(KEY.ESC);
+    expect(h.store.getState().exiting).toBe(false);
+    await h.press('q', 'y');
+    expect(h.store.getState().exiting).toBe(true);
+  });
+});
