@@ -143,7 +143,8 @@ export function writeHostTree(root: string, spec: HostSpec): void {
       put(`${dir}/current_link_width`, `${d.link[1]}\n`);
     }
     if (d.cls.startsWith('03')) put(`${dir}/boot_vga`, d.bootVga ? '1\n' : '0\n');
-    if (bridge) mkdirSync(join(root, dir, 'pci_bus'), { recursive: true });
+    // Real files in every folder: git does not keep empty ones, and fixtures live in git.
+    if (bridge) put(`${dir}/pci_bus/uevent`, '');
     if (d.sriov) {
       put(`${dir}/sriov_totalvfs`, `${d.sriov.total}\n`);
       put(`${dir}/sriov_numvfs`, `${d.sriov.num}\n`);
@@ -152,7 +153,7 @@ export function writeHostTree(root: string, spec: HostSpec): void {
     }
     link(`sys/bus/pci/devices/${d.addr}`, dir);
     if (d.driver) {
-      mkdirSync(join(root, 'sys/bus/pci/drivers', d.driver), { recursive: true });
+      put(`sys/bus/pci/drivers/${d.driver}/uevent`, `DRIVER=${d.driver}\n`);
       link(`${dir}/driver`, `sys/bus/pci/drivers/${d.driver}`);
     }
     if (d.group !== undefined) {
@@ -171,7 +172,7 @@ export function writeHostTree(root: string, spec: HostSpec): void {
       put(`${target}/size`, '1953525168\n');
       link(`sys/block/${disk}`, target);
     });
-    if (d.driver === 'vfio-pci') mkdirSync(join(root, 'sys/module/vfio_pci'), { recursive: true });
+    if (d.driver === 'vfio-pci') put('sys/module/vfio_pci/refcnt', '1\n');
   }
   if (!all.some((d) => d.group !== undefined)) mkdirSync(join(root, 'sys/kernel/iommu_groups'), { recursive: true });
 
