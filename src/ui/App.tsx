@@ -14,6 +14,14 @@ import { StatusLine } from './StatusLine.tsx';
 import { LookContext, T } from './Styled.tsx';
 import { TreePane } from './TreePane.tsx';
 
+/** A key from a chunk of typed characters (Enter, Tab and Backspace arrive as control bytes). */
+function charKey(ch: string) {
+  if (ch === '\r' || ch === '\n') return { input: '', return: true };
+  if (ch === '\t') return { input: '', tab: true };
+  if (ch === '\x7f' || ch === '\b') return { input: '', backspace: true };
+  return { input: ch };
+}
+
 export function App({ store, onExit }: { store: AppStore; onExit?: () => void }) {
   const { exit } = useApp();
   const size = useStore(store, (s) => s.size);
@@ -25,7 +33,7 @@ export function App({ store, onExit }: { store: AppStore; onExit?: () => void })
 
   useInput((input, key) => {
     // Keys typed fast (or sent by tmux) can arrive as one chunk: handle them one by one.
-    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(store, { input: ch });
+    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(store, charKey(ch));
     else handleKey(store, { ...key, input });
   });
   useEffect(() => {

@@ -25,8 +25,9 @@ export function T(props: { c?: Colour; bold?: boolean; dim?: boolean; inverse?: 
 export const g = (ascii: boolean, utf: string, plain: string) => (ascii ? plain : utf);
 
 /** Cut or pad to exactly `width` columns (names are ASCII in pci.ids; good enough for layout). */
-export function fit(text: string, width: number): string {
+export function fit(raw: string, width: number): string {
   if (width <= 0) return '';
+  const text = detab(raw);
   if (text.length > width) return width > 1 ? `${text.slice(0, width - 1)}~` : text.slice(0, width);
   return text.padEnd(width);
 }
@@ -34,7 +35,11 @@ export function fit(text: string, width: number): string {
 export const shortAddr = (a: string) => (a.startsWith('0000:') ? a.slice(5) : a);
 
 /** Word-wraps to `width` columns (long words are cut), keeping a hanging indent of 2. */
-export function wrapText(text: string, width: number): string[] {
+/** Tabs would let the terminal, not us, decide the width: expand them (config files use them). */
+export const detab = (s: string) => (s.includes('\t') ? s.replace(/\t/g, '    ') : s);
+
+export function wrapText(raw: string, width: number): string[] {
+  const text = detab(raw);
   if (text.length <= width || width < 8) return [text];
   const out: string[] = [];
   let line = '';

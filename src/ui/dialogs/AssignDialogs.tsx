@@ -3,8 +3,14 @@ import SelectInput from 'ink-select-input';
 import type { HostSnapshot } from '../../model/types.ts';
 import type { Dialog } from '../../store/app-store.ts';
 import { ASSIGN_OPTIONS } from '../../store/actions.ts';
-import { T, fit } from '../Styled.tsx';
+import { T, fit, useLook } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
+
+/** The list pointer, ASCII when glyphs are off (ink-select-input's own is always '❯'). */
+function Pointer({ isSelected }: { isSelected?: boolean }) {
+  const { ascii } = useLook();
+  return <T c="cyan">{isSelected ? `${ascii ? '>' : '❯'} ` : '  '}</T>;
+}
 
 export function AssignVmDialog({ snap, address, width, height, onPick }: { snap: HostSnapshot; address: string; width: number; height: number; onPick: (vmid: number) => void }) {
   const items = snap.vms.map((v) => ({
@@ -15,7 +21,7 @@ export function AssignVmDialog({ snap, address, width, height, onPick }: { snap:
   return (
     <Frame title={`Assign ${address} to which VM? (Enter picks, Esc cancels)`} width={width}>
       <T dim>{fit('   VMID name              state    machine        bios', width - 4)}</T>
-      <SelectInput items={items} limit={Math.max(3, height - 6)} onSelect={(it) => onPick(it.value)} />
+      <SelectInput items={items} limit={Math.max(3, height - 6)} onSelect={(it) => onPick(it.value)} indicatorComponent={Pointer} />
     </Frame>
   );
 }

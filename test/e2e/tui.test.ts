@@ -1,0 +1,115 @@
+// The real launcher in a real pseudo-terminal: stage, review, commit into a fixture copy, and
+// check both the screen and the files written; then every way out restores the terminal.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KEY } from '../helpers/keys.ts';
+import { runInPty } from '../helpers/pty.ts';
+import { copyFixture, removeTree } from '../helpers/tree.ts';
+
+const RESTORED = '\x1b[?1049l';
+const roots: string[] = [];
+afterAll(() => roots.forEach(removeTree));
+const fixture = () => {
+  const r = copyFixture('guide');
+  roots.push(r);
+  return r;
+};
+
+async function select(run: ReturnType<typeof runInPty>, short: string) {
+  run.write('g');
+  for (let i = 0; i < 60; i++) {
+    const line = run.screen().split('\n').find((l) => l.startsWith('>'));
+    if (line?.includes(short)) return;
+    run.write('j');
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  throw new Error(`row ${short} not reached:\n${run.screen()}`);
+}
+
+describe('end to end in a pseudo-terminal', () => {
+  it('stages a reservation, a VF count and an assignment, reviews and commits them', async () => {
+    const root = fixture();
+    const run = runInPty(['--root', root]);
+    await run.waitFor('IOMMU groups');
+    await select(run, '03:00.0');
+    run.write(KEY.SPACE);
+    await run.waitFor('1 staged');
+    await select(run, '04:00.0');
+    run.write('v');
+    await run.waitFor('Virtual functions');
+    run.write('+');
+    run.write('+');
+    await run.waitFor('[ 6 ]');
+    run.write(KEY.ENTER);
+    await run.waitFor('2 staged');
+    await select(run, '07:00.0');
+    run.write('a');
+    await run.waitFor('to which VM');
+    await new Promise((r) => setTimeout(r, 100));
+    for (const k of [KEY.DOWN, KEY.DOWN]) {
+      run.write(k); // one key at a time, as fingers do
+      await new Promise((r) => setTimeout(r, 80));
+    }
+    await run.waitFor((s) => s.includes('102 win11-gaming') && s.split('\n').some((l) => l.includes('❯') && l.includes('102')));
+    run.write(KEY.ENTER);
+    await run.waitFor('-> VM 102');
+    run.write(KEY.ENTER);
+    await run.waitFor('3 staged');
+    run.write('p');
+    const pending = await run.waitFor('Pending changes');
+    expect(pending).toContain('reserve 0000:03:00.0 for vfio-pci');
+    expect(pending).toContain('set 6 VFs on 0000:04:00.0');
+    run.write('c');
+    await run.waitFor('Apply these changes?');
+    run.write('y');
+    const done = await run.waitFor('Enter to continue');
+    expect(done).toContain('Done');
+    run.write(KEY.ENTER);
+    await run.waitFor('IOMMU groups');
+    run.write('q');
+    const exit = await run.exited;
+    expect(exit.exitCode).toBe(0);
+    expect(run.output()).toContain(RESTORED);
+    expect(readFileSync(join(root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521');
+    expect(readFileSync(join(root, 'etc/udev/rules.d/70-pve-passthrough-sriov.rules'), 'utf8')).toContain('ATTR{sriov_numvfs}="6"');
+    expect(readFileSync(join(root, 'sys/bus/pci/devices/0000:04:00.0/sriov_numvfs'), 'utf8')).toBe('6\n');
+    expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain('hostpci0: 0000:07:00,pcie=1');
+  }, 60_000);
+
+  for (const [how, act, code] of [
+    ['Ctrl-C', (r: ReturnType<typeof runInPty>) => r.write(KEY.CTRL_C), 0],
+    ['SIGTERM', (r: ReturnType<typeof runInPty>) => process.kill(r.pid, 'SIGTERM'), 143],
+    ['SIGHUP', (r: ReturnType<typeof runInPty>) => process.kill(r.pid, 'SIGHUP'), 129],
+  ] as const) {
+    it(`restores the terminal on ${how}`, async () => {
+      const run = runInPty(['--root', fixture()]);
+      await run.waitFor('IOMMU groups');
+      act(run);
+      const e = await run.exited;
+      expect(e.exitCode).toBe(code);
+      expect(run.output().lastIndexOf(RESTORED)).toBeGreaterThan(run.output().lastIndexOf('\x1b[?1049h'));
+    }, 30_000);
+  }
+
+  it('restores the terminal after a crash and prints where the log is', async () => {
+    const run = runInPty(['--root', fixture()], { env: { PVE_PASSTHROUGH_CRASH_TEST: '1' } });
+    const e = await run.exited;
+    expect(e.exitCode).toBe(70);
+    const out = run.output();
+    expect(out.lastIndexOf(RESTORED)).toBeGreaterThan(out.lastIndexOf('\x1b[?1049h'));
+    const log = /Details: (\S+\.log)/.exec(out)?.[1];
+    expect(log).toBeTruthy();
+    expect(readFileSync(log!, 'utf8')).toContain('crash test');
+  }, 30_000);
+
+  it('renders without colour and without UTF-8 on TERM=linux, LANG=C, NO_COLOR', async () => {
+    const run = runInPty(['--root', fixture()], { env: { TERM: 'linux', LANG: 'C', LC_ALL: '', NO_COLOR: '1' } });
+    const s = await run.waitFor('IOMMU groups');
+    expect(s).toContain('[!!] host-critical');
+    run.write('q');
+    await run.exited;
+    expect(run.output()).not.toMatch(/\x1b\[3[0-7]m/);
+    expect(/[^\x00-\x7f]/.test(run.output())).toBe(false);
+  }, 30_000);
+});
