@@ -2,9 +2,14 @@
 import type { CliCommand, CliIO } from './cli/command.ts';
 import { EXIT } from './cli/command.ts';
 import { commands } from './cli/commands.ts';
+import { version } from './version.ts';
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V') {
+    io.stdout.write(`pve-passthrough ${version()}\n`);
+    return EXIT.ok;
+  }
   const byName = new Map<string, CliCommand>(commands.map((c) => [c.name, c]));
   if (first === '--help' || first === '-h' || first === 'help') {
     const target = first === 'help' && rest[0] ? byName.get(rest[0]) : undefined;
@@ -28,5 +33,5 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `Usage: pve-passthrough [command] [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'pve-passthrough <command> --help' for a command's options.\n`;
+  return `Usage: pve-passthrough [command] [options]      (version ${version()})\n\nCommands:\n${lines.join('\n')}\n\nRun 'pve-passthrough <command> --help' for a command's options.\n`;
 }
