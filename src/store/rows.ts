@@ -2,6 +2,7 @@
 // VFs sit under their physical function even when the kernel gives each VF a group of its own
 // (groups holding only such VFs are not listed again at the top). Pure, memoised by the store.
 import type { HostSnapshot, Isolation, PciDevice } from '../model/types.ts';
+import { deviceIndex } from './device-index.ts';
 
 export type Row =
   | { kind: 'group'; id: string; groupId: number | null; isolation: Isolation; depth: 0; count: number; expanded: boolean }
@@ -10,20 +11,11 @@ export type Row =
 export const groupRowId = (g: number | null) => `g:${g ?? 'none'}`;
 export const deviceRowId = (a: string) => `d:${a}`;
 
-export function matchesFilter(d: PciDevice, f: string): boolean {
-  if (!f) return true;
-  const q = f.toLowerCase();
-  return (
-    d.address.includes(q) ||
-    `${d.vendorId}:${d.deviceId}`.includes(q) ||
-    d.name.toLowerCase().includes(q) ||
-    (d.vendorName ?? '').toLowerCase().includes(q) ||
-    (d.driver ?? '').toLowerCase().includes(q)
-  );
-}
-
 export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter: string): Row[] {
-  const byAddr = new Map(s.devices.map((d) => [d.address, d]));
+  const { byAddr, search } = deviceIndex(s);
+  const q = filter.toLowerCase();
+  // Address, vendor:device, names and driver, matched as one lower-cased string per device.
+  const matchesFilter = (d: PciDevice, f: string) => !f || search.get(d.address)!.includes(q);
   const verdictOf = new Map<string, Isolation>();
   for (const g of s.groups) for (const a of g.devices) verdictOf.set(a, g.isolation);
   const isNestedVf = (d: PciDevice) => d.physfn !== null && byAddr.has(d.physfn);

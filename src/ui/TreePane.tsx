@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { slotOf } from '../model/address.ts';
 import type { Intent, PciDevice } from '../model/types.ts';
 import { selectCursorIndex, selectRows, type AppStore } from '../store/app-store.ts';
+import { deviceIndex } from '../store/device-index.ts';
 import { layout } from '../store/layout.ts';
 import type { Row } from '../store/rows.ts';
 import { T, fit, g, shortAddr, useLook } from './Styled.tsx';
@@ -29,7 +30,7 @@ export function TreePane({ store }: { store: AppStore }) {
   const cursor = selectCursorIndex(st);
   const L = layout(st.size);
   const width = L.treeWidth;
-  const byAddr = new Map(st.snapshot.devices.map((d) => [d.address, d]));
+  const { byAddr } = deviceIndex(st.snapshot);
   const visible = rows.slice(st.scroll, st.scroll + L.treeRows);
   const title = st.filtering || st.filter ? ` Filter: ${st.filter}${st.filtering ? '_' : ''}  (${rows.filter((r) => r.kind === 'device').length} devices)` : ` IOMMU groups (${st.snapshot.groups.length})  ${cursor + 1}/${rows.length}`;
 

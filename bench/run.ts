@@ -1,0 +1,83 @@
+// npm run bench: scan, the manual way (lspci), start-up, keystroke-to-frame, planning and peak
+// memory, on the reference-guide fixture and generated large hosts. Medians after warm-up.
+// Not part of npm test. Needs lspci (Debian: pciutils) for the manual-way rows.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLarge } from '../scripts/gen-large-fixture.ts';
+import { runInPty } from '../test/helpers/pty.ts';
+import { lspciAvailable } from './manual.ts';
+import { fmtMs, fmtRatio, median } from './stats.ts';
+
+interface Result { case: string; medianMs: number; p90Ms: number; runs: number; maxRssMb: number; extra: Record<string, unknown> }
+
+const ROOT = join(import.meta.dirname, '..');
+const tmp = mkdtempSync(join(tmpdir(), 'pvept-bench-'));
+const hosts: Record<string, string> = { guide: join(ROOT, 'test/fixtures/guide'), 'large-400': join(tmp, 'large-400'), 'large-2000': join(tmp, 'large-2000') };
+generateLarge(hosts['large-400']!, 400, 60);
+generateLarge(hosts['large-2000']!, 2000, 500);
+
+function run(name: string, host: string, runs: number): Result {
+  // Production React, as in the shipped bundle (development React is several times slower).
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/cases.ts'), name, hosts[host]!, String(runs)], { encoding: 'utf8', maxBuffer: 16 << 20, env });
+  return JSON.parse(out.trim().split('\n').pop()!) as Result;
+}
+
+const rows: string[][] = [['case', 'host', 'median', 'p90', 'runs', 'peak RSS', 'note']];
+// Peak RSS of the bench child processes includes the tsx loader (~100 MB); the TUI rows below
+// read the real program's VmHWM.
+const add = (r: Result, host: string, note = '') => rows.push([r.case, host, fmtMs(r.medianMs), fmtMs(r.p90Ms), String(r.runs), `${r.maxRssMb.toFixed(0)} MB`, note]);
+
+const scans: Record<string, Result> = {};
+for (const host of ['guide', 'large-400', 'large-2000']) {
+  const s = run('scan', host, 15);
+  const f = run('floor', host, 15);
+  scans[host] = s;
+  add(s, host, `${s.extra.functions} functions; ${fmtRatio(s.medianMs / f.medianMs)} of floor`);
+  add(f, host, 'bare reads, no parsing');
+}
+rows.push(['', '', '', '', '', '', `growth 400 -> 2000 functions: ${fmtRatio(scans['large-2000']!.medianMs / scans['large-400']!.medianMs)} time for 5x size`]);
+if (lspciAvailable()) {
+  for (const host of ['guide', 'large-400']) {
+    const loop = run('lspci-loop', host, host === 'guide' ? 5 : 2);
+    const once = run('lspci-once', host, 5);
+    add(loop, host, `guide's loop, one lspci per device: ours is ${fmtRatio(loop.medianMs / scans[host]!.medianMs)} faster`);
+    add(once, host, `one lspci -Dnnvmm: ours takes ${fmtRatio(scans[host]!.medianMs / once.medianMs)} its time (we read drivers, groups, VMs, host use too)`);
+  }
+} else rows.push(['lspci', '-', 'n/a', '', '', '', 'lspci not installed (apt-get install pciutils)']);
+
+// Start-up: process start to first full frame in a pseudo-terminal.
+const peak = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+let rss = 0;
+async function startup(args: string[], command?: string): Promise<number[]> {
+  const times: number[] = [];
+  rss = 0;
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    const p = runInPty(args, { command, cols: 120, rows: 40 });
+    await p.waitFor((s) => s.includes('Legend'), 20_000);
+    if (i >= 2) times.push(performance.now() - t0);
+    for (const k of 'jjjjlhjj') p.write(k);
+    await new Promise((r) => setTimeout(r, 150));
+    rss = Math.max(rss, peak(p.pid));
+    p.write('q');
+    await p.exited;
+  }
+  return times;
+}
+const bundle = join(ROOT, 'dist/pve-passthrough.mjs');
+if (!existsSync(bundle)) execFileSync('npm', ['run', 'build', '--', '--bundle-only'], { cwd: ROOT, stdio: 'ignore' });
+for (const host of ['guide', 'large-400', 'large-2000']) {
+  const b = await startup([bundle, '--root', hosts[host]!], process.execPath);
+  rows.push(['first frame (bundle)', host, fmtMs(median(b)), '', String(b.length), `${rss.toFixed(0)} MB`, 'node dist/pve-passthrough.mjs; RSS = real TUI process']);
+  const u = await startup(['--root', hosts[host]!]);
+  rows.push(['first frame (launcher)', host, fmtMs(median(u)), '', String(u.length), `${rss.toFixed(0)} MB`, 'node bin/pve-passthrough.js (tsx)']);
+}
+for (const c of ['keys-move', 'keys-expand', 'keys-filter']) add(run(c, 'large-2000', 60), 'large-2000', 'keystroke to frame, in-process Ink');
+add(run('plan-50', 'large-2000', 20), 'large-2000', '50 staged changes');
+
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+for (const r of rows) console.log(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+rmSync(tmp, { recursive: true, force: true });
