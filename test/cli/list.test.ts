@@ -1,20 +1,10 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { FIXTURES, removeTree, tempDir } from '../helpers/tree.ts';
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const code = await main(args, { stdout: out, stderr: err, env });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 /** A root tree nobody has seen, laid out by hand the way the kernel does it. */
 function kernelTree(): string {
