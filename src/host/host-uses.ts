@@ -103,7 +103,6 @@ export async function readHostUses(root: string, runner: CommandRunner, cmdline:
   // The console sits on the boot VGA device unless the framebuffer is switched off.
   const fbOff = /video=(?:efifb|vesafb|simplefb):off|nofb|initcall_blacklist=sysfb_init/.test(cmdline) || cmdlineParam(cmdline, 'nomodeset') !== null;
   if (!fbOff) for (const addr of bootVga) add(uses, addr, 'boot VGA device: the host console is on it');
-  if (notices.length > 10_000) notices.length = 10_000; // never let a broken host flood memory
   return { uses, netByAddress };
 }
 

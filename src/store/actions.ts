@@ -1,6 +1,7 @@
 // Store actions: every key the operator presses ends in one of these. Synchronous except
 // commit, which awaits the host port's apply and re-reads the host afterwards.
 import { slotOf } from '../model/address.ts';
+import { reservedAtBoot } from '../model/plan/reserve.ts';
 import type { AssignOptions, Intent } from '../model/types.ts';
 import { selectCursorIndex, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
 import { layout } from './layout.ts';
@@ -110,7 +111,8 @@ export function toggleReserve(store: AppStore) {
     return;
   }
   if (d.isBridge) return flash(store, 'Bridges stay with the host.');
-  const reserved = d.driver === 'vfio-pci' || st.snapshot.vfio.ids.includes(`${d.vendorId}:${d.deviceId}`) || selectPlanReserved(st, d.address);
+  // Reserved at boot (by id or by our address list), not merely bound to vfio-pci by a VM start.
+  const reserved = reservedAtBoot(st.snapshot, d);
   if (reserved) return stage(store, [{ kind: 'release', address: d.address }], `Staged: release ${d.address} back to the host.`);
   const g = st.snapshot.groups.find((x) => x.id === d.iommuGroup);
   const members = g ? g.devices.filter((a) => !st.snapshot.devices.find((x) => x.address === a)?.isBridge) : [d.address];
@@ -121,11 +123,6 @@ export function toggleReserve(store: AppStore) {
   const others = members.filter((a) => slotOf(a) !== slotOf(d.address));
   if (g?.isolation === 'shared' && others.length) return openDialog(store, { kind: 'shared', address: d.address, groupId: g.id, members, choice: 0 });
   stage(store, [{ kind: 'reserve', address: d.address }], `Staged: reserve ${d.address} for vfio-pci.`);
-}
-
-function selectPlanReserved(st: ReturnType<AppStore['getState']>, address: string): boolean {
-  const text = st.snapshot.files['etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'] ?? '';
-  return text.includes(`bind ${address} `);
 }
 
 export function answerShared(store: AppStore, wholeGroup: boolean) {

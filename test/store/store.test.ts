@@ -1,0 +1,69 @@
+// The store without React: actions, derived rows and plan.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as A from '../../src/store/actions.ts';
+import { createAppStore, selectPlan, selectRows, type AppStore } from '../../src/store/app-store.ts';
+import { layout } from '../../src/store/layout.ts';
+import type { HostSnapshot } from '../../src/model/types.ts';
+import { fixtureSnapshot } from '../helpers/snapshots.ts';
+
+let snap: HostSnapshot;
+beforeAll(async () => {
+  snap = await fixtureSnapshot('guide');
+});
+const make = (rows = 24): AppStore =>
+  createAppStore({ snapshot: snap, size: { columns: 80, rows }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
+const cursorTo = (s: AppStore, addr: string) => s.setState({ cursorId: `d:${addr}` });
+
+describe('store', () => {
+  it('nests VFs under their PF and does not list VF-only groups again', () => {
+    const s = make();
+    s.setState({ expanded: new Set([...s.getState().expanded, 'd:0000:04:00.0']) });
+    const ids = selectRows(s.getState()).map((r) => r.id);
+    expect(ids.indexOf('d:0000:04:02.0')).toBe(ids.indexOf('d:0000:04:00.0') + 1);
+    expect(ids).not.toContain('g:40');
+  });
+
+  it('space on a device reserved at boot stages a release; on a free one a reserve', () => {
+    const s = make();
+    cursorTo(s, '0000:01:00.0');
+    A.toggleReserve(s);
+    expect(s.getState().intents).toEqual([{ kind: 'release', address: '0000:01:00.0' }]);
+    A.toggleReserve(s); // pressing again unstages
+    expect(s.getState().intents).toEqual([]);
+    s.setState({ expanded: new Set([...s.getState().expanded, 'd:0000:04:00.0']) });
+    cursorTo(s, '0000:04:02.0'); // bound to vfio-pci by a VM start, not reserved at boot
+    A.toggleReserve(s);
+    expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:04:02.0' }]);
+  });
+
+  it('keeps the cursor in view while moving through a long tree', () => {
+    const s = make(16);
+    A.moveCursor(s, 'bottom');
+    const st = s.getState();
+    const rows = selectRows(st);
+    expect(st.scroll).toBe(rows.length - layout(st.size).treeRows);
+    A.moveCursor(s, 'top');
+    expect(s.getState().scroll).toBe(0);
+  });
+
+  it('derives the plan from staged intents, memoised on identity', () => {
+    const s = make();
+    cursorTo(s, '0000:03:00.0');
+    A.toggleReserve(s);
+    const p1 = selectPlan(s.getState());
+    expect(selectPlan(s.getState())).toBe(p1);
+    expect(p1.edits.map((e) => e.path)).toContain('etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio');
+    A.undoLast(s);
+    expect(selectPlan(s.getState()).steps).toEqual([]);
+  });
+
+  it('rejects a VF count above sriov_totalvfs in the editor', () => {
+    const s = make();
+    cursorTo(s, '0000:04:00.0');
+    A.openVfEditor(s);
+    A.editVfValue(s, () => '40');
+    A.confirmVfs(s);
+    expect(s.getState().intents).toEqual([]);
+    expect(s.getState().flash).toMatch(/At most 32/);
+  });
+});
