@@ -120,8 +120,11 @@ export function toggleReserve(store: AppStore) {
     const lost = st.snapshot.devices.filter((x) => g.devices.includes(x.address) && x.hostUses.length).flatMap((x) => x.hostUses.map((u) => `${x.address}: ${u}`));
     return openDialog(store, { kind: 'critical', address: d.address, groupId: g.id, lost, members, choice: 0, confirmed: false });
   }
-  const others = members.filter((a) => slotOf(a) !== slotOf(d.address));
-  if (g?.isolation === 'shared' && others.length) return openDialog(store, { kind: 'shared', address: d.address, groupId: g.id, members, choice: 0 });
+  // Proxmox hands the whole group to vfio-pci at VM start: offer the rest of it (other
+  // functions of a multi-function card, or other devices) unless already reserved or staged.
+  const stagedNow = new Set(st.intents.filter((i) => i.kind === 'reserve').map((i) => (i as { address: string }).address));
+  const others = members.filter((a) => a !== d.address && !stagedNow.has(a) && !reservedAtBoot(st.snapshot, st.snapshot.devices.find((x) => x.address === a)!));
+  if (g && others.length) return openDialog(store, { kind: 'shared', address: d.address, groupId: g.id, members: [d.address, ...others], choice: 0, isolated: g.isolation === 'isolated' });
   stage(store, [{ kind: 'reserve', address: d.address }], `Staged: reserve ${d.address} for vfio-pci.`);
 }
 

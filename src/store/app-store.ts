@@ -21,7 +21,7 @@ export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
 export type Dialog =
   | { kind: 'help' }
   | { kind: 'quit'; choice: number }
-  | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number }
+  | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number; /** the group is one device's functions */ isolated: boolean }
   | { kind: 'critical'; address: string; groupId: number; lost: string[]; members: string[]; choice: number; confirmed: boolean }
   | { kind: 'vfs'; address: string; value: string; total: number }
   | { kind: 'assign-vm'; address: string }

@@ -34,7 +34,9 @@ describe('end to end in a pseudo-terminal', () => {
     await run.waitFor('IOMMU groups');
     await select(run, '03:00.0');
     run.write(KEY.SPACE);
-    await run.waitFor('1 staged');
+    await run.waitFor('other functions of this card');
+    run.write(KEY.ENTER); // stage both functions (the default)
+    await run.waitFor('2 staged');
     await select(run, '04:00.0');
     run.write('v');
     await run.waitFor('Virtual functions');
@@ -42,7 +44,7 @@ describe('end to end in a pseudo-terminal', () => {
     run.write('+');
     await run.waitFor('[ 6 ]');
     run.write(KEY.ENTER);
-    await run.waitFor('2 staged');
+    await run.waitFor('3 staged');
     await select(run, '07:00.0');
     run.write('a');
     await run.waitFor('to which VM');
@@ -55,10 +57,11 @@ describe('end to end in a pseudo-terminal', () => {
     run.write(KEY.ENTER);
     await run.waitFor('-> VM 102');
     run.write(KEY.ENTER);
-    await run.waitFor('3 staged');
+    await run.waitFor('4 staged');
     run.write('p');
     const pending = await run.waitFor('Pending changes');
     expect(pending).toContain('reserve 0000:03:00.0 for vfio-pci');
+    expect(pending).toContain('reserve 0000:03:00.1 for vfio-pci');
     expect(pending).toContain('set 6 VFs on 0000:04:00.0');
     run.write('c');
     await run.waitFor('Apply these changes?');

@@ -50,6 +50,8 @@ describe('store', () => {
     const s = make();
     cursorTo(s, '0000:03:00.0');
     A.toggleReserve(s);
+    expect(s.getState().dialog).toMatchObject({ kind: 'shared', members: ['0000:03:00.0', '0000:03:00.1'], isolated: true });
+    A.answerShared(s, false);
     const p1 = selectPlan(s.getState());
     expect(selectPlan(s.getState())).toBe(p1);
     expect(p1.edits.map((e) => e.path)).toContain('etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio');

@@ -142,7 +142,9 @@ describe('staging', () => {
   it('u undoes, d drops from the pending pane; a blocked plan cannot be committed', async () => {
     h = await renderFixture('guide');
     await goTo(h, '0000:03:00.0');
-    await h.press(KEY.SPACE, 'u');
+    await h.press(KEY.SPACE, KEY.DOWN, KEY.ENTER); // only this function
+    expect(h.store.getState().intents).toEqual([{ kind: 'reserve', address: '0000:03:00.0' }]);
+    await h.press('u');
     expect(h.store.getState().intents).toEqual([]);
     await goTo(h, '0000:05:00.0');
     await h.press('a', KEY.ENTER, KEY.ENTER); // VM 100, defaults
@@ -160,8 +162,12 @@ describe('commit', () => {
     h = await renderFixture('guide');
     await goTo(h, '0000:03:00.0');
     await h.press(KEY.SPACE);
+    let f = await h.waitFor((x) => x.includes('other functions of this card'));
+    await expect(f).toMatchFileSnapshot(SNAP('group-functions'));
+    await h.press(KEY.ENTER);
+    expect(h.store.getState().intents.map((i) => i.kind === 'reserve' && i.address)).toEqual(['0000:03:00.0', '0000:03:00.1']);
     await h.press('c');
-    let f = await h.waitFor((x) => x.includes('Apply these changes?'));
+    f = await h.waitFor((x) => x.includes('Apply these changes?'));
     expect(f).toContain('> Cancel <');
     await expect(f).toMatchFileSnapshot(SNAP('confirm'));
     await h.press(KEY.ENTER); // Cancel
@@ -170,7 +176,7 @@ describe('commit', () => {
     f = await h.waitFor((x) => x.includes('Done'), 'result');
     expect(f).toMatch(/Reboot the node/);
     await expect(f.replace(/\/tmp\/\S+/g, '<tmp>').replace(/\d{4}-\d\d-\d\dT[\d-]+Z/g, '<time>')).toMatchFileSnapshot(SNAP('result'));
-    expect(readFileSync(join(h.root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521');
+    expect(readFileSync(join(h.root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521\nbind 0000:03:00.1 8086:1521');
     await h.press(KEY.ENTER);
     expect(h.store.getState().intents).toEqual([]);
   });
@@ -178,7 +184,7 @@ describe('commit', () => {
   it('q asks first when changes are staged', async () => {
     h = await renderFixture('guide');
     await goTo(h, '0000:03:00.0');
-    await h.press(KEY.SPACE, 'q');
+    await h.press(KEY.SPACE, KEY.ENTER, 'q');
     const f = await h.waitFor((x) => x.includes('Quit?'));
     await expect(f).toMatchFileSnapshot(SNAP('quit'));
     await h.press(KEY.ESC);

@@ -17,13 +17,13 @@ export function QuitDialog({ staged, choice, width }: { staged: number; choice: 
 
 export function SharedDialog({ d, width }: { d: Extract<Dialog, { kind: 'shared' }>; width: number }) {
   return (
-    <Frame title={`IOMMU group ${d.groupId} is shared`} width={width} colour="yellow">
+    <Frame title={d.isolated ? `IOMMU group ${d.groupId}: other functions of this card` : `IOMMU group ${d.groupId} is shared`} width={width} colour={d.isolated ? 'cyan' : 'yellow'}>
       <T wrap="wrap">Proxmox binds every device of a group to vfio-pci when the VM starts, so these go together:</T>
       {d.members.map((a) => (
         <T key={a}>{`  ${a}${a === d.address ? '  (selected)' : ''}`}</T>
       ))}
       <Box flexDirection="column" marginTop={1}>
-        {[`Stage the whole group (${d.members.length} devices)`, 'Only this device (the plan will warn)', 'Cancel'].map((l, i) => (
+        {[`Stage all ${d.members.length} (recommended)`, d.isolated ? 'Only this function' : 'Only this device (the plan will warn)', 'Cancel'].map((l, i) => (
           <T key={l} inverse={i === d.choice}>{`${i === d.choice ? '>' : ' '} ${l}`}</T>
         ))}
       </Box>
