@@ -19,7 +19,7 @@ export interface HostPort {
 export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
 
 export type Dialog =
-  | { kind: 'help' }
+  | { kind: 'help'; scroll: number }
   | { kind: 'quit'; choice: number }
   | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number; /** the group is one device's functions */ isolated: boolean }
   | { kind: 'critical'; address: string; groupId: number; lost: string[]; members: string[]; choice: number; confirmed: boolean }

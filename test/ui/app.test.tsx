@@ -83,6 +83,17 @@ describe('tree and details', () => {
     await h.press(KEY.ESC);
     await h.waitFor((x) => !x.includes('Keys (Esc'));
   });
+
+  it('? at 80x24 scrolls when the keys do not fit', async () => {
+    h = await renderFixture('guide');
+    await h.press('?');
+    let f = await h.waitFor((x) => x.includes('j/k scroll'));
+    expect(f.split('\n')).toHaveLength(24);
+    await expect(f).toMatchFileSnapshot(SNAP('help-80x24'));
+    await h.press(KEY.PGDN);
+    f = await h.waitFor((x) => x.includes('VF editor'));
+    expect(f).not.toContain('move the cursor');
+  });
 });
 
 describe('staging', () => {

@@ -18,7 +18,7 @@ export function DialogView({ store }: { store: AppStore }) {
   const body = (() => {
     switch (d.kind) {
       case 'help':
-        return <HelpDialog width={width} />;
+        return <HelpDialog width={width} height={height} scroll={d.scroll} />;
       case 'quit':
         return <QuitDialog staged={st.intents.length} choice={d.choice} width={width} />;
       case 'shared':
