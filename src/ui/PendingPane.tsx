@@ -10,7 +10,7 @@ export function PendingPane({ store }: { store: AppStore }) {
   const { ascii } = useLook();
   const height = st.size.rows - 3;
   const width = st.size.columns;
-  const lines = pendingLines(st.intents, selectPlan(st)).flatMap((l) => wrapText(l.text, width).map((text, i) => ({ ...l, text, intent: i === 0 ? l.intent : undefined })));
+  const lines = pendingLines(st.intents, selectPlan(st), st.snapshot.notices).flatMap((l) => wrapText(l.text, width).map((text, i) => ({ ...l, text, intent: i === 0 ? l.intent : undefined })));
   // Keep the selected staged item visible; PgUp/PgDn scroll the rest.
   const sel = lines.findIndex((l) => l.intent === st.pendingCursor);
   const maxScroll = Math.max(0, lines.length - (height - 1));

@@ -12,7 +12,7 @@ export function StatusLine({ store }: { store: AppStore }) {
   const columns = useStore(store, (s) => s.size.columns);
   const flags = cmdlineWords(snap.iommu.cmdline).filter((w) => /iommu|acs_override|vfio/.test(w)).join(' ') || 'no IOMMU flags';
   const where = host.demo ? '  DEMO' : host.fixture ? ` root ${host.root}` : '';
-  const text = ` ${snap.nodeName}  IOMMU ${snap.iommu.enabled ? 'on' : 'OFF'}  ${flags}  ${snap.bootloader.kind}  ${staged} staged${snap.notices.length ? `  ${snap.notices.length} notices` : ''}${where}`;
+  const text = ` ${snap.nodeName}  IOMMU ${snap.iommu.enabled ? 'on' : 'OFF'}  ${flags}  ${snap.bootloader.kind}  ${staged} staged${snap.notices.length ? `  ${snap.notices.length} notices (p)` : ''}${where}`;
   return (
     <Box height={1}>
       <T inverse bold>{fit(text, columns)}</T>

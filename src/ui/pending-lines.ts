@@ -2,7 +2,7 @@
 // commit will do: each file's coloured diff, each command in order, reboot, warnings, errors.
 import { describeStep } from '../host/apply.ts';
 import { unifiedDiff } from '../model/diff.ts';
-import type { Intent, Plan } from '../model/types.ts';
+import type { Intent, Notice, Plan } from '../model/types.ts';
 import { describeIntent } from '../store/actions.ts';
 import type { Colour } from './theme.ts';
 
@@ -14,11 +14,11 @@ export interface PendingLine {
   intent?: number;
 }
 
-export function pendingLines(intents: Intent[], plan: Plan): PendingLine[] {
+export function pendingLines(intents: Intent[], plan: Plan, notices: Notice[] = []): PendingLine[] {
   const out: PendingLine[] = [{ text: `Staged changes (${intents.length})${intents.length ? ': d drops the selected one' : ''}`, bold: true }];
   if (!intents.length) out.push({ text: '  Nothing staged. In the tree: space reserves for vfio-pci, v sets VFs, a assigns to a VM.' });
   intents.forEach((i, k) => out.push({ text: `  ${describeIntent(i)}`, intent: k }));
-  if (!intents.length) return out;
+  if (!intents.length) return [...out, ...noticeLines(notices)];
   out.push({ text: '' });
   if (!plan.edits.length && !plan.steps.length) out.push({ text: 'The host already matches: the commit would change nothing.', colour: 'green' });
   for (const e of plan.edits) {
@@ -35,5 +35,11 @@ export function pendingLines(intents: Intent[], plan: Plan): PendingLine[] {
   out.push({ text: plan.rebootRequired ? `Reboot needed: ${plan.rebootReasons.join('; ')}` : 'No reboot needed.', colour: plan.rebootRequired ? 'yellow' : 'green', bold: true });
   for (const w of plan.warnings) out.push({ text: `warning: ${w.where}: ${w.message}`, colour: 'yellow' });
   for (const e of plan.errors) out.push({ text: `BLOCKED: ${e.where}: ${e.message}`, colour: 'red', bold: true });
-  return out;
+  return [...out, ...noticeLines(notices)];
+}
+
+/** What was wrong while reading the host (malformed VM configs, garbled attributes, ...). */
+function noticeLines(notices: Notice[]): PendingLine[] {
+  if (!notices.length) return [];
+  return [{ text: '' }, { text: `Read from the host with problems (${notices.length}):`, bold: true, colour: 'yellow' }, ...notices.map((n) => ({ text: `  ${n.where}: ${n.message}`, colour: 'yellow' as const }))];
 }

@@ -204,3 +204,23 @@ describe('commit', () => {
     expect(h.store.getState().exiting).toBe(true);
   });
 });
+
+describe('bad input', () => {
+  it('a malformed VM config is still listed and its problem is shown in the pending pane', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { copyFixture } = await import('../helpers/tree.ts');
+    const root = copyFixture('guide');
+    writeFileSync(join(root, 'etc/pve/qemu-server/105.conf'), 'name: broken\n@@@ not a line\nhostpci0: zz:zz\n');
+    const { openHost } = await import('../../src/host/open.ts');
+    const { readHost } = await import('../../src/host/reader.ts');
+    const snap = await readHost(root, openHost({ root }).runner);
+    h = await renderFixture('guide');
+    h.store.setState({ snapshot: snap });
+    await h.waitFor((x) => x.includes('2 notices (p)'));
+    await h.press('p');
+    const f = await h.waitFor((x) => x.includes('Read from the host with problems (2)'));
+    expect(f).toMatch(/105\.conf:2: unreadable line kept as is/);
+    await expect(f).toMatchFileSnapshot(SNAP('notices'));
+    removeTree(root);
+  });
+});
