@@ -23,9 +23,11 @@ export function floorScan(root: string): number {
   const devDir = join(root, 'sys/bus/pci/devices');
   for (const addr of readdirSync(devDir)) {
     const d = join(devDir, addr);
-    for (const a of ATTRS) n += tryRead(join(d, a))?.length ?? 0;
-    for (const l of LINKS) n += tryLink(join(d, l))?.length ?? 0;
-    for (const e of readdirSync(d)) if (e.startsWith('virtfn')) n += tryLink(join(d, e))?.length ?? 0;
+    // Like the reader: one readdir, then only the attributes and links that exist.
+    const has = new Set(readdirSync(d));
+    for (const a of ATTRS) if (has.has(a)) n += tryRead(join(d, a))?.length ?? 0;
+    for (const l of LINKS) if (has.has(l)) n += tryLink(join(d, l))?.length ?? 0;
+    for (const e of has) if (e.startsWith('virtfn')) n += tryLink(join(d, e))?.length ?? 0;
   }
   const groups = join(root, 'sys/kernel/iommu_groups');
   try {

@@ -7,8 +7,11 @@ import { baseName, listDir, readLink, readTrimmed } from './fsread.ts';
 
 const HEX = /^(?:0x)?([0-9a-fA-F]+)$/;
 
-function hexAttr(dir: string, name: string, digits: number, where: string, notices: Notice[], required: boolean): string | null {
-  const raw = readTrimmed(join(dir, name));
+/** The device folder's listing: attributes not in it are not opened at all (a failed open costs as much as a read). */
+type Present = Set<string>;
+
+function hexAttr(dir: string, has: Present, name: string, digits: number, where: string, notices: Notice[], required: boolean): string | null {
+  const raw = has.has(name) ? readTrimmed(join(dir, name)) : null;
   if (raw === null) {
     if (required) notices.push({ where, message: `missing attribute '${name}'` });
     return null;
@@ -21,8 +24,8 @@ function hexAttr(dir: string, name: string, digits: number, where: string, notic
   return m[1]!.toLowerCase().padStart(digits, '0');
 }
 
-function intAttr(dir: string, name: string, where: string, notices: Notice[]): number | null {
-  const raw = readTrimmed(join(dir, name));
+function intAttr(dir: string, has: Present, name: string, where: string, notices: Notice[]): number | null {
+  const raw = has.has(name) ? readTrimmed(join(dir, name)) : null;
   if (raw === null) return null;
   if (!/^-?\d+$/.test(raw)) {
     notices.push({ where, message: `garbled attribute '${name}': ${JSON.stringify(raw.slice(0, 20))}` });
@@ -37,28 +40,31 @@ export const UNKNOWN_ID = '????';
 export function readPciFunction(devicesDir: string, addr: string, notices: Notice[]): PciDevice {
   const dir = join(devicesDir, addr);
   const where = addr;
-  if (!existsSync(dir)) notices.push({ where, message: `device directory unreadable (dangling link ${join('sys/bus/pci/devices', addr)})` });
-  const vendorId = hexAttr(dir, 'vendor', 4, where, notices, true) ?? UNKNOWN_ID;
-  const deviceId = hexAttr(dir, 'device', 4, where, notices, true) ?? UNKNOWN_ID;
-  const cls = hexAttr(dir, 'class', 6, where, notices, true);
-  const total = intAttr(dir, 'sriov_totalvfs', where, notices);
-  const num = intAttr(dir, 'sriov_numvfs', where, notices);
   const entries = listDir(dir);
+  if (!entries.length && !existsSync(dir)) notices.push({ where, message: `device directory unreadable (dangling link ${join('sys/bus/pci/devices', addr)})` });
+  const has: Present = new Set(entries);
+  const text = (name: string) => (has.has(name) ? readTrimmed(join(dir, name)) : null);
+  const link = (name: string) => (has.has(name) ? readLink(join(dir, name)) : null);
+  const vendorId = hexAttr(dir, has, 'vendor', 4, where, notices, true) ?? UNKNOWN_ID;
+  const deviceId = hexAttr(dir, has, 'device', 4, where, notices, true) ?? UNKNOWN_ID;
+  const cls = hexAttr(dir, has, 'class', 6, where, notices, true);
+  const total = intAttr(dir, has, 'sriov_totalvfs', where, notices);
+  const num = intAttr(dir, has, 'sriov_numvfs', where, notices);
   const virtfns = entries
     .filter((e) => /^virtfn\d+$/.test(e))
     .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)))
     .map((e) => readLink(join(dir, e)))
     .filter((l): l is string => l !== null)
     .map(baseName);
-  const group = readLink(join(dir, 'iommu_group'));
+  const group = link('iommu_group');
   const groupId = group === null ? null : Number(baseName(group));
-  const driver = readLink(join(dir, 'driver'));
-  const physfn = readLink(join(dir, 'physfn'));
-  const override = readTrimmed(join(dir, 'driver_override'));
-  const bootVga = intAttr(dir, 'boot_vga', where, notices);
-  const reset = readTrimmed(join(dir, 'reset_method'));
-  const speed = readTrimmed(join(dir, 'current_link_speed'));
-  const width = readTrimmed(join(dir, 'current_link_width'));
+  const driver = link('driver');
+  const physfn = link('physfn');
+  const override = text('driver_override');
+  const bootVga = intAttr(dir, has, 'boot_vga', where, notices);
+  const reset = text('reset_method');
+  const speed = text('current_link_speed');
+  const width = text('current_link_width');
   const classId = cls ? cls.slice(0, 4) : '0000';
   return {
     address: addr,
@@ -66,9 +72,9 @@ export function readPciFunction(devicesDir: string, addr: string, notices: Notic
     deviceId,
     classId,
     progIf: cls ? cls.slice(4, 6) : null,
-    subsystemVendorId: hexAttr(dir, 'subsystem_vendor', 4, where, notices, false),
-    subsystemDeviceId: hexAttr(dir, 'subsystem_device', 4, where, notices, false),
-    revision: hexAttr(dir, 'revision', 2, where, notices, false),
+    subsystemVendorId: hexAttr(dir, has, 'subsystem_vendor', 4, where, notices, false),
+    subsystemDeviceId: hexAttr(dir, has, 'subsystem_device', 4, where, notices, false),
+    revision: hexAttr(dir, has, 'revision', 2, where, notices, false),
     vendorName: null,
     deviceName: null,
     className: null,
@@ -81,7 +87,7 @@ export function readPciFunction(devicesDir: string, addr: string, notices: Notic
     physfn: physfn === null ? null : baseName(physfn),
     virtfns,
     bootVga: bootVga === null ? null : bootVga === 1,
-    numaNode: intAttr(dir, 'numa_node', where, notices),
+    numaNode: intAttr(dir, has, 'numa_node', where, notices),
     resetMethods: reset ? reset.split(/\s+/) : null,
     link: speed || width ? { speed, width } : null,
     netInterfaces: [],
