@@ -16,13 +16,19 @@ const fixture = () => {
   return r;
 };
 
+/** Moves to the row of `short`, one key at a time, waiting for each move to show (no overshoot under load). */
 async function select(run: ReturnType<typeof runInPty>, short: string) {
-  run.write('g');
+  const cursorLine = () => run.screen().split('\n').find((l) => l.startsWith('>')) ?? '';
+  const press = async (k: string) => {
+    const before = cursorLine();
+    run.write(k);
+    const t0 = Date.now();
+    while (cursorLine() === before && Date.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 10));
+  };
+  await press('g');
   for (let i = 0; i < 60; i++) {
-    const line = run.screen().split('\n').find((l) => l.startsWith('>'));
-    if (line?.includes(short)) return;
-    run.write('j');
-    await new Promise((r) => setTimeout(r, 40));
+    if (cursorLine().includes(short)) return;
+    await press('j');
   }
   throw new Error(`row ${short} not reached:\n${run.screen()}`);
 }
