@@ -92,9 +92,12 @@ export const guidePciIds = `1000  Broadcom / LSI
 15b3  Mellanox Technologies
 \t1017  MT27800 Family [ConnectX-5]
 \t1018  MT27800 Family [ConnectX-5 Virtual Function]
+1b21  ASMedia Technology Inc.
+\t2142  ASM2142/ASM3142 USB 3.1 Host Controller
 1a03  ASPEED Technology, Inc.
 \t2000  ASPEED Graphics Family
 8086  Intel Corporation
+\t2723  Wi-Fi 6 AX200
 \t1521  I350 Gigabit Network Connection
 \t1572  Ethernet Controller X710 for 10GbE SFP+
 \t154c  Ethernet Virtual Function 700 Series

@@ -22,6 +22,10 @@ export const consumerHost: HostSpec = {
     { addr: '0000:05:00.0', vendor: '10ec', device: '8168', cls: '020000', sub: ['1043', '8677'], rev: '15', driver: 'r8169', group: 13, parent: '0000:03:08.0', net: ['enp5s0'] },
     { addr: '0000:06:00.0', vendor: '10de', device: '1c82', cls: '030000', sub: ['3842', '6251'], rev: 'a1', driver: 'nouveau', group: 13, parent: '0000:03:09.0', reset: 'bus' },
     { addr: '0000:06:00.1', vendor: '10de', device: '0fb9', cls: '040300', sub: ['3842', '6251'], rev: 'a1', driver: 'snd_hda_intel', group: 13, parent: '0000:03:09.0' },
+    // Two add-in cards behind one chipset switch port: a group shared by unrelated devices.
+    { addr: '0000:00:01.3', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 21 },
+    { addr: '0000:07:00.0', vendor: '8086', device: '2723', cls: '028000', sub: ['8086', '0084'], rev: '1a', driver: 'iwlwifi', group: 21, parent: '0000:00:01.3', net: ['wlp7s0'] },
+    { addr: '0000:08:00.0', vendor: '1b21', device: '2142', cls: '0c0330', sub: ['1043', '8756'], driver: 'xhci_hcd', group: 21, parent: '0000:00:01.3' },
     { addr: '0000:00:03.1', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 20 },
     { addr: '0000:0a:00.0', vendor: '1002', device: '73bf', cls: '030000', sub: ['1002', '0e3a'], rev: 'c1', driver: 'amdgpu', group: 20, parent: '0000:00:03.1', bootVga: true, reset: 'bus', link: ['16.0 GT/s PCIe', '16'] },
     { addr: '0000:0a:00.1', vendor: '1002', device: 'ab28', cls: '040300', sub: ['1002', 'ab28'], driver: 'snd_hda_intel', group: 20, parent: '0000:00:03.1' },

@@ -75,6 +75,9 @@ describe('reader on the other fixtures', () => {
     expect(s.cpuVendor).toBe('amd');
     expect(dev(s, '0000:06:00.0').usedBy[0]).toMatchObject({ vmid: 200 });
     expect(group(s, '0000:01:00.0').reasons.join(' ')).toMatch(/LVM physical volume \/dev\/nvme0n1p3/);
+    const shared = group(s, '0000:07:00.0');
+    expect(shared).toMatchObject({ id: 21, isolation: 'shared' });
+    expect(shared.reasons.join(' ')).toMatch(/2 devices share this group.*0000:07:00, 0000:08:00/);
   });
 
   it('IOMMU off: no groups, devices still listed', async () => {

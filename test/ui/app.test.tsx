@@ -39,8 +39,9 @@ describe('tree and details', () => {
   });
 
   it('shows each verdict with its colour and word (ANSI kept)', async () => {
-    h = await renderFixture('consumer', { columns: 100, rows: 30 });
+    h = await renderFixture('consumer', { columns: 100, rows: 40 });
     expect(h.raw()).toMatch(/\x1b\[31m✖ host-critical/);
+    expect(h.raw()).toMatch(/\x1b\[33m◐ shared/);
     expect(h.raw()).toMatch(/\x1b\[32m● isolated|\x1b\[32m  ● isolated/);
     await expect(h.raw()).toMatchFileSnapshot(SNAP('verdict-colours.ansi'));
   });
