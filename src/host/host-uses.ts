@@ -2,7 +2,6 @@
 // pool members and LVM physical volumes; NICs that carry the management bridge or bond; the
 // boot VGA device while the console is on it. These make a group host-critical.
 import { join } from 'node:path';
-import type { Notice } from '../model/types.ts';
 import { cmdlineParam } from '../model/kernel-cmdline.ts';
 import type { CommandRunner } from './runner.ts';
 import { baseName, listDir, readLink, readText, realPath } from './fsread.ts';
@@ -26,7 +25,7 @@ function add(map: Map<string, string[]>, key: string, v: string) {
   else if (!l.includes(v)) l.push(v);
 }
 
-export async function readHostUses(root: string, runner: CommandRunner, cmdline: string, bootVga: string[], notices: Notice[]): Promise<HostUseResult> {
+export async function readHostUses(root: string, runner: CommandRunner, cmdline: string, bootVga: string[]): Promise<HostUseResult> {
   const uses = new Map<string, string[]>();
   const netByAddress = new Map<string, string[]>();
 

@@ -85,7 +85,7 @@ export async function readHost(root: string, runner: CommandRunner): Promise<Hos
   }
   const iommuEnabled = groupMembers.size > 0;
 
-  const uses = await readHostUses(root, runner, cmdline, devices.filter((d) => d.bootVga).map((d) => d.address), notices);
+  const uses = await readHostUses(root, runner, cmdline, devices.filter((d) => d.bootVga).map((d) => d.address));
   for (const d of devices) {
     d.hostUses = uses.uses.get(d.address) ?? [];
     d.netInterfaces = uses.netByAddress.get(d.address) ?? [];

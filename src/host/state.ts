@@ -1,6 +1,6 @@
 // The state folder inside the root (var/lib/pve-passthrough): the instance lock, backups of
 // every file before it is touched, the journal of each step, and the audit history.
-import { appendFileSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -68,14 +68,6 @@ export function lastBackup(root: string): string | null {
   if (!existsSync(p)) return null;
   const name = readFileSync(p, 'utf8').trim();
   return name ? statePath(root, 'backups', name) : null;
-}
-
-export function listBackups(root: string): string[] {
-  try {
-    return readdirSync(statePath(root, 'backups')).sort();
-  } catch {
-    return [];
-  }
 }
 
 export function journal(root: string, line: string): void {

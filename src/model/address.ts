@@ -1,9 +1,6 @@
 // PCI address helpers. Full form is `dddd:bb:ss.f`; configs may omit the domain or function.
 
-const FULL = /^[0-9a-f]{4,}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
 const ANY = /^(?:([0-9a-f]{4,}):)?([0-9a-f]{2}):([0-9a-f]{2})(?:\.([0-7]))?$/;
-
-export const isFullAddress = (s: string) => FULL.test(s);
 
 /** `03:00.0` -> `0000:03:00.0`; `03:00` -> `0000:03:00` (a whole slot); null when not an address. */
 export function normalizeAddress(s: string): string | null {

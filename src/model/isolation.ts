@@ -31,5 +31,3 @@ export function groupVerdict(id: number, members: PciDevice[]): IommuGroup {
   }
   return { id, devices, isolation, reasons };
 }
-
-export const ISOLATION_ORDER: Isolation[] = ['isolated', 'shared', 'host-critical', 'no-iommu'];

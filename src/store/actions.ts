@@ -5,7 +5,6 @@ import { reservedAtBoot } from '../model/plan/reserve.ts';
 import type { AssignOptions, Intent } from '../model/types.ts';
 import { selectCursorIndex, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
 import { layout } from './layout.ts';
-import { groupRowId } from './rows.ts';
 
 const get = (s: AppStore) => s.getState();
 
@@ -289,10 +288,4 @@ export async function commit(store: AppStore): Promise<void> {
 export function requestQuit(store: AppStore) {
   if (get(store).intents.length) openDialog(store, { kind: 'quit', choice: 0 });
   else store.setState({ exiting: true });
-}
-
-export function expandGroupOf(store: AppStore, groupId: number | null) {
-  const next = new Set(get(store).expanded);
-  next.add(groupRowId(groupId));
-  store.setState({ expanded: next });
 }

@@ -106,8 +106,3 @@ export function selectCursorIndex(st: AppState): number {
   const i = rows.findIndex((r) => r.id === st.cursorId);
   return i < 0 ? 0 : i;
 }
-
-export function selectDevice(st: AppState) {
-  const row = selectRows(st)[selectCursorIndex(st)];
-  return row?.kind === 'device' ? st.snapshot.devices.find((d) => d.address === row.address) ?? null : null;
-}

@@ -2,7 +2,7 @@
 // focused pane, then global keys from the keymap table. Pure over the store (no React), so
 // tests and the benchmark can drive it directly.
 import * as A from '../store/actions.ts';
-import { selectPlan, type AppStore } from '../store/app-store.ts';
+import type { AppStore } from '../store/app-store.ts';
 import { KEYMAP, type KeyInfo } from './keymap.ts';
 
 export function handleKey(store: AppStore, k: KeyInfo): void {
@@ -102,9 +102,3 @@ function dialogKey(store: AppStore, k: KeyInfo) {
       return;
   }
 }
-
-/** For the hint bar: can the current plan be committed? */
-export const canCommit = (store: AppStore) => {
-  const p = selectPlan(store.getState());
-  return p.errors.length === 0 && p.steps.length > 0;
-};

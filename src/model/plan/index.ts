@@ -17,5 +17,3 @@ export function planChanges(snap: HostSnapshot, intents: Intent[]): Plan {
   planInitramfs(b);
   return b.build();
 }
-
-export const isEmptyPlan = (p: Plan) => p.edits.length === 0 && p.steps.length === 0;

@@ -26,13 +26,3 @@ export function Buttons({ labels, choice }: { labels: string[]; choice: number }
     </Box>
   );
 }
-
-export function Lines({ lines, width, colour }: { lines: string[]; width: number; colour?: Colour }) {
-  return (
-    <>
-      {lines.map((l, i) => (
-        <T key={i} c={colour} wrap="wrap">{l.length > width ? l : l}</T>
-      ))}
-    </>
-  );
-}
