@@ -4,7 +4,8 @@ import { EXIT } from './cli/command.ts';
 import { commands } from './cli/commands.ts';
 import { OWN } from './model/plan/files.ts';
 import { STATE_DIR } from './host/state.ts';
-import { KEYMAP } from './ui/keymap.ts';
+import { KEYMAP, type KeyContext } from './ui/keymap.ts';
+import { version } from './version.ts';
 
 const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   ok: 'success (also: nothing to do)',
@@ -27,18 +28,42 @@ export const FILES: Array<[string, string]> = [
   [`/${STATE_DIR}/journal.log`, 'each step of each apply'],
   [`/${STATE_DIR}/history.log`, 'one line per apply or rollback: time, user, summary, result'],
   [`/${STATE_DIR}/lock`, 'held while applying (pid inside)'],
+  [`/${STATE_DIR}/last-applied`, 'name of the backup folder the next rollback restores (emptied by rollback)'],
+  ['DIR/.NAME.pvept-PID.tmp', 'beside each file written directly: the new content, fsync-ed, then renamed over NAME'],
+];
+
+/** Written outside --root. */
+export const OTHER_FILES: Array<[string, string]> = [
+  ['/var/log/pve-passthrough/pve-passthrough-crash-TIME-PID.log', 'crash report (full-screen program on a real node); else under $XDG_STATE_HOME/pve-passthrough/, else $TMPDIR (default /tmp); the path is printed'],
+  ['$TMPDIR/pve-passthrough-demo-XXXXXX/', 'the demo host: removed on exit unless something was committed into it (then its path is printed)'],
+  ['$TMPDIR/pve-passthrough-XXXXXX/', 'standalone executable only: the program unpacked at start into a private folder, removed once loaded'],
 ];
 
 const COMMANDS_RUN = ['qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub'];
+const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name'];
+
+const ENVIRONMENT: Array<[string, string]> = [
+  ['NO_COLOR', 'set to any non-empty value: no colour (meaning is always also in words and symbols)'],
+  ['TERM', 'dumb: no colour, ASCII glyphs; linux (the VGA console): 16 colours, ASCII glyphs and borders'],
+  ['LC_ALL, LC_CTYPE, LANG', 'the first one set decides; without UTF-8 in it, ASCII glyphs'],
+  ['XDG_STATE_HOME', 'crash reports go to $XDG_STATE_HOME/pve-passthrough/ (after /var/log/pve-passthrough/ on a real node)'],
+  ['TMPDIR', 'where the demo host, the standalone executable\'s unpacked program and a last-resort crash report go (default /tmp)'],
+  ['PVE_PASSTHROUGH_CRASH_TEST', 'testing only: throw (or 1) crashes just after the first frame, reject leaves a promise rejection unhandled; shows that the terminal is restored and the report written'],
+];
+
+const KEY_CONTEXTS = ['tree', 'pending', 'global', 'dialog'] as const satisfies readonly KeyContext[];
+const CONTEXT_TITLE: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', global: 'Everywhere', dialog: 'Dialogs' };
+
+const NODE_RULE = 'With no --root, a machine with /etc/pve and /usr/sbin/qm is a Proxmox node and / is read; anywhere else the built-in demo host opens.';
 
 export function manualMarkdown(): string {
-  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR] [--demo]`  ', '`pve-passthrough list|plan|apply|rollback|history [options]`', ''];
-  out.push('## DESCRIPTION', 'Shows every IOMMU group as a tree, coloured and labelled by how safely it can be handed to a VM; stages vfio-pci reservations, SR-IOV VF counts and device-to-VM assignments; shows every file diff and command before one confirmed commit applies it atomically, with backups and rollback.', '');
+  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version`', ''];
+  out.push('## DESCRIPTION', `${DESCRIPTION}`, '', NODE_RULE, '');
   out.push('## COMMANDS');
   for (const c of commands) out.push(`### ${c.name}`, c.summary, '', '```', c.usage.trimEnd(), '```', '');
   out.push('## KEYS');
-  for (const ctx of ['tree', 'pending', 'global', 'dialog'] as const) {
-    out.push(`### ${ctx}`, '| key | action |', '|---|---|');
+  for (const ctx of KEY_CONTEXTS) {
+    out.push(`### ${CONTEXT_TITLE[ctx]}`, '| key | action |', '|---|---|');
     for (const b of KEYMAP.filter((x) => x.context === ctx)) out.push(`| \`${b.keys}\` | ${b.description} |`);
     out.push('');
   }
@@ -46,24 +71,51 @@ export function manualMarkdown(): string {
   for (const [k, v] of Object.entries(EXIT)) out.push(`| ${v} | ${EXIT_MEANING[k as keyof typeof EXIT]} |`);
   out.push('', '## FILES', 'Everything is relative to `--root` (default `/`).', '', '| path | what |', '|---|---|');
   for (const [p, w] of FILES) out.push(`| \`${p}\` | ${w} |`);
-  out.push('', '## COMMANDS RUN ON THE HOST', ...COMMANDS_RUN.map((c) => `- \`${c}\``), '');
-  out.push('## ENVIRONMENT', '`NO_COLOR` (any value) turns colour off; `TERM=dumb` or `TERM=linux`, or a locale without UTF-8, switches to ASCII glyphs. `XDG_STATE_HOME` chooses where a crash log is written.', '');
+  out.push('', 'Outside the root:', '', '| path | what |', '|---|---|');
+  for (const [p, w] of OTHER_FILES) out.push(`| \`${p}\` | ${w} |`);
+  out.push('', '## COMMANDS RUN ON THE HOST', 'By apply, commit and rollback (never through a shell):', '', ...COMMANDS_RUN.map((c) => `- \`${c}\``), '');
+  out.push('Read-only, when reading a real node (to tell what the host itself uses):', '', ...COMMANDS_READ.map((c) => `- \`${c}\``), '');
+  out.push('## ENVIRONMENT', '| variable | effect |', '|---|---|');
+  for (const [v, e] of ENVIRONMENT) out.push(`| \`${v}\` | ${e} |`);
+  out.push('');
   return `${out.join('\n')}\n`;
 }
 
-const esc = (s: string) => s.replace(/\\/g, '\\e').replace(/^([.'])/gm, '\\&$1').replace(/-/g, '\\-');
+const DESCRIPTION =
+  'Shows every IOMMU group as a tree, coloured and labelled by how safely it can be handed to a VM; stages vfio-pci reservations, SR-IOV VF counts and device-to-VM assignments; shows every file diff and command before one confirmed commit applies it atomically, with backups and rollback.';
+
+/** groff names for the few non-ASCII characters in the tables, so `man` renders them on LANG=C too. */
+const GLYPH: Record<string, string> = { '↑': '\\(ua', '↓': '\\(da', '←': '\\(<-', '→': '\\(->', '—': '\\(em', '–': '\\(en', '·': '\\(pc', '…': '...' };
+
+const esc = (s: string) =>
+  s
+    .replace(/\\/g, '\\e')
+    .replace(/^([.'])/gm, '\\&$1')
+    .replace(/-/g, '\\-')
+    .replace(/[^\x00-\x7f]/g, (c) => GLYPH[c] ?? `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 
 export function manualRoff(): string {
-  const out: string[] = ['.TH PVE-PASSTHROUGH 1', '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR] [\\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|plan|apply|rollback|history [options]'];
-  out.push('.SH DESCRIPTION', esc('Shows every IOMMU group as a tree, coloured and labelled by how safely it can be handed to a VM; stages vfio-pci reservations, SR-IOV VF counts and device-to-VM assignments; shows every file diff and command before one confirmed commit applies it atomically, with backups and rollback.'));
+  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version'];
+  out.push('.SH DESCRIPTION', esc(DESCRIPTION), '.PP', esc(NODE_RULE));
   out.push('.SH COMMANDS');
-  for (const c of commands) out.push(`.SS ${c.name}`, esc(c.summary), '.nf', esc(c.usage.trimEnd()), '.fi');
+  for (const c of commands) out.push(`.SS ${c.name}`, esc(c.summary), '.PP', '.nf', esc(c.usage.trimEnd()), '.fi');
   out.push('.SH KEYS');
-  for (const b of KEYMAP) out.push('.TP', `.B ${esc(b.keys)}`, `${esc(b.description)} (${b.context})`);
+  for (const ctx of KEY_CONTEXTS) {
+    out.push(`.SS ${CONTEXT_TITLE[ctx]}`);
+    for (const b of KEYMAP.filter((x) => x.context === ctx)) out.push('.TP', `.B ${esc(b.keys)}`, esc(b.description));
+  }
   out.push('.SH EXIT STATUS');
   for (const [k, v] of Object.entries(EXIT)) out.push('.TP', `.B ${v}`, esc(EXIT_MEANING[k as keyof typeof EXIT]));
-  out.push('.SH FILES', esc('Relative to --root (default /).'));
+  out.push('.SH FILES', esc('Relative to --root (default /):'));
   for (const [p, w] of FILES) out.push('.TP', `.I ${esc(p)}`, esc(w));
-  out.push('.SH ENVIRONMENT', esc('NO_COLOR turns colour off; TERM=dumb, TERM=linux or a locale without UTF-8 switch to ASCII glyphs; XDG_STATE_HOME sets where a crash log goes.'));
+  out.push('.PP', 'Outside the root:');
+  for (const [p, w] of OTHER_FILES) out.push('.TP', `.I ${esc(p)}`, esc(w));
+  out.push('.SH COMMANDS RUN ON THE HOST', esc('By apply, commit and rollback (never through a shell):'));
+  for (const c of COMMANDS_RUN) out.push('.IP', esc(c));
+  out.push('.PP', esc('Read-only, when reading a real node (to tell what the host itself uses):'));
+  for (const c of COMMANDS_READ) out.push('.IP', esc(c));
+  out.push('.SH ENVIRONMENT');
+  for (const [v, e] of ENVIRONMENT) out.push('.TP', `.B ${esc(v)}`, esc(e));
+  out.push('.SH SEE ALSO', esc('docs/manual.md (this page in Markdown), docs/list-json.md (the list --json schema), README.md.'));
   return `${out.join('\n')}\n`;
 }

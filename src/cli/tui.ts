@@ -1,70 +1,123 @@
 // The full-screen program (what runs with no sub-command): pick the host (a real node, --root,
 // or the built-in demo), refuse without a terminal, then run the Ink app in a session that
 // always restores the terminal.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { applyPlan } from '../host/apply.ts';
 import { openHost } from '../host/open.ts';
 import { readHost } from '../host/reader.ts';
+import { STATE_DIR } from '../host/state.ts';
 import { createAppStore } from '../store/app-store.ts';
 import { detectTerminal } from '../terminal/detect.ts';
 import { startSession } from '../terminal/session.ts';
-import { lastValue, parseArgs } from './args.ts';
+import { lastValue, parseArgs, UsageError } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { runGuarded } from './run-guarded.ts';
 
-/** A Proxmox node: /etc/pve (the cluster file system) and qm exist. */
-export const isProxmoxNode = () => existsSync('/etc/pve') && existsSync('/usr/sbin/qm');
+/**
+ * The rule for "this machine is a Proxmox node": the cluster file system is mounted at /etc/pve
+ * and `qm` is installed. Anywhere else (a laptop, CI) the program opens the demo host.
+ */
+export const isProxmoxNode = (exists: (p: string) => boolean = existsSync) => exists('/etc/pve') && exists('/usr/sbin/qm');
+
+/**
+ * Test hook, documented in the manual: `PVE_PASSTHROUGH_CRASH_TEST=throw` (or `1`) throws from a
+ * timer just after the first frame, `=reject` leaves a promise rejection unhandled. Proves that
+ * the terminal comes back and the crash log is written, in a real terminal.
+ */
+function armCrashTest(env: NodeJS.ProcessEnv): void {
+  const how = env.PVE_PASSTHROUGH_CRASH_TEST;
+  if (!how) return;
+  setTimeout(() => {
+    const err = new Error(`crash test (PVE_PASSTHROUGH_CRASH_TEST=${how})`);
+    if (how === 'reject') void Promise.reject(err);
+    else throw err;
+  }, 100);
+}
 
 export const tuiCommand: CliCommand = {
   name: 'tui',
   summary: 'the full-screen program (default): IOMMU tree, staging, pending changes, commit',
-  usage: `Usage: pve-passthrough [tui] [--root DIR] [--demo]
+  usage: `Usage: pve-passthrough [tui] [--root DIR | --demo]
 
-Open the full-screen program. On a Proxmox node it reads / (run as root to commit); elsewhere,
-or with --demo, it opens the built-in demo host: a temporary copy, so committing is safe.
+Open the full-screen program. On a Proxmox node (/etc/pve and /usr/sbin/qm exist) it reads the
+machine itself; run it as root to commit. Anywhere else, or with --demo, it opens the built-in
+demo host: a temporary copy of a realistic server, so committing there is safe (the copy is
+kept, and its path printed, only when something was committed).
+
+Needs a terminal (stdin and stdout a TTY); for scripts use list, plan and apply.
 
 Options:
   --root DIR   read and change this root tree instead of / (a fixture or a copy of a node)
   --demo       open the built-in demo host even on a Proxmox node
-Keys: press ? inside the program; see also 'man pve-passthrough'.
+  -h, --help   this text
+
+Keys: press ? inside the program; every key is also in 'man pve-passthrough'.
+Environment: NO_COLOR turns colour off; TERM=linux|dumb or a non-UTF-8 locale use ASCII.
 `,
   run: (args, io) =>
     runGuarded(io, async () => {
       const p = parseArgs(args, { flags: ['demo'], values: ['root'] });
+      if (p.positional.length) throw new UsageError(`unexpected argument '${p.positional[0]}' (sub-commands: see --help)`);
+      let root = lastValue(p, 'root');
+      if (root !== undefined && p.flags.has('demo')) throw new UsageError('--root and --demo exclude each other');
       const stdin = process.stdin;
       const stdout = io.stdout as NodeJS.WriteStream;
       if (!stdin.isTTY || !stdout.isTTY) {
-        io.stderr.write('pve-passthrough: the full-screen program needs a terminal (stdin and stdout must be a TTY).\nFor scripts use: pve-passthrough list [--json], plan ..., apply ... --yes (see --help).\n');
+        io.stderr.write(
+          `pve-passthrough: the full-screen program needs a terminal (stdin and stdout must be a TTY).\n` +
+            `For scripts use: pve-passthrough list [--json], plan ..., apply ... --yes (see --help).\n`,
+        );
         return EXIT.usage;
       }
-      let root = lastValue(p, 'root');
       let demo = false;
-      if (!root && (p.flags.has('demo') || !isProxmoxNode())) {
+      if (root === undefined && (p.flags.has('demo') || !isProxmoxNode())) {
         const { materializeDemoHost } = await import('../demo/index.ts');
         root = materializeDemoHost();
         demo = true;
       }
-      const handle = openHost({ root: root ?? '/' });
-      const snapshot = await readHost(handle.root, handle.runner);
-      const look = detectTerminal(stdout, io.env);
-      const store = createAppStore({
-        snapshot,
-        size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
-        ...look,
-        host: {
-          root: handle.root,
-          fixture: handle.fixture,
-          demo,
-          apply: (plan, onProgress) => applyPlan(plan, { root: handle.root, runner: handle.runner, onProgress }),
-          reread: () => readHost(handle.root, handle.runner),
-        },
-      });
-      const session = startSession(stdin, stdout, io.env);
-      if (io.env.PVE_PASSTHROUGH_CRASH_TEST === '1') setTimeout(() => { throw new Error('crash test (PVE_PASSTHROUGH_CRASH_TEST=1)'); }, 300);
-      const { renderApp } = await import('../ui/render-app.tsx');
-      await renderApp(store, { stdin, stdout });
-      session.restore();
-      if (demo) io.stdout.write(`Demo host left in ${root} (a temporary copy; safe to delete).\n`);
-      return EXIT.ok;
+      try {
+        return await runFullScreen(root ?? '/', demo, stdin, stdout, io.env);
+      } finally {
+        if (demo && root) keepOrRemoveDemo(root, io.stdout);
+      }
     }),
 };
+
+async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<number> {
+  const handle = openHost({ root: rootDir });
+  const snapshot = await readHost(handle.root, handle.runner);
+  // Loaded only here: list / plan / apply never pay for Ink and React.
+  const { renderApp } = await import('../ui/render-app.tsx');
+  const session = startSession({ stdin, stdout, env, realHost: !handle.fixture });
+  const store = createAppStore({
+    snapshot,
+    size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
+    ...detectTerminal(stdout, env),
+    host: {
+      root: handle.root,
+      fixture: handle.fixture,
+      demo,
+      apply: (plan, onProgress) => session.whileBusy(applyPlan(plan, { root: handle.root, runner: handle.runner, onProgress })),
+      reread: () => readHost(handle.root, handle.runner),
+    },
+  });
+  try {
+    const running = renderApp(store, { stdin, stdout }); // the first frame is drawn synchronously
+    armCrashTest(env);
+    await running;
+  } catch (e) {
+    return session.crash(e);
+  }
+  session.restore();
+  return EXIT.ok;
+}
+
+/** The demo copy is kept only when something was committed into it (its state folder exists). */
+function keepOrRemoveDemo(root: string, stdout: NodeJS.WritableStream): void {
+  if (existsSync(join(root, STATE_DIR))) {
+    stdout.write(`Demo host, with what you committed, left in ${root} (a temporary copy; safe to delete).\n`);
+  } else {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -1,29 +1,106 @@
 // The full-screen session's lifecycle: enter the alternate screen, and restore the terminal on
-// every way out — quit, Ctrl-C, SIGTERM, SIGHUP (the SSH session dropped), an uncaught error
-// (also written to a log file whose path is printed after the screen is back).
-import { appendFileSync, mkdirSync } from 'node:fs';
+// every way out — quit, Ctrl-C, SIGINT/SIGTERM, SIGHUP (the SSH session dropped), an uncaught
+// error or unhandled rejection (also written to a log file whose path is printed after the
+// screen is back). While an apply runs, a signal waits for it to finish (it rolls itself back
+// on failure) instead of leaving the host half-written.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { version } from '../version.ts';
 
-const ENTER = '\x1b[?1049h\x1b[H';
-export const RESTORE = '\x1b[?25h\x1b[?1049l';
+/** Alternate screen, cursor home, clear, hide the cursor. */
+export const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
+/**
+ * Reset attributes, clear, leave the alternate screen, show the cursor. The clear matters where
+ * there is no alternate screen (the Linux console, GNU screen without `altscreen on`): the last
+ * frame would otherwise stay under the shell prompt.
+ */
+export const LEAVE = '\x1b[0m\x1b[H\x1b[2J\x1b[?1049l\x1b[?25h';
+
+/** Conventional exit codes: 128 + signal number, and EX_SOFTWARE for a crash. */
+export const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+export const CRASH_EXIT = 70;
+
+export interface SessionOptions {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  /** Where messages go once the screen is restored. @default process.stderr */
+  stderr?: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  /** Reading the real machine (root `/`): crash logs prefer /var/log/pve-passthrough. */
+  realHost: boolean;
+}
 
 export interface Session {
-  /** Restore the terminal (idempotent). */
+  /** Leave the full screen (idempotent) and stop handling signals and crashes. */
   restore(): void;
-  /** Where a crash is logged. */
-  logPath: string;
+  /** Restore, write the error to the crash log, print where it is; returns the exit code. */
+  crash(err: unknown): number;
+  /** Run `work` (an apply) so that a signal arriving meanwhile waits for it before exiting. */
+  whileBusy<T>(work: Promise<T>): Promise<T>;
 }
 
-export function crashLogPath(env: NodeJS.ProcessEnv): string {
-  const dir = env.XDG_STATE_HOME ? join(env.XDG_STATE_HOME, 'pve-passthrough') : tmpdir();
-  return join(dir, `pve-passthrough-crash-${process.pid}.log`);
+/** Directories tried in order for a crash log; the first writable one wins. */
+export function crashLogDirs(env: NodeJS.ProcessEnv, realHost: boolean): string[] {
+  const dirs: string[] = [];
+  if (realHost) dirs.push('/var/log/pve-passthrough');
+  if (env.XDG_STATE_HOME) dirs.push(join(env.XDG_STATE_HOME, 'pve-passthrough'));
+  dirs.push(tmpdir());
+  return dirs;
 }
 
-export function startSession(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Session {
+/**
+ * Writes a crash report to a new file (never an existing one: `wx` refuses a planted symlink in
+ * a shared /tmp) in the first directory that takes it. Returns its path, or null.
+ */
+export function writeCrashLog(err: unknown, dirs: string[], env: NodeJS.ProcessEnv, now = new Date()): string | null {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const text = [
+    `pve-passthrough ${version()} crashed at ${now.toISOString()}`,
+    `node ${process.versions.node} ${process.platform}-${process.arch}, pid ${process.pid}`,
+    `argv: ${JSON.stringify(process.argv.slice(2))}`,
+    `TERM=${env.TERM ?? ''} COLORTERM=${env.COLORTERM ?? ''} LANG=${env.LANG ?? ''} LC_ALL=${env.LC_ALL ?? ''} NO_COLOR=${env.NO_COLOR ?? ''}`,
+    '',
+    (err as Error)?.stack ?? String(err),
+    '',
+  ].join('\n');
+  for (const dir of dirs) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const path = join(dir, `pve-passthrough-crash-${stamp}-${process.pid}.log`);
+      writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
+      return path;
+    } catch {
+      // not writable here: try the next one
+    }
+  }
+  return null;
+}
+
+/** From now on drop everything written to `stream` (Ink may still try to draw while we exit). */
+function mute(stream: NodeJS.WriteStream): void {
+  stream.write = ((_chunk: unknown, enc?: unknown, cb?: unknown) => {
+    const done = typeof enc === 'function' ? enc : cb;
+    if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+    return true;
+  }) as typeof stream.write;
+}
+
+export function startSession(o: SessionOptions): Session {
+  const { stdin, stdout, env } = o;
+  const stderr = o.stderr ?? process.stderr;
   let restored = false;
-  const logPath = crashLogPath(env);
-  const restore = () => {
+  let busy: Promise<unknown> | null = null;
+  let exiting = false;
+
+  const say = (text: string) => {
+    try {
+      stderr.write(text);
+    } catch {
+      // the terminal is gone
+    }
+  };
+  const leave = () => {
     if (restored) return;
     restored = true;
     try {
@@ -32,33 +109,102 @@ export function startSession(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
       // stdin already gone (hang-up)
     }
     try {
-      stdout.write(RESTORE);
+      stdout.write(LEAVE);
     } catch {
       // terminal gone
     }
   };
-  const onSignal = (sig: NodeJS.Signals, code: number) => () => {
-    restore();
-    if (sig !== 'SIGHUP') process.stderr.write(`pve-passthrough: ${sig}, terminal restored; nothing was applied that was not committed.\n`);
+  /** Leave for good: nothing may draw after this (the process is about to exit). */
+  const leaveForGood = () => {
+    leave();
+    mute(stdout);
+  };
+
+  const onSignal = (sig: keyof typeof SIGNAL_EXIT) => {
+    const code = SIGNAL_EXIT[sig];
+    const hangup = sig === 'SIGHUP';
+    if (exiting) {
+      // A second signal while an apply finishes: a hang-up is repeated by the shell, ignore it;
+      // an interrupt or terminate means the operator insists.
+      if (!hangup || !busy) process.exit(code);
+      return;
+    }
+    exiting = true;
+    leaveForGood(); // on a real hang-up this write fails quietly; after `kill -HUP` it matters
+    if (busy) {
+      if (!hangup) say(`pve-passthrough: ${sig}: waiting for the apply in progress to finish (it rolls back on failure)...\n`);
+      const exit = () => process.exit(code);
+      busy.then(exit, exit);
+      return;
+    }
+    if (!hangup) say(`pve-passthrough: ${sig}: terminal restored; nothing was applied that was not committed.\n`);
     process.exit(code);
   };
-  process.once('SIGTERM', onSignal('SIGTERM', 143));
-  process.once('SIGHUP', onSignal('SIGHUP', 129));
-  process.once('SIGINT', onSignal('SIGINT', 130));
-  const onCrash = (err: unknown) => {
-    restore();
-    try {
-      mkdirSync(join(logPath, '..'), { recursive: true });
-      appendFileSync(logPath, `${new Date().toISOString()} ${(err as Error)?.stack ?? String(err)}\n`);
-      process.stderr.write(`pve-passthrough crashed: ${(err as Error)?.message ?? err}\nDetails: ${logPath}\n`);
-    } catch {
-      process.stderr.write(`pve-passthrough crashed: ${(err as Error)?.stack ?? err}\n`);
-    }
-    process.exit(70);
+  const onHup = () => onSignal('SIGHUP');
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+
+  const report = (err: unknown): number => {
+    leaveForGood();
+    const path = writeCrashLog(err, crashLogDirs(env, o.realHost), env);
+    const message = (err as Error)?.message ?? String(err);
+    say(path ? `pve-passthrough crashed: ${message}\nDetails: ${path}\n` : `pve-passthrough crashed: ${(err as Error)?.stack ?? message}\n`);
+    return CRASH_EXIT;
   };
-  process.once('uncaughtException', onCrash);
-  process.once('unhandledRejection', onCrash);
-  process.once('exit', restore);
+  const onCrash = (err: unknown) => {
+    if (exiting) {
+      // Already on the way out, waiting for an apply: keep the report, keep waiting.
+      writeCrashLog(err, crashLogDirs(env, o.realHost), env);
+      return;
+    }
+    exiting = true;
+    const code = report(err);
+    if (busy) {
+      const exit = () => process.exit(code);
+      busy.then(exit, exit);
+      return;
+    }
+    process.exit(code);
+  };
+  // Whatever else calls process.exit: never leave the terminal in the alternate screen.
+  const onExit = () => leaveForGood();
+
+  function detach() {
+    process.off('SIGHUP', onHup);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    process.off('exit', onExit);
+  }
+  process.on('SIGHUP', onHup);
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  process.on('exit', onExit);
   stdout.write(ENTER);
-  return { restore, logPath };
+
+  return {
+    restore() {
+      leave();
+      detach();
+    },
+    crash(err) {
+      const code = report(err);
+      detach();
+      return code;
+    },
+    whileBusy<T>(work: Promise<T>): Promise<T> {
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      busy = settled;
+      void settled.then(() => {
+        if (busy === settled) busy = null;
+      });
+      return work;
+    },
+  };
 }

@@ -23,6 +23,8 @@ export function runInPty(args: string[], o: { cols?: number; rows?: number; env?
   const env = { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', ...o.env } as Record<string, string>;
   delete env.CI;
   delete env.VITEST;
+  // `{ NAME: undefined }` in o.env removes NAME (node-pty would pass the string "undefined").
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const p = pty.spawn(o.command ?? process.execPath, o.command ? args : [LAUNCHER, ...args], { name: env.TERM, cols, rows, env });
   let out = '';
   p.onData((d) => {
