@@ -57,7 +57,7 @@ const CONTEXT_TITLE: Record<KeyContext, string> = { tree: 'Device tree', pending
 const NODE_RULE = 'With no --root, a machine with /etc/pve and /usr/sbin/qm is a Proxmox node and / is read; anywhere else the built-in demo host opens.';
 
 export function manualMarkdown(): string {
-  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version`', ''];
+  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
   out.push('## DESCRIPTION', `${DESCRIPTION}`, '', NODE_RULE, '');
   out.push('## COMMANDS');
   for (const c of commands) out.push(`### ${c.name}`, c.summary, '', '```', c.usage.trimEnd(), '```', '');
@@ -95,7 +95,7 @@ const esc = (s: string) =>
     .replace(/[^\x00-\x7f]/g, (c) => GLYPH[c] ?? `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 
 export function manualRoff(): string {
-  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version'];
+  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
   out.push('.SH DESCRIPTION', esc(DESCRIPTION), '.PP', esc(NODE_RULE));
   out.push('.SH COMMANDS');
   for (const c of commands) out.push(`.SS ${c.name}`, esc(c.summary), '.PP', '.nf', esc(c.usage.trimEnd()), '.fi');

@@ -52,7 +52,7 @@ Options:
   --demo       open the built-in demo host even on a Proxmox node
   -h, --help   this text
 
-Keys: press ? inside the program; every key is also in 'man pve-passthrough'.
+Keys: press ? inside the program; all of them in the manual: pve-passthrough --man | man -l -
 Environment: NO_COLOR turns colour off; TERM=linux|dumb or a non-UTF-8 locale use ASCII.
 `,
   run: (args, io) =>
