@@ -38,8 +38,15 @@ await build({
   minify: true,
   legalComments: 'none',
   define: { __PVE_PASSTHROUGH_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
-  // CommonJS dependencies call require() for built-ins; give the ESM bundle one.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: [
+      '#!/usr/bin/env node',
+      // Debian 12 (PVE 8) ships Node 18: say what to do instead of failing somewhere inside.
+      `if (+process.versions.node.split('.')[0] < 20) { process.stderr.write('pve-passthrough needs Node.js >= 20 (this is ' + process.version + '); copy the standalone executable dist/pve-passthrough instead.\\n'); process.exit(1); }`,
+      // CommonJS dependencies call require() for built-ins; give the ESM bundle one.
+      "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    ].join('\n'),
+  },
   plugins: [inkDevtoolsOff],
   logLevel: 'warning',
 });
