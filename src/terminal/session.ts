@@ -3,7 +3,7 @@
 // error or unhandled rejection (also written to a log file whose path is printed after the
 // screen is back). While an apply runs, a signal waits for it to finish (it rolls itself back
 // on failure) instead of leaving the host half-written.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { version } from '../version.ts';
@@ -77,6 +77,25 @@ export function writeCrashLog(err: unknown, dirs: string[], env: NodeJS.ProcessE
   return null;
 }
 
+/** Errors that mean the terminal is gone (the SSH session dropped, the window closed). */
+const GONE = new Set(['EIO', 'ENXIO', 'EPIPE', 'EBADF']);
+export const terminalGone = (err: unknown) => GONE.has((err as NodeJS.ErrnoException)?.code ?? '');
+
+/**
+ * Node 20 aborts at exit (SIGABRT/SIGSEGV, a core dump) when it cannot reset a hung-up terminal
+ * to its start-up modes (nodejs/node#51519; the check was removed in nodejs/node#58200, not in
+ * 20.x). It skips descriptors the program closed, so after a hang-up close them before exiting.
+ */
+function releaseStdio(): void {
+  for (const fd of [0, 1, 2]) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+}
+
 /** From now on drop everything written to `stream` (Ink may still try to draw while we exit). */
 function mute(stream: NodeJS.WriteStream): void {
   stream.write = ((_chunk: unknown, enc?: unknown, cb?: unknown) => {
@@ -92,6 +111,11 @@ export function startSession(o: SessionOptions): Session {
   let restored = false;
   let busy: Promise<unknown> | null = null;
   let exiting = false;
+  let hungUp = false;
+  const finish = (code: number): never => {
+    if (hungUp) releaseStdio();
+    process.exit(code);
+  };
 
   const say = (text: string) => {
     try {
@@ -123,22 +147,23 @@ export function startSession(o: SessionOptions): Session {
   const onSignal = (sig: keyof typeof SIGNAL_EXIT) => {
     const code = SIGNAL_EXIT[sig];
     const hangup = sig === 'SIGHUP';
+    if (hangup) hungUp = true;
     if (exiting) {
       // A second signal while an apply finishes: a hang-up is repeated by the shell, ignore it;
       // an interrupt or terminate means the operator insists.
-      if (!hangup || !busy) process.exit(code);
+      if (!hangup || !busy) finish(code);
       return;
     }
     exiting = true;
     leaveForGood(); // on a real hang-up this write fails quietly; after `kill -HUP` it matters
     if (busy) {
       if (!hangup) say(`pve-passthrough: ${sig}: waiting for the apply in progress to finish (it rolls back on failure)...\n`);
-      const exit = () => process.exit(code);
+      const exit = () => finish(code);
       busy.then(exit, exit);
       return;
     }
     if (!hangup) say(`pve-passthrough: ${sig}: terminal restored; nothing was applied that was not committed.\n`);
-    process.exit(code);
+    finish(code);
   };
   const onHup = () => onSignal('SIGHUP');
   const onInt = () => onSignal('SIGINT');
@@ -152,6 +177,8 @@ export function startSession(o: SessionOptions): Session {
     return CRASH_EXIT;
   };
   const onCrash = (err: unknown) => {
+    // The terminal went away before (or instead of) SIGHUP: a hang-up, not a crash.
+    if (terminalGone(err)) return onSignal('SIGHUP');
     if (exiting) {
       // Already on the way out, waiting for an apply: keep the report, keep waiting.
       writeCrashLog(err, crashLogDirs(env, o.realHost), env);
@@ -160,12 +187,16 @@ export function startSession(o: SessionOptions): Session {
     exiting = true;
     const code = report(err);
     if (busy) {
-      const exit = () => process.exit(code);
+      const exit = () => finish(code);
       busy.then(exit, exit);
       return;
     }
-    process.exit(code);
+    finish(code);
   };
+  // A terminal in raw mode never ends its input (Ctrl-D is a key): the end means a hang-up, and
+  // it can come before SIGHUP does (the shell in between gets SIGHUP first).
+  const onStdinEnd = () => onSignal('SIGHUP');
+  const onStreamError = (err: unknown) => (terminalGone(err) ? onSignal('SIGHUP') : onCrash(err));
   // Whatever else calls process.exit: never leave the terminal in the alternate screen.
   const onExit = () => leaveForGood();
 
@@ -176,6 +207,9 @@ export function startSession(o: SessionOptions): Session {
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     process.off('exit', onExit);
+    stdin.off('end', onStdinEnd);
+    stdin.off('error', onStreamError);
+    stdout.off('error', onStreamError);
   }
   process.on('SIGHUP', onHup);
   process.on('SIGINT', onInt);
@@ -183,6 +217,9 @@ export function startSession(o: SessionOptions): Session {
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   process.on('exit', onExit);
+  stdin.on('end', onStdinEnd);
+  stdin.on('error', onStreamError);
+  stdout.on('error', onStreamError);
   stdout.write(ENTER);
 
   return {
