@@ -13,6 +13,9 @@ afterAll(() => trash.forEach(removeTree));
 const keep = (d: string) => (trash.push(d), d);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** node-pty's UnixTerminal closes the master side in destroy(), missing from its typings. */
+const hangUp = (p: pty.IPty) => (p as pty.IPty & { destroy(): void }).destroy();
+
 function spawn(file: string, args: string[], state: string) {
   const env = { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', XDG_STATE_HOME: state } as Record<string, string>;
   delete env.CI;
@@ -32,7 +35,7 @@ describe('the terminal hangs up', () => {
     const state = keep(tempDir('pvept-state-'));
     const run = spawn(process.execPath, [LAUNCHER, '--root', keep(copyFixture('guide'))], state);
     await run.firstFrame();
-    run.p.destroy(); // close the terminal's master side, as sshd does when the connection drops
+    hangUp(run.p); // close the terminal's master side, as sshd does when the connection drops
     expect((await run.exited).exitCode).toBe(129);
     expect(existsSync(join(state, 'pve-passthrough')) ? readdirSync(join(state, 'pve-passthrough')) : []).toEqual([]);
   }, 30_000);
@@ -44,7 +47,7 @@ describe('the terminal hangs up', () => {
     const script = `trap '' HUP; ${q(process.execPath)} ${q(LAUNCHER)} --root ${q(keep(copyFixture('guide')))} 2>${q(join(state, 'stderr'))}; echo $? > ${q(codeFile)}`;
     const run = spawn('/bin/sh', ['-c', script], state);
     await run.firstFrame();
-    run.p.destroy();
+    hangUp(run.p);
     for (let t = 0; t < 200 && !existsSync(codeFile); t++) await sleep(50);
     expect(readFileSync(codeFile, 'utf8').trim()).toBe('129');
     expect(readFileSync(join(state, 'stderr'), 'utf8')).not.toMatch(/Assertion failed|crashed/);
