@@ -5,6 +5,7 @@
 // on failure) instead of leaving the host half-written.
 import { closeSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isatty } from 'node:tty';
 import { join } from 'node:path';
 import { version } from '../version.ts';
 
@@ -78,7 +79,7 @@ export function writeCrashLog(err: unknown, dirs: string[], env: NodeJS.ProcessE
 }
 
 /** Errors that mean the terminal is gone (the SSH session dropped, the window closed). */
-const GONE = new Set(['EIO', 'ENXIO', 'EPIPE', 'EBADF']);
+const GONE = new Set(['EIO', 'ENXIO', 'EPIPE']);
 export const terminalGone = (err: unknown) => GONE.has((err as NodeJS.ErrnoException)?.code ?? '');
 
 /**
@@ -177,8 +178,9 @@ export function startSession(o: SessionOptions): Session {
     return CRASH_EXIT;
   };
   const onCrash = (err: unknown) => {
-    // The terminal went away before (or instead of) SIGHUP: a hang-up, not a crash.
-    if (terminalGone(err)) return onSignal('SIGHUP');
+    // The terminal went away before (or instead of) SIGHUP: a hang-up, not a crash. (A hung-up
+    // terminal answers no ioctl, so isatty turns false; an EPIPE from elsewhere stays a crash.)
+    if (terminalGone(err) && !(isatty(0) && isatty(1))) return onSignal('SIGHUP');
     if (exiting) {
       // Already on the way out, waiting for an apply: keep the report, keep waiting.
       writeCrashLog(err, crashLogDirs(env, o.realHost), env);
