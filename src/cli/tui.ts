@@ -76,10 +76,16 @@ Environment: NO_COLOR turns colour off; TERM=linux|dumb or a non-UTF-8 locale us
         root = materializeDemoHost();
         demo = true;
       }
+      if (!demo) return runFullScreen(root ?? '/', false, stdin, stdout, io.env);
+      const demoRoot = root!;
+      // Signals and crashes leave through process.exit: remove an untouched demo copy then too.
+      const onExit = () => removeUntouchedDemo(demoRoot);
+      process.once('exit', onExit);
       try {
-        return await runFullScreen(root ?? '/', demo, stdin, stdout, io.env);
+        return await runFullScreen(demoRoot, true, stdin, stdout, io.env);
       } finally {
-        if (demo && root) keepOrRemoveDemo(root, io.stdout);
+        process.off('exit', onExit);
+        if (!removeUntouchedDemo(demoRoot)) io.stdout.write(`Demo host, with what you committed, left in ${demoRoot} (a temporary copy; safe to delete).\n`);
       }
     }),
 };
@@ -114,10 +120,8 @@ async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadS
 }
 
 /** The demo copy is kept only when something was committed into it (its state folder exists). */
-function keepOrRemoveDemo(root: string, stdout: NodeJS.WritableStream): void {
-  if (existsSync(join(root, STATE_DIR))) {
-    stdout.write(`Demo host, with what you committed, left in ${root} (a temporary copy; safe to delete).\n`);
-  } else {
-    rmSync(root, { recursive: true, force: true });
-  }
+function removeUntouchedDemo(root: string): boolean {
+  if (existsSync(join(root, STATE_DIR))) return false;
+  rmSync(root, { recursive: true, force: true });
+  return true;
 }

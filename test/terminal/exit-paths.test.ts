@@ -97,4 +97,13 @@ describe('the terminal is restored', () => {
     expect((await run.exited).exitCode).toBe(0);
     expect(readdirSync(tmp).filter((n) => n.startsWith('pve-passthrough-demo-'))).toEqual([]);
   }, 30_000);
+
+  it('on the demo host, SIGTERM (process.exit) removes the untouched temporary copy too', async () => {
+    const tmp = keep(tempDir('pvept-tmpdir-'));
+    const run = runInPty(['--demo'], { env: { TMPDIR: tmp } });
+    await run.waitFor('IOMMU groups');
+    process.kill(run.pid, 'SIGTERM');
+    expect((await run.exited).exitCode).toBe(143);
+    expect(readdirSync(tmp).filter((n) => n.startsWith('pve-passthrough-demo-'))).toEqual([]);
+  }, 30_000);
 });
