@@ -223,6 +223,13 @@ export function startSession(o: SessionOptions): Session {
   stdin.on('error', onStreamError);
   stdout.on('error', onStreamError);
   stdout.write(ENTER);
+  // Raw mode from the first frame on: Ink turns it on only after mounting, and a Ctrl-C typed in
+  // between would arrive as SIGINT (exit 130) instead of as the quit key.
+  try {
+    if (stdin.isTTY) stdin.setRawMode(true);
+  } catch {
+    // not a real terminal after all: Ink reports that itself
+  }
 
   return {
     restore() {

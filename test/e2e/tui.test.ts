@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/keys.ts';
 import { runInPty } from '../helpers/pty.ts';
-import { copyFixture, removeTree } from '../helpers/tree.ts';
+import { copyFixture, removeTree, tempDir } from '../helpers/tree.ts';
 
 const RESTORED = '\x1b[?1049l';
 const roots: string[] = [];
@@ -102,13 +102,17 @@ describe('end to end in a pseudo-terminal', () => {
   }
 
   it('restores the terminal after a crash and prints where the log is', async () => {
-    const run = runInPty(['--root', fixture()], { env: { PVE_PASSTHROUGH_CRASH_TEST: '1' } });
+    const state = tempDir('pvept-state-');
+    roots.push(state);
+    // XDG_STATE_HOME: the crash log goes into this test's own folder, not into the shared /tmp.
+    const run = runInPty(['--root', fixture()], { env: { PVE_PASSTHROUGH_CRASH_TEST: '1', XDG_STATE_HOME: state } });
     const e = await run.exited;
     expect(e.exitCode).toBe(70);
     const out = run.output();
     expect(out.lastIndexOf(RESTORED)).toBeGreaterThan(out.lastIndexOf('\x1b[?1049h'));
     const log = /Details: (\S+\.log)/.exec(out)?.[1];
     expect(log).toBeTruthy();
+    expect(log!.startsWith(state)).toBe(true);
     expect(readFileSync(log!, 'utf8')).toContain('crash test');
   }, 30_000);
 
