@@ -2,10 +2,23 @@
 // VFs sit under their physical function even when the kernel gives each VF a group of its own
 // (groups holding only such VFs are not listed again at the top). Pure, memoised by the store.
 import type { HostSnapshot, Isolation, PciDevice } from '../model/types.ts';
+import { slotOf } from '../model/address.ts';
 import { deviceIndex } from './device-index.ts';
 
 export type Row =
-  | { kind: 'group'; id: string; groupId: number | null; isolation: Isolation; depth: 0; count: number; expanded: boolean }
+  | {
+      kind: 'group';
+      id: string;
+      groupId: number | null;
+      isolation: Isolation;
+      depth: 0;
+      count: number;
+      expanded: boolean;
+      /** The first non-bridge device (names the group when collapsed); null: bridges only. */
+      lead: string | null;
+      /** Non-bridge devices in other slots than the lead's (shown as "+N"). */
+      others: number;
+    }
   | { kind: 'device'; id: string; address: string; depth: 1 | 2; isolation: Isolation; expandable: boolean; expanded: boolean };
 
 export const groupRowId = (g: number | null) => `g:${g ?? 'none'}`;
@@ -36,7 +49,10 @@ export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter
     if (filter && !shown.length) continue;
     const gid = groupRowId(g.id);
     const open = filter ? true : expanded.has(gid);
-    rows.push({ kind: 'group', id: gid, groupId: g.id, isolation: g.isolation, depth: 0, count: top.length, expanded: open });
+    const endpoints = top.filter((a) => !byAddr.get(a)!.isBridge);
+    const lead = endpoints[0] ?? null;
+    const others = lead ? endpoints.filter((a) => slotOf(a) !== slotOf(lead)).length : 0;
+    rows.push({ kind: 'group', id: gid, groupId: g.id, isolation: g.isolation, depth: 0, count: top.length, expanded: open, lead, others });
     if (!open) continue;
     for (const a of shown) {
       const d = byAddr.get(a)!;

@@ -40,7 +40,9 @@ export function TreePane({ store }: { store: AppStore }) {
     if (r.kind === 'group') {
       const caret = r.expanded ? g(look.ascii, '▾', '-') : g(look.ascii, '▸', '+');
       const name = r.groupId === null ? 'No IOMMU group' : `Group ${r.groupId}`;
-      return { text: ` ${caret} ${name}  `, colour: v.colour, verdict: `${mark} ${v.word}  (${r.count})` };
+      // Named by its first real device, so a collapsed group still says what it holds.
+      const what = r.lead ? `${byAddr.get(r.lead)!.name}${r.others ? ` +${r.others}` : ''}` : 'bridges only';
+      return { text: ` ${caret} ${name}  ${what}  `, colour: v.colour, verdict: `${mark} ${v.word}  (${r.count})` };
     }
     const d = byAddr.get(r.address)!;
     const caret = r.expandable ? (r.expanded ? g(look.ascii, '▾', '-') : g(look.ascii, '▸', '+')) : ' ';

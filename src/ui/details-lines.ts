@@ -15,7 +15,9 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined): DetailLine[
   if (row.kind === 'group') {
     const g = s.groups.find((x) => x.id === row.groupId);
     const v = VERDICT[row.isolation];
-    const out: DetailLine[] = [{ text: row.groupId === null ? 'Devices in no IOMMU group' : `IOMMU group ${row.groupId}: ${v.word}`, colour: v.colour, bold: true }, { text: v.meaning }];
+    // A group of bridges alone has nothing to hand over: its reason says so, not "safe to pass through".
+    const meaning = row.lead === null && row.isolation === 'isolated' ? [] : [{ text: v.meaning }];
+    const out: DetailLine[] = [{ text: row.groupId === null ? 'Devices in no IOMMU group' : `IOMMU group ${row.groupId}: ${v.word}`, colour: v.colour, bold: true }, ...meaning];
     for (const r of g?.reasons ?? (s.iommu.enabled ? [] : ['IOMMU is off: enable VT-d / AMD-Vi in the firmware and intel_iommu=on / amd_iommu=on'])) out.push({ text: `- ${r}` });
     return out;
   }

@@ -10,8 +10,8 @@ let snap: HostSnapshot;
 beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
-const make = (rows = 24): AppStore =>
-  createAppStore({ snapshot: snap, size: { columns: 80, rows }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
+const make = (rows = 24, snapshot = snap): AppStore =>
+  createAppStore({ snapshot, size: { columns: 80, rows }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
 const cursorTo = (s: AppStore, addr: string) => s.setState({ cursorId: `d:${addr}` });
 
 describe('store', () => {
@@ -21,6 +21,16 @@ describe('store', () => {
     const ids = selectRows(s.getState()).map((r) => r.id);
     expect(ids.indexOf('d:0000:04:02.0')).toBe(ids.indexOf('d:0000:04:00.0') + 1);
     expect(ids).not.toContain('g:40');
+  });
+
+  it('names each group by its first non-bridge device, counts the others, and says when it holds bridges only', async () => {
+    const consumer = await fixtureSnapshot('consumer');
+    const s = make(24, consumer);
+    const groups = selectRows(s.getState()).filter((r) => r.kind === 'group');
+    const big = groups.find((r) => r.groupId === 13)!;
+    // 02:00.x is the lead (USB + SATA, one slot); 05:00.0 and 06:00.0/.1 sit in other slots.
+    expect(big).toMatchObject({ lead: '0000:02:00.0', others: 3 });
+    expect(groups.find((r) => r.groupId === 0)).toMatchObject({ lead: null, others: 0 });
   });
 
   it('space on a device reserved at boot stages a release; on a free one a reserve', () => {
