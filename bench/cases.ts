@@ -1,5 +1,5 @@
 // One benchmark case per child process, so each reports its own peak RSS. Usage:
-//   node --import tsx bench/cases.ts <case> <root> <runs>
+//   node cases.mjs <case> <root> <runs>   (bench/run.ts bundles this file first)
 // Prints one JSON line: { case, medianMs, p90Ms, runs, maxRssMb, extra }.
 import { createFixtureRunner } from '../src/host/fixture-runner.ts';
 import { readHost } from '../src/host/reader.ts';

@@ -4,52 +4,18 @@
 //   node scripts/build.mjs [--out DIR] [--bundle-only]
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions, ROOT as root } from './bundle-options.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--out');
 const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const onlyBundle = process.argv.includes('--bundle-only');
 mkdirSync(out, { recursive: true });
 
-const inkDevtoolsOff = {
-  name: 'ink-devtools-off',
-  setup(b) {
-    // Ink imports react-devtools-core only when DEV=true; it is not a dependency: stub it.
-    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };', loader: 'js' }));
-    // With DEV=true in the operator's environment Ink would also read ../package.json beside the
-    // bundle (and crash). Its isDev() reads a local `process` import, out of `define`'s reach.
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, () => ({ contents: 'export const isDev = () => false;', loader: 'js' }));
-  },
-};
-
 const bundle = join(out, 'pve-passthrough.mjs');
-await build({
-  entryPoints: [join(root, 'src/bundle-entry.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  minify: true,
-  legalComments: 'none',
-  define: { __PVE_PASSTHROUGH_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
-  banner: {
-    js: [
-      '#!/usr/bin/env node',
-      // Debian 12 (PVE 8) ships Node 18: say what to do instead of failing somewhere inside.
-      `if (+process.versions.node.split('.')[0] < 20) { process.stderr.write('pve-passthrough needs Node.js >= 20 (this is ' + process.version + '); copy the standalone executable dist/pve-passthrough instead.\\n'); process.exit(1); }`,
-      // CommonJS dependencies call require() for built-ins; give the ESM bundle one.
-      "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    ].join('\n'),
-  },
-  plugins: [inkDevtoolsOff],
-  logLevel: 'warning',
-});
+await build(bundleOptions({ outfile: bundle }));
 chmodSync(bundle, 0o755);
 const size = (p) => `${(statSync(p).size / 1024 / 1024).toFixed(1)} MiB`;
 console.log(`${join(relative(root, out), 'pve-passthrough.mjs').padEnd(26)}${size(bundle)}`);
