@@ -1,6 +1,7 @@
 // One benchmark case per child process, so each reports its own peak RSS. Usage:
 //   node cases.mjs <case> <root> <runs>   (bench/run.ts bundles this file first)
 // Prints one JSON line: { case, medianMs, p90Ms, runs, maxRssMb, extra }.
+import { EventEmitter } from 'node:events';
 import { createFixtureRunner } from '../src/host/fixture-runner.ts';
 import { readHost } from '../src/host/reader.ts';
 import { planChanges } from '../src/model/plan/index.ts';
@@ -16,26 +17,73 @@ async function snapshot() {
   return readHost(root, createFixtureRunner(root));
 }
 
+/** A terminal for the real render path (Ink's throttling and diffing): keeps only counters. */
+class FakeTerminal extends EventEmitter {
+  columns = 120;
+  rows = 40;
+  isTTY = true;
+  writes = 0;
+  bytes = 0;
+  write(chunk: string | Uint8Array, ...rest: unknown[]): boolean {
+    this.writes++;
+    this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    cb?.();
+    return true;
+  }
+}
+class FakeKeyboard extends EventEmitter {
+  isTTY = true;
+  private queued: string | null = null;
+  press(data: string) {
+    this.queued = data;
+    this.emit('readable');
+  }
+  read() {
+    const d = this.queued;
+    this.queued = null;
+    return d;
+  }
+  setEncoding() {}
+  setRawMode() {}
+  ref() {}
+  unref() {}
+  resume() {}
+  pause() {}
+}
+
+let bytesPerKey = 0;
+/**
+ * Keystroke to frame through the program's own render path (renderApp: Ink with its 30 fps
+ * throttle and line diffing), keys 50 ms apart as from a person or key repeat; the terminal
+ * keeps no frames, so the peak RSS is the program's.
+ */
 async function keys(keySeq: string[]): Promise<number[]> {
   // Loaded here so the scan cases' peak RSS does not include React and Ink.
-  const { render } = await import('ink-testing-library');
-  const { createElement } = await import('react');
   const { createAppStore } = await import('../src/store/app-store.ts');
-  const { App } = await import('../src/ui/App.tsx');
+  const { renderApp } = await import('../src/ui/render-app.tsx');
   const snap = await snapshot();
-  const store = createAppStore({ snapshot: snap, size: { columns: 120, rows: 40 }, colour: true, ascii: false, host: { root, fixture: true, demo: false, apply: async () => { throw new Error('no'); }, reread: snapshot } });
-  const r = render(createElement(App, { store }));
-  await new Promise((res) => setTimeout(res, 50));
+  const term = new FakeTerminal();
+  const kbd = new FakeKeyboard();
+  const store = createAppStore({ snapshot: snap, size: { columns: term.columns, rows: term.rows }, colour: true, ascii: false, host: { root, fixture: true, demo: false, apply: async () => { throw new Error('no'); }, reread: snapshot } });
+  void renderApp(store, { stdin: kbd as unknown as NodeJS.ReadStream, stdout: term as unknown as NodeJS.WriteStream });
+  await new Promise((res) => setTimeout(res, 100));
   const times: number[] = [];
+  let bytes = 0;
   for (let w = 0; w < keySeq.length + 5; w++) {
     const key = keySeq[w % keySeq.length]!;
-    const before = r.lastFrame();
+    await new Promise((res) => setTimeout(res, 50));
+    const [writes, b0] = [term.writes, term.bytes];
     const t0 = performance.now();
-    r.stdin.write(key);
-    while (r.lastFrame() === before && performance.now() - t0 < 500) await new Promise((res) => setImmediate(res));
-    if (w >= 5) times.push(performance.now() - t0); // first 5 are warm-up
+    kbd.press(key);
+    while (term.writes === writes && performance.now() - t0 < 500) await new Promise((res) => setImmediate(res));
+    if (w >= 5) {
+      times.push(performance.now() - t0); // the first 5 are warm-up
+      await new Promise((res) => setTimeout(res, 50)); // let a trailing frame land before counting bytes
+      bytes += term.bytes - b0;
+    }
   }
-  r.unmount();
+  bytesPerKey = bytes / times.length;
   return times;
 }
 
@@ -57,14 +105,17 @@ switch (name) {
     break;
   case 'keys-move':
     times = await keys(Array.from({ length: runs }, (_, i) => (i % 20 < 10 ? 'j' : 'k')));
+    extra = { bytesPerKey };
     break;
   case 'keys-expand':
     times = await keys(Array.from({ length: runs }, (_, i) => (i % 2 ? 'l' : 'h')));
+    extra = { bytesPerKey };
     break;
   case 'keys-filter': {
     // Type into the filter: '/' once, then characters and backspaces.
     times = await keys(['/', ...Array.from({ length: runs }, (_, i) => (i % 2 ? '\x7f' : '1'))]);
     times = times.slice(1);
+    extra = { bytesPerKey };
     break;
   }
   case 'plan-50': {

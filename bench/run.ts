@@ -91,7 +91,10 @@ for (const host of ['guide', 'large-400', 'large-2000']) {
     rows.push(['first frame (tsx)', host, fmtMs(median(x)), '', String(x.length), `${rss.toFixed(0)} MB`, 'launcher fallback: TypeScript through tsx (dev React)']);
   }
 }
-for (const c of ['keys-move', 'keys-expand', 'keys-filter']) add(run(c, 'large-2000', 60), 'large-2000', 'keystroke to frame, in-process Ink');
+for (const c of ['keys-move', 'keys-expand', 'keys-filter']) {
+  const r = run(c, 'large-2000', 60);
+  add(r, 'large-2000', `keystroke to frame through Ink's real render path (120x40); ${((r.extra.bytesPerKey as number) / 1024).toFixed(1)} KiB written per key`);
+}
 add(run('plan-50', 'large-2000', 20), 'large-2000', '50 staged changes');
 
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

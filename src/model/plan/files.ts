@@ -35,19 +35,29 @@ export function initTopText(entries: Array<{ address: string; id: string }>): st
   const binds = entries.map((e) => `bind ${e.address} ${e.id}`).join('\n');
   return `#!/bin/sh
 ${HEADER}# Pins single PCI functions to vfio-pci by address, guarded by vendor:device.
+# Shell built-ins only: the initramfs may have klibc's tools without busybox (no sed).
 PREREQ=""
 prereqs() { echo "$PREREQ"; }
 case "$1" in prereqs) prereqs; exit 0 ;; esac
 
+# Overridable only so tests can run this script on a copy of a node's tree.
+sys="\${PVE_PASSTHROUGH_SYSFS:-/sys}"
+log="\${PVE_PASSTHROUGH_LOG:-/dev/kmsg}"
+
 bind() {
-	dev="/sys/bus/pci/devices/$1"
-	[ -e "$dev" ] || { echo "pve-passthrough: $1 not present, skipped" >/dev/kmsg; return 0; }
-	found="$(sed 's/^0x//' "$dev/vendor"):$(sed 's/^0x//' "$dev/device")"
-	if [ "$found" != "$2" ]; then
-		echo "pve-passthrough: $1 is $found, expected $2: not bound to vfio-pci" >/dev/kmsg
+	dev="$sys/bus/pci/devices/$1"
+	if [ ! -e "$dev/vendor" ]; then
+		echo "pve-passthrough: $1 not present, skipped" >>"$log"
 		return 0
 	fi
-	echo vfio-pci > "$dev/driver_override"
+	read -r vendor <"$dev/vendor"
+	read -r device <"$dev/device"
+	found="\${vendor#0x}:\${device#0x}"
+	if [ "$found" != "$2" ]; then
+		echo "pve-passthrough: $1 is $found, expected $2: not bound to vfio-pci" >>"$log"
+		return 0
+	fi
+	echo vfio-pci >"$dev/driver_override"
 }
 
 ${binds}
