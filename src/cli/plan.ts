@@ -76,6 +76,7 @@ ${EXITS}`,
       const result = await applyPlan(plan, {
         root: handle.root,
         runner: handle.runner,
+        fs: handle.fs,
         onProgress: (i, status, detail) => {
           if (status !== 'done') io.stdout.write(`[${i + 1}/${plan.steps.length}] ${status}: ${detail ?? ''}\n`);
         },

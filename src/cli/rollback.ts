@@ -21,7 +21,7 @@ refresh it ran. Exit codes: 0 ok, 1 restored with problems, 4 refused (nothing t
     runGuarded(io, async () => {
       const p = parseArgs(args, { flags: [], values: ['root'] });
       const h = openHost({ root: lastValue(p, 'root') ?? '/' });
-      const r = await rollbackLast({ root: h.root, runner: h.runner });
+      const r = await rollbackLast({ root: h.root, runner: h.runner, fs: h.fs });
       (r.ok ? io.stdout : io.stderr).write(`${r.message}\n${r.nextSteps.map((s) => `  - ${s}`).join('\n')}${r.nextSteps.length ? '\n' : ''}`);
       if (r.ok) return EXIT.ok;
       return r.backupDir ? EXIT.failure : EXIT.refused;

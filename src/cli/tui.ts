@@ -104,7 +104,7 @@ async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadS
       root: handle.root,
       fixture: handle.fixture,
       demo,
-      apply: (plan, onProgress) => session.whileBusy(applyPlan(plan, { root: handle.root, runner: handle.runner, onProgress })),
+      apply: (plan, onProgress) => session.whileBusy(applyPlan(plan, { root: handle.root, runner: handle.runner, fs: handle.fs, onProgress })),
       reread: () => readHost(handle.root, handle.runner),
     },
   });

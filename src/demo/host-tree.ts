@@ -4,6 +4,7 @@
 // the large generated ones and the built-in demo host (so it must stay bundle-safe: node:fs only).
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { vfAddresses } from '../model/address.ts';
 
 export interface DeviceSpec {
   addr: string;
@@ -44,25 +45,10 @@ export interface HostSpec {
   pciIds?: string;
 }
 
+/** Per SR-IOV PF, its spec: what VFs the simulated kernel makes (fixture and demo trees only). */
+export const SRIOV_SPECS = '.fixture/sriov.json';
+
 const hex4 = (s: string) => `0x${s.toLowerCase().padStart(4, '0')}\n`;
-
-function routingId(addr: string): { domain: string; rid: number } {
-  const [domain, bus, slotFn] = addr.split(':') as [string, string, string];
-  const [slot, fn] = slotFn.split('.') as [string, string];
-  return { domain, rid: (parseInt(bus, 16) << 8) | (parseInt(slot, 16) << 3) | Number(fn) };
-}
-
-function fromRoutingId(domain: string, rid: number): string {
-  const bus = (rid >> 8) & 0xff;
-  const slot = (rid >> 3) & 0x1f;
-  return `${domain}:${bus.toString(16).padStart(2, '0')}:${slot.toString(16).padStart(2, '0')}.${rid & 7}`;
-}
-
-/** Addresses of a PF's virtual functions (PCIe SR-IOV: first VF offset and stride). */
-export function vfAddresses(pf: string, count: number, offset = 0x10, stride = 1): string[] {
-  const { domain, rid } = routingId(pf);
-  return Array.from({ length: count }, (_, i) => fromRoutingId(domain, rid + offset + i * stride));
-}
 
 /** The 64-byte standard config header, consistent with the ids and class (little endian). */
 export function configSpace(d: { vendor: string; device: string; cls: string; rev?: string; sub?: [string, string]; bridge?: boolean }): Buffer {
@@ -83,35 +69,39 @@ export function configSpace(d: { vendor: string; device: string; cls: string; re
   return b;
 }
 
+/** The live VFs of a PF spec as devices of their own (what the kernel creates for sriov_numvfs). */
+export function vfSpecs(d: DeviceSpec): Array<DeviceSpec & { physfn: string }> {
+  if (!d.sriov) return [];
+  const sr = d.sriov;
+  return vfAddresses(d.addr, sr.num, sr.offset, sr.stride).map((vf, i) => ({
+    addr: vf, vendor: d.vendor, device: sr.vfDevice, cls: d.cls, sub: d.sub, rev: d.rev,
+    driver: sr.vfDriver === undefined ? null : sr.vfDriver, parent: d.parent, numa: d.numa,
+    reset: 'flr', physfn: d.addr,
+    group: d.group === undefined ? undefined : (sr.firstGroup ?? 1000) + i,
+  }));
+}
+
+function putFile(root: string, rel: string, content: string | Buffer): void {
+  const p = join(root, rel);
+  mkdirSync(dirname(p), { recursive: true });
+  writeFileSync(p, content);
+}
+
+/** A relative symlink at `rel` to `targetRel`, as the kernel makes them (both root-relative). */
+function putLink(root: string, rel: string, targetRel: string): void {
+  const p = join(root, rel);
+  mkdirSync(dirname(p), { recursive: true });
+  symlinkSync(relative(dirname(p), join(root, targetRel)), p);
+}
+
 export function writeHostTree(root: string, spec: HostSpec): void {
-  const put = (rel: string, content: string | Buffer) => {
-    const p = join(root, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, content);
-  };
-  const link = (rel: string, targetRel: string) => {
-    const p = join(root, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    symlinkSync(relative(dirname(p), join(root, targetRel)), p);
-  };
+  const put = (rel: string, content: string | Buffer) => putFile(root, rel, content);
 
   // Expand SR-IOV VFs into devices of their own.
   const all: Array<DeviceSpec & { physfn?: string; vfs?: string[] }> = [];
   for (const d of spec.devices) {
-    if (!d.sriov) {
-      all.push(d);
-      continue;
-    }
-    const vfs = vfAddresses(d.addr, d.sriov.num, d.sriov.offset, d.sriov.stride);
-    all.push({ ...d, vfs });
-    vfs.forEach((vf, i) => {
-      all.push({
-        addr: vf, vendor: d.vendor, device: d.sriov!.vfDevice, cls: d.cls, sub: d.sub, rev: d.rev,
-        driver: d.sriov!.vfDriver === undefined ? null : d.sriov!.vfDriver, parent: d.parent, numa: d.numa,
-        reset: 'flr', physfn: d.addr,
-        group: d.group === undefined ? undefined : (d.sriov!.firstGroup ?? 1000) + i,
-      });
-    });
+    const vfs = vfSpecs(d);
+    all.push(d.sriov ? { ...d, vfs: vfs.map((v) => v.addr) } : d, ...vfs);
   }
 
   const paths = new Map<string, string>();
@@ -125,55 +115,10 @@ export function writeHostTree(root: string, spec: HostSpec): void {
     return p;
   };
 
-  for (const d of all) {
-    const dir = pathOf(d);
-    const bridge = d.cls.startsWith('0604');
-    put(`${dir}/vendor`, hex4(d.vendor));
-    put(`${dir}/device`, hex4(d.device));
-    put(`${dir}/class`, `0x${d.cls}\n`);
-    put(`${dir}/revision`, `0x${d.rev ?? '00'}\n`);
-    put(`${dir}/subsystem_vendor`, hex4(d.sub?.[0] ?? '0000'));
-    put(`${dir}/subsystem_device`, hex4(d.sub?.[1] ?? '0000'));
-    put(`${dir}/driver_override`, '(null)\n');
-    put(`${dir}/numa_node`, `${d.numa ?? -1}\n`);
-    put(`${dir}/config`, configSpace({ ...d, bridge }));
-    if (d.reset !== undefined) put(`${dir}/reset_method`, `${d.reset}\n`);
-    if (d.link) {
-      put(`${dir}/current_link_speed`, `${d.link[0]}\n`);
-      put(`${dir}/current_link_width`, `${d.link[1]}\n`);
-    }
-    if (d.cls.startsWith('03')) put(`${dir}/boot_vga`, d.bootVga ? '1\n' : '0\n');
-    // Real files in every folder: git does not keep empty ones, and fixtures live in git.
-    if (bridge) put(`${dir}/pci_bus/uevent`, '');
-    if (d.sriov) {
-      put(`${dir}/sriov_totalvfs`, `${d.sriov.total}\n`);
-      put(`${dir}/sriov_numvfs`, `${d.sriov.num}\n`);
-      put(`${dir}/sriov_offset`, `${d.sriov.offset ?? 16}\n`);
-      put(`${dir}/sriov_stride`, `${d.sriov.stride ?? 1}\n`);
-    }
-    link(`sys/bus/pci/devices/${d.addr}`, dir);
-    if (d.driver) {
-      put(`sys/bus/pci/drivers/${d.driver}/uevent`, `DRIVER=${d.driver}\n`);
-      link(`${dir}/driver`, `sys/bus/pci/drivers/${d.driver}`);
-    }
-    if (d.group !== undefined) {
-      link(`${dir}/iommu_group`, `sys/kernel/iommu_groups/${d.group}`);
-      link(`sys/kernel/iommu_groups/${d.group}/devices/${d.addr}`, dir);
-    }
-    if (d.physfn) link(`${dir}/physfn`, pathOf(all.find((p) => p.addr === d.physfn)!));
-    d.vfs?.forEach((vf, i) => link(`${dir}/virtfn${i}`, `${paths.get(d.addr)!.replace(/[^/]+$/, '')}${vf}`));
-    for (const nic of d.net ?? []) {
-      put(`${dir}/net/${nic}/address`, '02:00:00:00:00:01\n');
-      link(`sys/class/net/${nic}`, `${dir}/net/${nic}`);
-      link(`${dir}/net/${nic}/device`, dir);
-    }
-    (d.disks ?? []).forEach((disk, i) => {
-      const target = disk.startsWith('nvme') ? `${dir}/nvme/nvme${i}/${disk}` : `${dir}/ata${i + 1}/host${i}/target${i}:0:0/${i}:0:0:0/block/${disk}`;
-      put(`${target}/size`, '1953525168\n');
-      link(`sys/block/${disk}`, target);
-    });
-    if (d.driver === 'vfio-pci') put('sys/module/vfio_pci/refcnt', '1\n');
-  }
+  for (const d of all) writeDevice(root, pathOf(d), d, d.physfn ? pathOf(all.find((p) => p.addr === d.physfn)!) : undefined);
+  // What the kernel would create when sriov_numvfs changes (src/host/simulated-kernel.ts).
+  const pfs = spec.devices.filter((d) => d.sriov);
+  if (pfs.length) put(SRIOV_SPECS, `${JSON.stringify(Object.fromEntries(pfs.map((d) => [d.addr, d])), null, 2)}\n`);
   if (!all.some((d) => d.group !== undefined)) mkdirSync(join(root, 'sys/kernel/iommu_groups'), { recursive: true });
 
   put('proc/cmdline', `${spec.cmdline}\n`);
@@ -189,4 +134,65 @@ export function writeHostTree(root: string, spec: HostSpec): void {
   });
   put('.fixture/commands.json', `${JSON.stringify(spec.commands, null, 2)}\n`);
   if (spec.pciIds) put('usr/share/misc/pci.ids', spec.pciIds);
+}
+
+/**
+ * One PCI function's folder `dir` (root-relative, under sys/devices) with its attributes and
+ * links: bus entry, driver, IOMMU group, physfn (`physfnDir`) and virtfnN (siblings), net, block.
+ */
+export function writeDevice(root: string, dir: string, d: DeviceSpec & { vfs?: string[] }, physfnDir?: string): void {
+  const put = (rel: string, content: string | Buffer) => putFile(root, rel, content);
+  const link = (rel: string, targetRel: string) => putLink(root, rel, targetRel);
+  const bridge = d.cls.startsWith('0604');
+  put(`${dir}/vendor`, hex4(d.vendor));
+  put(`${dir}/device`, hex4(d.device));
+  put(`${dir}/class`, `0x${d.cls}\n`);
+  put(`${dir}/revision`, `0x${d.rev ?? '00'}\n`);
+  put(`${dir}/subsystem_vendor`, hex4(d.sub?.[0] ?? '0000'));
+  put(`${dir}/subsystem_device`, hex4(d.sub?.[1] ?? '0000'));
+  put(`${dir}/driver_override`, '(null)\n');
+  put(`${dir}/numa_node`, `${d.numa ?? -1}\n`);
+  put(`${dir}/config`, configSpace({ ...d, bridge }));
+  if (d.reset !== undefined) put(`${dir}/reset_method`, `${d.reset}\n`);
+  if (d.link) {
+    put(`${dir}/current_link_speed`, `${d.link[0]}\n`);
+    put(`${dir}/current_link_width`, `${d.link[1]}\n`);
+  }
+  if (d.cls.startsWith('03')) put(`${dir}/boot_vga`, d.bootVga ? '1\n' : '0\n');
+  // Real files in every folder: git does not keep empty ones, and fixtures live in git.
+  if (bridge) put(`${dir}/pci_bus/uevent`, '');
+  if (d.sriov) {
+    put(`${dir}/sriov_totalvfs`, `${d.sriov.total}\n`);
+    put(`${dir}/sriov_numvfs`, `${d.sriov.num}\n`);
+    put(`${dir}/sriov_offset`, `${d.sriov.offset ?? 16}\n`);
+    put(`${dir}/sriov_stride`, `${d.sriov.stride ?? 1}\n`);
+    put(`${dir}/sriov_vf_device`, `${d.sriov.vfDevice}\n`); // the kernel prints it without 0x
+  }
+  link(`sys/bus/pci/devices/${d.addr}`, dir);
+  if (d.driver) {
+    put(`sys/bus/pci/drivers/${d.driver}/uevent`, `DRIVER=${d.driver}\n`);
+    link(`${dir}/driver`, `sys/bus/pci/drivers/${d.driver}`);
+  }
+  if (d.group !== undefined) {
+    link(`${dir}/iommu_group`, `sys/kernel/iommu_groups/${d.group}`);
+    link(`sys/kernel/iommu_groups/${d.group}/devices/${d.addr}`, dir);
+  }
+  if (physfnDir) link(`${dir}/physfn`, physfnDir);
+  writeVirtfnLinks(root, dir, d.vfs ?? []);
+  for (const nic of d.net ?? []) {
+    put(`${dir}/net/${nic}/address`, '02:00:00:00:00:01\n');
+    link(`sys/class/net/${nic}`, `${dir}/net/${nic}`);
+    link(`${dir}/net/${nic}/device`, dir);
+  }
+  (d.disks ?? []).forEach((disk, i) => {
+    const target = disk.startsWith('nvme') ? `${dir}/nvme/nvme${i}/${disk}` : `${dir}/ata${i + 1}/host${i}/target${i}:0:0/${i}:0:0:0/block/${disk}`;
+    put(`${target}/size`, '1953525168\n');
+    link(`sys/block/${disk}`, target);
+  });
+  if (d.driver === 'vfio-pci') put('sys/module/vfio_pci/refcnt', '1\n');
+}
+
+/** A PF's virtfnN links to its VFs, which sit beside it under the same parent. */
+export function writeVirtfnLinks(root: string, pfDir: string, vfs: string[]): void {
+  vfs.forEach((vf, i) => putLink(root, `${pfDir}/virtfn${i}`, `${dirname(pfDir)}/${vf}`));
 }

@@ -83,7 +83,16 @@ export function readPciFunction(devicesDir: string, addr: string, notices: Notic
     driverOverride: override && override !== '(null)' ? override : null,
     iommuGroup: groupId !== null && Number.isFinite(groupId) ? groupId : null,
     isBridge: classId === '0604' || classId === '0600',
-    sriov: total !== null ? { totalVfs: total, numVfs: num ?? 0 } : null,
+    sriov:
+      total !== null
+        ? {
+            totalVfs: total,
+            numVfs: num ?? 0,
+            offset: intAttr(dir, has, 'sriov_offset', where, notices),
+            stride: intAttr(dir, has, 'sriov_stride', where, notices),
+            vfDeviceId: hexAttr(dir, has, 'sriov_vf_device', 4, where, notices, false),
+          }
+        : null,
     physfn: physfn === null ? null : baseName(physfn),
     virtfns,
     bootVga: bootVga === null ? null : bootVga === 1,

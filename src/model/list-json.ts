@@ -17,7 +17,7 @@ export function toListJson(s: HostSnapshot) {
     className: d.className,
     driver: d.driver,
     isBridge: d.isBridge,
-    sriov: d.sriov,
+    sriov: d.sriov && { totalVfs: d.sriov.totalVfs, numVfs: d.sriov.numVfs },
     physfn: d.physfn,
     virtfns: d.virtfns,
     hostUses: d.hostUses,

@@ -16,6 +16,11 @@ export type Isolation = 'isolated' | 'shared' | 'host-critical' | 'no-iommu';
 export interface SriovInfo {
   totalVfs: number;
   numVfs: number;
+  /** sriov_offset / sriov_stride: where the VFs appear, in routing-id steps (null: not exposed). */
+  offset: number | null;
+  stride: number | null;
+  /** sriov_vf_device: the VFs' device id (null: not exposed). */
+  vfDeviceId: string | null;
 }
 
 /** One reference from a VM config to a device (by address or through a pci.cfg mapping). */

@@ -29,10 +29,10 @@ describe('reader on the guide host', () => {
 
   it('links PFs and VFs both ways', () => {
     const pf = dev(s, '0000:04:00.0');
-    expect(pf.sriov).toEqual({ totalVfs: 32, numVfs: 4 });
+    expect(pf.sriov).toEqual({ totalVfs: 32, numVfs: 4, offset: 16, stride: 1, vfDeviceId: '154c' });
     expect(pf.virtfns).toEqual(['0000:04:02.0', '0000:04:02.1', '0000:04:02.2', '0000:04:02.3']);
     expect(dev(s, '0000:04:02.3').physfn).toBe('0000:04:00.0');
-    expect(dev(s, '0000:04:00.1').sriov).toEqual({ totalVfs: 32, numVfs: 0 });
+    expect(dev(s, '0000:04:00.1').sriov).toEqual({ totalVfs: 32, numVfs: 0, offset: 79, stride: 1, vfDeviceId: '154c' });
   });
 
   it('gives each verdict with reasons', () => {
@@ -129,7 +129,7 @@ describe('bad input never crashes the reader', () => {
     expect(where('0000:03:00.1')).toMatch(/missing attribute 'vendor'/);
     expect(dev(s, '0000:07:00.0').driver).toBe('nouveau');
     expect(where('0000:07:00.0')).toMatch(/garbled attribute 'class'/);
-    expect(dev(s, '0000:04:00.0').sriov).toEqual({ totalVfs: 32, numVfs: 0 });
+    expect(dev(s, '0000:04:00.0').sriov).toEqual({ totalVfs: 32, numVfs: 0, offset: 16, stride: 1, vfDeviceId: '154c' });
     expect(where('0000:04:00.0')).toMatch(/sriov_numvfs/);
     expect(dev(s, '0000:09:00.0')).toBeDefined();
     expect(where('0000:09:00.0')).toMatch(/dangling/);

@@ -8,7 +8,7 @@ import { Frame } from './Frame.tsx';
 export function VfDialog({ d, pf, width }: { d: Extract<Dialog, { kind: 'vfs' }>; pf: PciDevice; width: number }) {
   const n = Number(d.value || '0');
   const over = n > d.total;
-  const addrs = predictVfAddresses(pf.address, pf.virtfns, Math.min(n, d.total));
+  const addrs = predictVfAddresses(pf, Math.min(n, d.total));
   const list = n === 0 ? 'none (SR-IOV off)' : addrs ? `${addrs.slice(0, 4).join(' ')}${addrs.length > 4 ? ` ... ${addrs.at(-1)}` : ''}` : `VF 0..${n - 1} (addresses chosen by the device)`;
   return (
     <Frame title={`Virtual functions: ${pf.address} ${pf.name}`} width={width}>
