@@ -9,7 +9,7 @@ describe('plan / apply / rollback / history', () => {
   const root = copyFixture('guide');
   const before = fingerprint(root, [STATE_DIR]);
   afterAll(() => removeTree(root));
-  const changes = ['--reserve', '03:00.0', '--vfs', '04:00.0=2', '--assign', '07:00=102,x-vga=1,all-functions=1'];
+  const changes = ['--reserve', '03:00.0', '--vfs', '04:00.1=2', '--assign', '07:00=102,x-vga=1,all-functions=1'];
 
   it('plan prints diffs, steps in order, reboot and warnings, and changes nothing', async () => {
     const r = await runCli(['plan', '--root', root, ...changes], { NO_COLOR: '1' });

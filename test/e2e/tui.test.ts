@@ -1,6 +1,6 @@
 // The real launcher in a real pseudo-terminal: stage, review, commit into a fixture copy, and
 // check both the screen and the files written; then every way out restores the terminal.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/keys.ts';
@@ -43,11 +43,14 @@ describe('end to end in a pseudo-terminal', () => {
     await run.waitFor('other functions of this card');
     run.write(KEY.ENTER); // stage both functions (the default)
     await run.waitFor('2 staged');
-    await select(run, '04:00.0');
+    await select(run, '04:00.1'); // no VF in use there (04:00.0's carry a running VM)
     run.write('v');
     await run.waitFor('Virtual functions');
+    run.write('6');
+    await run.waitFor('[ 6 ]');
     run.write('+');
-    run.write('+');
+    await run.waitFor('[ 7 ]');
+    run.write('-');
     await run.waitFor('[ 6 ]');
     run.write(KEY.ENTER);
     await run.waitFor('3 staged');
@@ -68,7 +71,7 @@ describe('end to end in a pseudo-terminal', () => {
     const pending = await run.waitFor('Pending changes');
     expect(pending).toContain('reserve 0000:03:00.0 for vfio-pci');
     expect(pending).toContain('reserve 0000:03:00.1 for vfio-pci');
-    expect(pending).toContain('set 6 VFs on 0000:04:00.0');
+    expect(pending).toContain('set 6 VFs on 0000:04:00.1');
     run.write('c');
     await run.waitFor('Apply these changes?');
     run.write('y');
@@ -81,8 +84,9 @@ describe('end to end in a pseudo-terminal', () => {
     expect(exit.exitCode).toBe(0);
     expect(run.output()).toContain(RESTORED);
     expect(readFileSync(join(root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521');
-    expect(readFileSync(join(root, 'etc/udev/rules.d/70-pve-passthrough-sriov.rules'), 'utf8')).toContain('ATTR{sriov_numvfs}="6"');
-    expect(readFileSync(join(root, 'sys/bus/pci/devices/0000:04:00.0/sriov_numvfs'), 'utf8')).toBe('6\n');
+    expect(readFileSync(join(root, 'etc/udev/rules.d/70-pve-passthrough-sriov.rules'), 'utf8')).toContain('KERNEL=="0000:04:00.1", ATTR{sriov_numvfs}="6"');
+    expect(readFileSync(join(root, 'sys/bus/pci/devices/0000:04:00.1/sriov_numvfs'), 'utf8')).toBe('6\n');
+    expect(readlinkSync(join(root, 'sys/bus/pci/devices/0000:04:0a.5/physfn'))).toBe('../0000:04:00.1'); // the VFs appeared
     expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain('hostpci0: 0000:07:00,pcie=1');
   }, 60_000);
 

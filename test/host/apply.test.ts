@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { realFs, type FsOps } from '../../src/host/atomic.ts';
@@ -24,6 +24,8 @@ afterEach(() => roots.splice(0).forEach(removeTree));
 async function setup() {
   const root = copyFixture('guide');
   roots.push(root);
+  // VM 100 runs on a VF of 04:00.0; the planner wants it shut down before that count changes.
+  rmSync(join(root, 'run/qemu-server/100.pid'));
   const snap = await readAt(root);
   return { root, plan: planChanges(snap, INTENTS), before: fingerprint(root, [STATE_DIR]) };
 }

@@ -1,6 +1,6 @@
 // On a fixture or demo tree a commit shows what it would do on a node: writing sriov_numvfs
 // makes VFs appear or go (folders, links, groups), and rollback gives the same tree back.
-import { readlinkSync } from 'node:fs';
+import { readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan, rollbackLast } from '../../src/host/apply.ts';
@@ -37,6 +37,7 @@ describe('simulated kernel on fixture trees', () => {
   it('changing a live count goes through 0 and leaves exactly the new VFs; rollback restores the tree', async () => {
     const root = copyFixture('guide');
     roots.push(root);
+    rmSync(join(root, 'run/qemu-server/100.pid')); // VM 100, on a VF of 04:00.0, shut down first
     const before = fingerprint(root, [STATE_DIR]);
     const snap = await applyVfs(root, '0000:04:00.0', 2); // 4 live before
     expect(snap.devices.filter((d) => d.physfn === '0000:04:00.0').map((d) => d.address)).toEqual(['0000:04:02.0', '0000:04:02.1']);

@@ -123,6 +123,7 @@ describe('staging', () => {
     f = await h.waitFor((x) => x.includes('[ 6 ]'));
     expect(f).toContain('04:02.0 0000:04:02.1');
     expect(f).toMatch(/\.\.\.[\s│]+0000:04:02\.5/);
+    expect(f).toMatch(/0000:04:02\.0 is in use by running VM 100: shut it down first/);
     await expect(f).toMatchFileSnapshot(SNAP('vf-editor'));
     await h.press(KEY.ENTER);
     expect(h.store.getState().intents).toEqual([{ kind: 'vfs', address: '0000:04:00.0', count: 6 }]);

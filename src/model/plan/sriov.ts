@@ -1,6 +1,6 @@
 // SR-IOV VF counts: set now through sysfs (via 0 when changing a non-zero count: the kernel
 // refuses N->M with both non-zero) and persist through our udev rule.
-import type { HostSnapshot, Intent } from '../types.ts';
+import type { HostSnapshot, Intent, PciDevice } from '../types.ts';
 import type { PlanBuilder } from './builder.ts';
 import { OWN, parseSriovRules, sriovRulesText } from './files.ts';
 
@@ -27,15 +27,30 @@ export function planVfCounts(snap: HostSnapshot, intents: Intent[], b: PlanBuild
     if (live !== v.count) {
       if (live !== 0 && v.count !== 0) b.step('sysfs', { kind: 'sysfs', path, value: '0', previous: String(live), reason: `clear ${live} VFs first (the kernel only changes a count through 0)` });
       b.step('sysfs', { kind: 'sysfs', path, value: String(v.count), previous: live !== 0 && v.count !== 0 ? '0' : String(live), reason: `${v.count} virtual functions on ${pf.address}` });
-      const lost = pf.virtfns.slice(v.count).map((a) => snap.devices.find((d) => d.address === a)).filter((d) => d && d.usedBy.length);
-      for (const d of lost) b.warn(d!.address, `this VF disappears but is used by ${d!.usedBy.map((u) => `VM ${u.vmid}${u.running ? ' (running)' : ''}`).join(', ')}`);
-      if (live !== 0 && v.count !== 0) {
-        const used = pf.virtfns.map((a) => snap.devices.find((d) => d.address === a)).filter((d) => d && d.usedBy.some((u) => u.running));
-        if (used.length) b.warn(pf.address, `going through 0 removes every VF for a moment, including ${used.map((d) => d!.address).join(', ')} used by running VMs`);
+      for (const g of vfsGoing(snap, pf, v.count)) {
+        if (g.running.length) b.error(g.address, `this VF ${g.returns ? 'goes away for a moment (the count changes through 0)' : 'disappears'} while ${g.running.map((id) => `VM ${id}`).join(', ')} runs with it: shut ${g.running.length > 1 ? 'them' : 'it'} down first`);
+        else if (!g.returns) b.warn(g.address, `this VF disappears but is used by ${g.usedBy.map((id) => `VM ${id}`).join(', ')} (that VM will not start)`);
       }
     }
     persisted.set(pf.address, v.count);
   }
   const rules = [...persisted.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1));
   b.write(OWN.sriovRules, sriovRulesText(rules), 'keep the VF counts across reboots');
+}
+
+/**
+ * The VFs in use that a new count takes away: all live ones when the count changes through 0
+ * (`returns`: they come back), else those above the new count. A VF vanishing under a running
+ * VM does not fail cleanly (the kernel waits for QEMU to let go: the write hangs, or the guest
+ * loses the device), so the planner blocks on `running` and the VF editor says so up front.
+ */
+export function vfsGoing(snap: HostSnapshot, pf: PciDevice, count: number): Array<{ address: string; usedBy: number[]; running: number[]; returns: boolean }> {
+  const live = pf.sriov?.numVfs ?? 0;
+  if (live === count) return [];
+  const gone = live !== 0 && count !== 0 ? pf.virtfns : pf.virtfns.slice(count);
+  return gone.flatMap((address) => {
+    const d = snap.devices.find((x) => x.address === address);
+    if (!d?.usedBy.length) return [];
+    return [{ address, usedBy: d.usedBy.map((u) => u.vmid), running: d.usedBy.filter((u) => u.running).map((u) => u.vmid), returns: pf.virtfns.indexOf(address) < count }];
+  });
 }

@@ -26,7 +26,7 @@ export function DialogView({ store }: { store: AppStore }) {
       case 'critical':
         return <CriticalDialog d={d} width={width} />;
       case 'vfs':
-        return <VfDialog d={d} pf={st.snapshot.devices.find((x) => x.address === d.address)!} width={width} />;
+        return <VfDialog d={d} pf={st.snapshot.devices.find((x) => x.address === d.address)!} snapshot={st.snapshot} width={width} />;
       case 'assign-vm':
         return <AssignVmDialog snap={st.snapshot} address={d.address} width={width} height={height} onPick={(vmid) => pickVm(store, vmid)} />;
       case 'assign-options':

@@ -101,8 +101,19 @@ describe('VF counts', () => {
   it('warns about VFs that disappear while a VM uses them', () => {
     const p = planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.0', count: 1 }]);
     expect(p.warnings.filter((w) => /disappears/.test(w.message)).map((w) => `${w.where}: ${w.message}`)).toEqual([
-      '0000:04:02.1: this VF disappears but is used by VM 104',
+      '0000:04:02.1: this VF disappears but is used by VM 104 (that VM will not start)',
     ]);
+  });
+
+  it('blocks taking a VF away from a running VM, even for a moment (the write would hang on QEMU)', () => {
+    // VM 100 (running) uses 04:02.0: going 4 -> 8 passes through 0.
+    const up = planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.0', count: 8 }]);
+    expect(up.errors.map((e) => `${e.where}: ${e.message}`)).toEqual(['0000:04:02.0: this VF goes away for a moment (the count changes through 0) while VM 100 runs with it: shut it down first']);
+    const off = planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.0', count: 0 }]);
+    expect(off.errors.map((e) => e.where)).toEqual(['0000:04:02.0']);
+    expect(messages(off.errors)).toMatch(/disappears while VM 100 runs with it/);
+    // The other PF has no VF in use: nothing blocks.
+    expect(planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.1', count: 8 }]).errors).toEqual([]);
   });
 });
 
