@@ -106,6 +106,8 @@ async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadS
       demo,
       apply: (plan, onProgress) => session.whileBusy(applyPlan(plan, { root: handle.root, runner: handle.runner, fs: handle.fs, onProgress })),
       reread: () => readHost(handle.root, handle.runner),
+      // Back from the shell: a new size object makes Ink paint the whole screen again.
+      suspend: () => session.suspend(() => store.setState({ size: { columns: stdout.columns || 80, rows: stdout.rows || 24 } })),
     },
   });
   try {

@@ -14,6 +14,8 @@ export interface HostPort {
   demo: boolean;
   apply(plan: Plan, onProgress: (i: number, status: 'running' | 'done' | 'failed', detail?: string) => void): Promise<ApplyResult>;
   reread(): Promise<HostSnapshot>;
+  /** Ctrl-Z: stop as a shell job until `fg`; false when not now (an apply runs). Absent in tests. */
+  suspend?(): boolean;
 }
 
 export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';

@@ -39,6 +39,11 @@ export interface Session {
   crash(err: unknown): number;
   /** Run `work` (an apply) so that a signal arriving meanwhile waits for it before exiting. */
   whileBusy<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Ctrl-Z: give the terminal back and stop, as a shell job (`fg` resumes). Back in the full
+   * screen, `redraw` repaints. False when it cannot: an apply is running.
+   */
+  suspend(redraw: () => void): boolean;
 }
 
 /** Directories tried in order for a crash log; the first writable one wins. */
@@ -232,6 +237,31 @@ export function startSession(o: SessionOptions): Session {
   }
 
   return {
+    suspend(redraw) {
+      if (busy || exiting || restored) return false;
+      leave();
+      let back = false;
+      const resume = () => {
+        if (back) return;
+        back = true;
+        process.off('SIGCONT', resume);
+        restored = false;
+        try {
+          stdout.write(ENTER);
+          if (stdin.isTTY) stdin.setRawMode(true);
+        } catch {
+          // the terminal went away meanwhile: the hang-up handling takes over
+        }
+        redraw();
+      };
+      process.on('SIGCONT', resume);
+      // The whole process group stops (an `npm start` parent too, or the shell would keep
+      // waiting). Without job control (an orphaned group, e.g. started by ssh without a shell)
+      // the kernel drops the signal and nothing stops: come straight back then.
+      process.kill(0, 'SIGTSTP');
+      setTimeout(resume, 100);
+      return true;
+    },
     restore() {
       leave();
       detach();

@@ -54,6 +54,7 @@ export const KEYMAP: Binding[] = [
   { keys: '?', hint: 'help', description: 'show all keys', context: 'global', match: ch('?'), run: (s) => A.openDialog(s, { kind: 'help', scroll: 0 }) },
   { keys: 'q', hint: 'quit', description: 'quit (asks first when changes are staged)', context: 'global', match: ch('q'), run: A.requestQuit },
   { keys: 'Ctrl-C', description: 'quit at once, staged changes are dropped', context: 'global', match: (k) => Boolean(k.ctrl) && k.input === 'c', run: (s) => s.setState({ exiting: true }) },
+  { keys: 'Ctrl-Z', description: 'suspend to the shell; fg brings the program back as it was', context: 'global', match: (k) => Boolean(k.ctrl) && k.input === 'z', run: (s) => void (s.getState().host.suspend?.() === false && A.flash(s, 'Cannot suspend now.')) },
   { keys: 'Esc', description: 'back out of a dialog, the filter or the pending pane', context: 'dialog' },
   { keys: 'j/k PgUp PgDn', description: 'scroll this help when it does not fit', context: 'dialog' },
   { keys: '←/→ Tab Enter', description: 'choose a button in a dialog', context: 'dialog' },

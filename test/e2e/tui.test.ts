@@ -4,7 +4,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/keys.ts';
-import { runInPty } from '../helpers/pty.ts';
+import { LAUNCHER, runInPty } from '../helpers/pty.ts';
 import { copyFixture, removeTree, tempDir } from '../helpers/tree.ts';
 
 const RESTORED = '\x1b[?1049l';
@@ -104,6 +104,34 @@ describe('end to end in a pseudo-terminal', () => {
       expect(run.output().lastIndexOf(RESTORED)).toBeGreaterThan(run.output().lastIndexOf('\x1b[?1049h'));
     }, 30_000);
   }
+
+  it('suspends to the shell on Ctrl-Z and comes back as it was on fg', async () => {
+    // An interactive bash gives the job control a user has; the launcher runs as its job.
+    const sh = runInPty(['--norc', '--noprofile', '-i'], { command: 'bash', env: { PS1: '$ ', HISTFILE: '/dev/null' } });
+    await sh.waitFor('$');
+    sh.write(`exec 2>&1; node ${LAUNCHER} --root ${fixture()}\r`);
+    await sh.waitFor('IOMMU groups');
+    await select(sh, '03:00.0');
+    sh.write(KEY.SPACE);
+    await sh.waitFor('other functions of this card');
+    sh.write(KEY.ENTER);
+    await sh.waitFor('2 staged');
+    sh.write(KEY.CTRL_Z);
+    const stopped = await sh.waitFor('Stopped');
+    expect(stopped).not.toContain('IOMMU groups'); // the shell's own screen is back
+    sh.write('fg\r');
+    const back = await sh.waitFor((s) => s.includes('IOMMU groups') && s.includes('2 staged'));
+    expect(back.split('\n').find((l) => l.startsWith('>'))).toContain('03:00.0');
+    sh.write('j'); // keys work again (raw mode is back)
+    await sh.waitFor((s) => !(s.split('\n').find((l) => l.startsWith('>')) ?? '').includes('03:00.0 '));
+    sh.write(KEY.CTRL_C);
+    // The prompt again: text typed ahead would go to the program.
+    await sh.waitFor((s) => s.trimEnd().split('\n').at(-1) === '$');
+    sh.write('echo "rc=$?"; exit\r');
+    await sh.exited;
+    expect(sh.screen()).toContain('rc=0');
+    expect(sh.output().lastIndexOf(RESTORED)).toBeGreaterThan(sh.output().lastIndexOf('\x1b[?1049h'));
+  }, 30_000);
 
   it('restores the terminal after a crash and prints where the log is', async () => {
     const state = tempDir('pvept-state-');

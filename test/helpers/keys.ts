@@ -12,4 +12,5 @@ export const KEY = {
   PGDN: '\x1b[6~',
   PGUP: '\x1b[5~',
   CTRL_C: '\x03',
+  CTRL_Z: '\x1a',
 } as const;
