@@ -1,7 +1,7 @@
 // Proxmox VM config (`/etc/pve/qemu-server/<vmid>.conf`): parser and exact printer side by side.
 // The document keeps every raw line, so printing gives the input back byte for byte and an edit
 // changes only its own line. Sections: the main one, then `[snapshot]` and `[PENDING]`.
-import type { HostpciEntry, Notice } from './types.ts';
+import type { HostpciEntry, Notice, VmConfig } from './types.ts';
 
 export type VmLineKind = 'blank' | 'comment' | 'section' | 'kv' | 'broken';
 
@@ -140,3 +140,6 @@ export function firstFreeHostpci(doc: VmConfDoc): number | null {
   for (let i = 0; i < MAX_HOSTPCI; i++) if (!used.has(i)) return i;
   return null;
 }
+
+/** `q35`, `pc-q35-8.1`, ...: null (no machine line) is the i440fx default. */
+export const isQ35 = (vm: Pick<VmConfig, 'machine'>) => /q35/.test(vm.machine ?? '');

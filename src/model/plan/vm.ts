@@ -3,7 +3,7 @@
 // PCI-Express is asked for, and the exact config diff the command produces.
 import { idMatches, slotOf } from '../address.ts';
 import type { AssignOptions, HostSnapshot, Intent, PciDevice, VmConfig } from '../types.ts';
-import { MAX_HOSTPCI, hostpciEntries, parseVmConf } from '../vmconf.ts';
+import { MAX_HOSTPCI, hostpciEntries, isQ35, parseVmConf } from '../vmconf.ts';
 import type { PlanBuilder } from './builder.ts';
 import { applyQmSet, qmSetArgv, type QmSetArgs } from './qm-set.ts';
 
@@ -14,8 +14,6 @@ export function hostpciValue(d: PciDevice, o: AssignOptions): string {
   if (!o.rombar) parts.push('rombar=0');
   return parts.join(',');
 }
-
-const isQ35 = (vm: VmConfig) => /q35/.test(vm.machine ?? '');
 
 export function planVmChanges(snap: HostSnapshot, intents: Intent[], b: PlanBuilder): void {
   const perVm = new Map<number, { args: QmSetArgs; used: Set<number>; reasons: string[] }>();

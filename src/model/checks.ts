@@ -1,0 +1,194 @@
+// Pre-flight checks on the node as it is now: problems Proxmox only finds when a VM starts (or
+// never), each with the fix. Pure: runs on the snapshot, no I/O. Used by `check` and the TUI.
+import { idMatches, normalizeAddress, predictVfAddresses } from './address.ts';
+import type { HostSnapshot, HostpciEntry, IommuGroup, PciDevice, VmConfig } from './types.ts';
+import { isQ35 } from './vmconf.ts';
+
+export interface Finding {
+  /** error: a VM will not start, or the host is at risk; warning: works, but not as meant. */
+  severity: 'error' | 'warning';
+  /** `VM 102 hostpci1`, a device address, or `host`. */
+  where: string;
+  message: string;
+  /** What to do about it, one sentence. */
+  fix: string;
+  /** The devices it is about, so the TUI can show it with them. */
+  addresses: string[];
+}
+
+/** What one hostpci line points at on this node, after following a mapping. */
+interface Target {
+  vm: VmConfig;
+  entry: HostpciEntry;
+  slot: string;
+  devices: PciDevice[];
+  /** A mapping with several paths is a pool: several VMs sharing it is intended. */
+  pooled: boolean;
+}
+
+export function checkHost(s: HostSnapshot): Finding[] {
+  const out: Finding[] = [];
+  const add = (severity: Finding['severity'], where: string, message: string, fix: string, addresses: string[] = []) =>
+    out.push({ severity, where, message, fix, addresses });
+  const byAddr = new Map(s.devices.map((d) => [d.address, d]));
+  const groups = new Map(s.groups.map((g) => [g.id, g]));
+  const targets: Target[] = [];
+
+  for (const vm of s.vms) {
+    for (const entry of vm.hostpci) {
+      const slot = `VM ${vm.vmid} hostpci${entry.index}`;
+      const t = resolve(s, vm, entry, slot, byAddr, add);
+      if (t) targets.push(t);
+    }
+  }
+
+  for (const t of targets) checkEntry(t, groups, byAddr, add);
+  checkSharing(targets, groups, add);
+
+  for (const vm of s.vms) {
+    if (vm.hostpci.length && vm.bios === 'ovmf' && !vm.hasEfidisk) {
+      add('warning', `VM ${vm.vmid}`, 'OVMF without an efidisk0: UEFI settings (boot order, GOP) are lost at every start', `add an EFI disk: qm set ${vm.vmid} --efidisk0 <storage>:1,efitype=4m`);
+    }
+  }
+
+  const passing = s.vms.filter((v) => v.hostpci.length);
+  if (passing.length && !s.iommu.enabled) {
+    add('error', 'host', `IOMMU is off, yet ${passing.length} VM${passing.length > 1 ? 's have' : ' has'} PCI devices (${passing.map((v) => v.vmid).join(', ')}): none of them can start`, `turn on VT-d / AMD-Vi in the firmware and add ${s.cpuVendor === 'amd' ? 'amd_iommu=on' : 'intel_iommu=on'} iommu=pt to the kernel command line (staging any reservation here does that), then reboot`);
+  }
+  if (passing.length && s.iommu.enabled && s.iommu.interruptRemapping === false) {
+    add('warning', 'host', 'interrupt remapping is not enabled: vfio refuses assignment unless unsafe interrupts are allowed', 'enable x2APIC / interrupt remapping in the firmware; allow_unsafe_interrupts=1 works but lets a guest inject interrupts into the host');
+  }
+  checkVfioIds(s, add);
+  return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
+
+type Add = (severity: Finding['severity'], where: string, message: string, fix: string, addresses?: string[]) => void;
+
+function resolve(s: HostSnapshot, vm: VmConfig, entry: HostpciEntry, slot: string, byAddr: Map<string, PciDevice>, add: Add): Target | null {
+  if (!entry.mapping) {
+    const devices: PciDevice[] = [];
+    for (const id of entry.hosts) {
+      const n = normalizeAddress(id);
+      if (!n) continue; // the VM config reader already warned about the malformed value
+      const found = s.devices.filter((d) => idMatches(n, d.address));
+      if (found.length) devices.push(...found);
+      else add('error', slot, `no device at ${n} on this node: the VM will not start`, staleFix(s, n, vm, entry), [n]);
+    }
+    return { vm, entry, slot, devices, pooled: false };
+  }
+  const m = s.mappings.find((x) => x.id === entry.mapping);
+  if (!m) {
+    add('error', slot, `mapping '${entry.mapping}' is not defined in /etc/pve/mapping/pci.cfg: the VM will not start`, 'create the mapping (Datacenter > Resource Mappings) or point this hostpci line at the device address');
+    return null;
+  }
+  const mine = m.maps.filter((x) => x.node === s.nodeName);
+  if (!mine.length) {
+    add('error', slot, `mapping '${m.id}' has no entry for node ${s.nodeName}: the VM cannot start here`, `add a map for ${s.nodeName} to the mapping (Datacenter > Resource Mappings > ${m.id})`);
+    return null;
+  }
+  const devices: PciDevice[] = [];
+  for (const map of mine) {
+    for (const p of map.path) {
+      const n = normalizeAddress(p);
+      const d = n ? byAddr.get(n) : undefined;
+      if (!d) {
+        add('error', slot, `mapping '${m.id}' points at ${p}, which is not on this node`, staleFix(s, n ?? p, vm, entry), [n ?? p]);
+        continue;
+      }
+      devices.push(d);
+      const id = `${d.vendorId}:${d.deviceId}`;
+      if (map.id && map.id.toLowerCase() !== id) {
+        add('error', slot, `mapping '${m.id}' expects ${map.id} at ${d.address}, but ${id} (${d.name}) is there: Proxmox refuses to start the VM`, 'the card changed or moved: edit the mapping to the new device, or put the old card back', [d.address]);
+      } else if (map.iommugroup !== null && d.iommuGroup !== null && map.iommugroup !== d.iommuGroup) {
+        add('error', slot, `mapping '${m.id}' expects IOMMU group ${map.iommugroup} for ${d.address}, now it is group ${d.iommuGroup}: Proxmox refuses to start the VM`, 'groups change with firmware, slots and kernel flags: re-save the mapping so it records the current group', [d.address]);
+      }
+    }
+  }
+  return { vm, entry, slot, devices, pooled: mine.reduce((n, x) => n + x.path.length, 0) > 1 };
+}
+
+/** A missing address that is a VF of a PF with too few VFs: say which count brings it back. */
+function staleFix(s: HostSnapshot, addr: string, vm: VmConfig, entry: HostpciEntry): string {
+  for (const pf of s.devices) {
+    if (!pf.sriov) continue;
+    const i = (predictVfAddresses(pf, pf.sriov.totalVfs) ?? []).indexOf(addr);
+    if (i >= 0) return `${addr} is VF ${i} of ${pf.address}, which has ${pf.sriov.numVfs} VFs now: set its VF count to at least ${i + 1} (v on that device) and keep it across reboots`;
+  }
+  return `the card moved or is gone: find it in the tree and assign it again, or remove hostpci${entry.index} (qm set ${vm.vmid} --delete hostpci${entry.index})`;
+}
+
+function checkEntry(t: Target, groups: Map<number, IommuGroup>, byAddr: Map<string, PciDevice>, add: Add) {
+  const { vm, entry, slot } = t;
+  if (entry.options.pcie === '1' && !isQ35(vm)) {
+    add('error', slot, `pcie=1 needs the q35 machine type, this VM is ${vm.machine ?? 'i440fx (default)'}: Proxmox refuses to start it`, `qm set ${vm.vmid} --machine q35 (the guest sees new hardware), or drop pcie=1`, t.devices.map((d) => d.address));
+  }
+  const seen = new Set<number>();
+  for (const d of t.devices) {
+    const g = d.iommuGroup !== null ? groups.get(d.iommuGroup) : undefined;
+    if (g?.isolation === 'host-critical' && !seen.has(g.id)) {
+      seen.add(g.id);
+      const loses = g.devices.flatMap((a) => (byAddr.get(a)?.hostUses ?? []).map((u) => `${a}: ${u}`)).join('; ');
+      if (vm.onboot) {
+        add('error', slot, `starts at boot (onboot=1) with ${d.address}, whose IOMMU group ${g.id} holds what the host needs (${loses}): every boot takes it from the host`, `turn off start at boot (qm set ${vm.vmid} --onboot 0) and move the device to an isolated slot, or take it out of this VM`, [d.address]);
+      } else {
+        add('warning', slot, `${d.address} is in IOMMU group ${g.id}, which holds what the host needs (${loses}): starting the VM takes it from the host`, 'move the card to a slot with its own group, or take it out of this VM', [d.address]);
+      }
+    }
+    if (d.resetMethods && d.resetMethods.length === 0) {
+      add('warning', slot, `${d.address} (${d.name}) offers no reset method: after the VM stops once it may not work again until the host reboots`, 'check for a vendor-reset module for this card, or plan on rebooting the host between VM runs', [d.address]);
+    }
+  }
+}
+
+/** The same function in several VMs, and one IOMMU group split across VMs. */
+function checkSharing(targets: Target[], groups: Map<number, IommuGroup>, add: Add) {
+  const byDevice = new Map<string, Target[]>();
+  const byGroup = new Map<number, Target[]>();
+  for (const t of targets) {
+    if (t.pooled) continue;
+    for (const d of t.devices) {
+      byDevice.set(d.address, [...(byDevice.get(d.address) ?? []), t]);
+      if (d.iommuGroup !== null && groups.has(d.iommuGroup)) {
+        const list = byGroup.get(d.iommuGroup) ?? [];
+        if (!list.includes(t)) byGroup.set(d.iommuGroup, [...list, t]);
+      }
+    }
+  }
+  const vmsOf = (ts: Target[]) => [...new Map(ts.map((t) => [t.vm.vmid, t.vm])).values()];
+  const reported = new Set<string>();
+  for (const [addr, ts] of byDevice) {
+    const vms = vmsOf(ts);
+    if (vms.length < 2) continue;
+    const key = vms.map((v) => v.vmid).join(',');
+    reported.add(key);
+    const atBoot = vms.filter((v) => v.onboot);
+    add(atBoot.length > 1 ? 'error' : 'warning', addr, `used by ${vms.length} VMs (${ts.map((t) => t.slot).join(', ')}): only one of them can run at a time${atBoot.length > 1 ? `, and ${atBoot.map((v) => v.vmid).join(' and ')} all start at boot: all but the first fail` : ''}`, atBoot.length > 1 ? 'keep start at boot on one of them only, or give each VM its own device' : 'fine if they never run together; otherwise give each VM its own device', [addr]);
+  }
+  for (const [id, ts] of byGroup) {
+    const vms = vmsOf(ts);
+    const key = vms.map((v) => v.vmid).join(',');
+    if (vms.length < 2 || reported.has(key)) continue;
+    const atBoot = vms.filter((v) => v.onboot);
+    const addrs = [...new Set(ts.flatMap((t) => t.devices.filter((d) => d.iommuGroup === id).map((d) => d.address)))];
+    add(atBoot.length > 1 ? 'error' : 'warning', `IOMMU group ${id}`, `split across VMs ${vms.map((v) => v.vmid).join(', ')} (${addrs.join(', ')}): a group goes to one VM as a whole, so they cannot run at the same time`, 'give these devices to one VM, or move a card to a slot with its own group', addrs);
+  }
+}
+
+/** Reservations by id that match nothing any more, or that the host driver won anyway. */
+function checkVfioIds(s: HostSnapshot, add: Add) {
+  const where = Object.keys(s.files).find((p) => p.startsWith('etc/modprobe.d/') && /options\s+vfio[-_]pci\s+.*ids=/.test(s.files[p]!)) ?? 'etc/modprobe.d';
+  for (const id of s.vfio.ids) {
+    const [vendor, device] = id.toLowerCase().split(':');
+    const matching = s.devices.filter((d) => d.vendorId === vendor && d.deviceId === device);
+    if (!matching.length) {
+      add('warning', where, `vfio-pci ids= lists ${id}, which matches no device on this node: a leftover`, `remove ${id} from the ids= line (then update-initramfs -u -k all)`);
+      continue;
+    }
+    for (const d of matching) {
+      if (d.driver && d.driver !== 'vfio-pci') {
+        const dep = s.vfio.softdeps.some((x) => x.module === d.driver && x.pre.includes('vfio-pci'));
+        add('warning', d.address, `reserved for vfio-pci by id ${id}, but the host driver ${d.driver} has it: ${dep ? 'the initramfs may predate the reservation' : `no 'softdep ${d.driver} pre: vfio-pci', so ${d.driver} wins the race at boot`}`, dep ? 'run update-initramfs -u -k all and reboot' : `reserve it here again (the plan adds the softdep), then reboot`, [d.address]);
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// Pre-flight checks, each rule on a copy of a fixture host changed the way an operator's node
+// drifts: a card moved, a VM edited by hand, a mapping saved on another node.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkHost, type Finding } from '../../src/model/checks.ts';
+import { fixtureSnapshot, readAt } from '../helpers/snapshots.ts';
+import { copyFixture, removeTree } from '../helpers/tree.ts';
+
+const roots: string[] = [];
+afterAll(() => roots.forEach(removeTree));
+
+/** The guide host with extra files written over it (paths relative to the root). */
+async function guideWith(files: Record<string, string>): Promise<Finding[]> {
+  const root = copyFixture('guide');
+  roots.push(root);
+  for (const [p, text] of Object.entries(files)) writeFileSync(join(root, p), text);
+  return checkHost(await readAt(root));
+}
+const vm = (name: string, lines: string) => `name: ${name}\ncores: 2\nmemory: 2048\n${lines}`;
+const about = (fs: Finding[], where: string) => fs.filter((f) => f.where === where);
+
+describe('pre-flight checks', () => {
+  it('finds nothing on the reference host as it is', async () => {
+    expect(checkHost(await fixtureSnapshot('guide'))).toEqual([]);
+  });
+
+  it('a hostpci address with no device behind it is an error that says what to do', async () => {
+    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('moved', 'hostpci0: 0000:0a:00.0\n') });
+    const [f] = about(fs, 'VM 105 hostpci0');
+    expect(f?.severity).toBe('error');
+    expect(f?.message).toContain('no device at 0000:0a:00.0');
+    expect(f?.fix).toContain('qm set 105 --delete hostpci0');
+  });
+
+  it('a missing VF names its PF and the VF count that brings it back', async () => {
+    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('vf', 'hostpci0: 0000:04:02.5\n') });
+    const [f] = about(fs, 'VM 105 hostpci0');
+    expect(f?.fix).toContain('VF 5 of 0000:04:00.0, which has 4 VFs now: set its VF count to at least 6');
+  });
+
+  it('pcie=1 on an i440fx VM is an error; OVMF without efidisk a warning', async () => {
+    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('gpu', 'bios: ovmf\nhostpci0: 0000:07:00,pcie=1\n') });
+    const pcie = about(fs, 'VM 105 hostpci0');
+    expect(pcie.map((f) => f.severity)).toEqual(['error']);
+    expect(pcie[0]!.message).toContain('pcie=1 needs the q35 machine type, this VM is i440fx (default)');
+    expect(pcie[0]!.addresses).toEqual(['0000:07:00.0', '0000:07:00.1']);
+    expect(about(fs, 'VM 105').map((f) => [f.severity, f.message.slice(0, 30)])).toEqual([['warning', 'OVMF without an efidisk0: UEFI']]);
+  });
+
+  it('a VM that starts at boot with a device from a host-critical group is an error naming what the host loses', async () => {
+    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('risky', 'onboot: 1\nhostpci0: 0000:00:1f.6\n') });
+    const [f] = about(fs, 'VM 105 hostpci0');
+    expect(f?.severity).toBe('error');
+    expect(f?.message).toContain('vmbr0');
+    expect(f?.fix).toContain('qm set 105 --onboot 0');
+    // Not at boot: the same line is a warning.
+    const later = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('risky', 'hostpci0: 0000:00:1f.6\n') });
+    expect(about(later, 'VM 105 hostpci0').map((x) => x.severity)).toEqual(['warning']);
+  });
+
+  it('one device in two VMs: a warning, an error when both start at boot', async () => {
+    const two = { 'etc/pve/qemu-server/105.conf': vm('a', 'machine: q35\nhostpci0: 0000:07:00,pcie=1\n'), 'etc/pve/qemu-server/106.conf': vm('b', 'machine: q35\nhostpci1: 0000:07:00.0,pcie=1\n') };
+    const fs = await guideWith(two);
+    const f = about(fs, '0000:07:00.0');
+    expect(f.map((x) => x.severity)).toEqual(['warning']);
+    expect(f[0]!.message).toContain('VM 105 hostpci0, VM 106 hostpci1');
+    expect(about(fs, 'IOMMU group 19')).toEqual([]); // the same pair is not reported twice as a group split
+    const boot = await guideWith({ ...two, 'etc/pve/qemu-server/105.conf': `onboot: 1\n${two['etc/pve/qemu-server/105.conf']}`, 'etc/pve/qemu-server/106.conf': `onboot: 1\n${two['etc/pve/qemu-server/106.conf']}` });
+    expect(about(boot, '0000:07:00.0').map((x) => x.severity)).toEqual(['error']);
+  });
+
+  it('one IOMMU group split across two VMs', async () => {
+    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('a', 'hostpci0: 0000:00:1f.4\n'), 'etc/pve/qemu-server/106.conf': vm('b', 'hostpci0: 0000:00:1f.5\n') });
+    const [f] = about(fs, 'IOMMU group 9');
+    expect(f?.message).toContain('split across VMs 105, 106 (0000:00:1f.4, 0000:00:1f.5)');
+  });
+
+  it('mappings: unknown, not for this node, wrong card behind the path; a pool shared by VMs is fine', async () => {
+    const cfg = 'x710-vf\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1\n'
+      + 'elsewhere\n\tmap id=8086:1521,node=pve2,path=0000:03:00.0\n'
+      + 'swapped\n\tmap id=10de:1b80,iommugroup=15,node=pve1,path=0000:03:00.0\n'
+      + 'pool\n\tmap id=8086:154c,node=pve1,path=0000:04:02.2;0000:04:02.3\n';
+    const fs = await guideWith({
+      'etc/pve/mapping/pci.cfg': cfg,
+      'etc/pve/qemu-server/105.conf': vm('a', 'hostpci0: mapping=nope\nhostpci1: mapping=elsewhere\nhostpci2: mapping=swapped\nhostpci3: mapping=pool\n'),
+      'etc/pve/qemu-server/106.conf': vm('b', 'hostpci0: mapping=pool\n'),
+    });
+    expect(about(fs, 'VM 105 hostpci0')[0]?.message).toContain("mapping 'nope' is not defined");
+    expect(about(fs, 'VM 105 hostpci1')[0]?.message).toContain("has no entry for node pve1");
+    expect(about(fs, 'VM 105 hostpci2')[0]?.message).toContain('expects 10de:1b80 at 0000:03:00.0, but 8086:1521');
+    expect(about(fs, 'VM 105 hostpci3')).toEqual([]);
+    expect(fs.filter((f) => f.addresses.includes('0000:04:02.2'))).toEqual([]);
+  });
+
+  it('vfio-pci ids: a leftover id, and a reserved card the host driver won', async () => {
+    const root = 'etc/modprobe.d/vfio.conf';
+    const fs = await guideWith({ [root]: 'options vfio-pci ids=1000:0097,dead:beef,10de:1b80\nsoftdep mpt3sas pre: vfio-pci\n' });
+    expect(about(fs, root).map((f) => f.message)).toEqual(['vfio-pci ids= lists dead:beef, which matches no device on this node: a leftover']);
+    const [gpu] = about(fs, '0000:07:00.0');
+    expect(gpu?.message).toContain("the host driver nouveau has it: no 'softdep nouveau pre: vfio-pci'");
+  });
+
+  it('IOMMU off with passthrough VMs is an error; errors come before warnings', async () => {
+    const fs = checkHost(await fixtureSnapshot('iommu-off'));
+    expect(fs[0]?.where).toBe('host');
+    expect(fs[0]?.message).toMatch(/IOMMU is off, yet 1 VM has PCI devices/);
+    const consumer = checkHost(await fixtureSnapshot('consumer'));
+    const sev = consumer.map((f) => f.severity);
+    expect(sev).toEqual([...sev].sort());
+  });
+});
