@@ -54,8 +54,8 @@ Options:
   -V, --version   print the version
   --man           print the manual page (roff): pve-passthrough --man | man -l -
 
-Exit codes: ${EXIT.ok} ok, ${EXIT.failure} failure (an apply is rolled back), ${EXIT.usage} bad usage or no terminal, ${EXIT.blocked} plan blocked
-or not confirmed, ${EXIT.refused} refused (not root, locked, nothing to roll back).
+Exit codes: ${EXIT.ok} ok, ${EXIT.failure} failure (an apply is rolled back), ${EXIT.usage} bad usage or no terminal, ${EXIT.blocked} plan blocked,
+not confirmed or check found errors, ${EXIT.refused} refused (not root, locked, nothing to roll back).
 Every key, file and exit code: the manual page (docs/manual.md in the source).
 `;
 }

@@ -62,6 +62,15 @@ export function checkHost(s: HostSnapshot): Finding[] {
   return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
 
+/** `2 errors, 1 warning` / `no problems found`. */
+export function findingsSummary(findings: Finding[]): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  if (!findings.length) return 'no problems found';
+  const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+  return [errors && n(errors, 'error'), warnings && n(warnings, 'warning')].filter(Boolean).join(', ');
+}
+
 type Add = (severity: Finding['severity'], where: string, message: string, fix: string, addresses?: string[]) => void;
 
 function resolve(s: HostSnapshot, vm: VmConfig, entry: HostpciEntry, slot: string, byAddr: Map<string, PciDevice>, add: Add): Target | null {

@@ -4,6 +4,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApplyResult } from '../host/apply.ts';
 import { planChanges } from '../model/plan/index.ts';
+import { checkHost, type Finding } from '../model/checks.ts';
 import type { AssignOptions, HostSnapshot, Intent, Plan } from '../model/types.ts';
 import { buildRows, defaultExpanded, type Row } from './rows.ts';
 
@@ -22,6 +23,7 @@ export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
 
 export type Dialog =
   | { kind: 'help'; scroll: number }
+  | { kind: 'checks'; scroll: number }
   | { kind: 'quit'; choice: number }
   | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number; /** the group is one device's functions */ isolated: boolean }
   | { kind: 'critical'; address: string; groupId: number; lost: string[]; members: string[]; choice: number; confirmed: boolean }
@@ -101,6 +103,13 @@ export function selectPlan(st: AppState): Plan {
   if (planMemo && planMemo.s === st.snapshot && planMemo.i === st.intents) return planMemo.plan;
   planMemo = { s: st.snapshot, i: st.intents, plan: planChanges(st.snapshot, st.intents) };
   return planMemo.plan;
+}
+
+let findingsMemo: { s: HostSnapshot; findings: Finding[] } | null = null;
+/** The pre-flight checks on the snapshot (the node as it is, not as staged). */
+export function selectFindings(st: AppState): Finding[] {
+  if (findingsMemo?.s !== st.snapshot) findingsMemo = { s: st.snapshot, findings: checkHost(st.snapshot) };
+  return findingsMemo.findings;
 }
 
 export function selectCursorIndex(st: AppState): number {

@@ -1,7 +1,7 @@
 // Details of the selected row: ids, names, driver, link, reset, NUMA, SR-IOV, VMs, verdict.
 import { Box } from 'ink';
 import { useStore } from 'zustand';
-import { selectCursorIndex, selectRows, type AppStore } from '../store/app-store.ts';
+import { selectCursorIndex, selectFindings, selectRows, type AppStore } from '../store/app-store.ts';
 import { layout } from '../store/layout.ts';
 import { detailsLines } from './details-lines.ts';
 import { T, fit, g, titleRule, useLook, wrapText } from './Styled.tsx';
@@ -12,7 +12,7 @@ export function DetailsPane({ store }: { store: AppStore }) {
   const L = layout(st.size);
   const row = selectRows(st)[selectCursorIndex(st)];
   const width = L.detailsWidth;
-  const lines = detailsLines(st.snapshot, row).flatMap((l) => wrapText(l.text, width - 1).map((text) => ({ ...l, text })));
+  const lines = detailsLines(st.snapshot, row, selectFindings(st)).flatMap((l) => wrapText(l.text, width - 1).map((text) => ({ ...l, text })));
   const rule = g(ascii, '─', '-');
   const shown = lines.slice(0, L.detailsRows - 1);
   const more = lines.length - shown.length;

@@ -2,17 +2,19 @@
 import { Box } from 'ink';
 import { useStore } from 'zustand';
 import { cmdlineWords } from '../model/kernel-cmdline.ts';
-import type { AppStore } from '../store/app-store.ts';
+import { findingsSummary } from '../model/checks.ts';
+import { selectFindings, type AppStore } from '../store/app-store.ts';
 import { T, fit } from './Styled.tsx';
 
 export function StatusLine({ store }: { store: AppStore }) {
   const snap = useStore(store, (s) => s.snapshot);
   const staged = useStore(store, (s) => s.intents.length);
   const host = useStore(store, (s) => s.host);
+  const findings = useStore(store, selectFindings);
   const columns = useStore(store, (s) => s.size.columns);
   const flags = cmdlineWords(snap.iommu.cmdline).filter((w) => /iommu|acs_override|vfio/.test(w)).join(' ') || 'no IOMMU flags';
   const where = host.demo ? '  DEMO' : host.fixture ? ` root ${host.root}` : '';
-  const text = ` ${snap.nodeName}  IOMMU ${snap.iommu.enabled ? 'on' : 'OFF'}  ${flags}  ${snap.bootloader.kind}  ${staged} staged${snap.notices.length ? `  ${snap.notices.length} notices (p)` : ''}${where}`;
+  const text = ` ${snap.nodeName}  IOMMU ${snap.iommu.enabled ? 'on' : 'OFF'}  ${flags}  ${snap.bootloader.kind}  ${staged} staged${findings.length ? `  ${findingsSummary(findings)} (!)` : ''}${snap.notices.length ? `  ${snap.notices.length} notices (p)` : ''}${where}`;
   return (
     <Box height={1}>
       <T inverse bold>{fit(text, columns)}</T>

@@ -1,5 +1,6 @@
 // The details of the selected row as plain lines (kept out of the component so they can be
 // tested and wrapped to any width).
+import type { Finding } from '../model/checks.ts';
 import type { HostSnapshot } from '../model/types.ts';
 import type { Row } from '../store/rows.ts';
 import { VERDICT, type Colour } from './theme.ts';
@@ -10,20 +11,27 @@ export interface DetailLine {
   bold?: boolean;
 }
 
-export function detailsLines(s: HostSnapshot, row: Row | undefined): DetailLine[] {
+/** Check findings about these devices, first in the pane: they are why the operator looks. */
+function problemLines(findings: Finding[], addresses: string[]): DetailLine[] {
+  return findings
+    .filter((f) => f.addresses.some((a) => addresses.includes(a)))
+    .map((f) => ({ text: `${f.severity === 'error' ? 'Problem' : 'Warning'} (${f.where}): ${f.message}  [! for the fix]`, colour: f.severity === 'error' ? 'red' : 'yellow' }));
+}
+
+export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Finding[] = []): DetailLine[] {
   if (!row) return [{ text: 'No devices match.' }];
   if (row.kind === 'group') {
     const g = s.groups.find((x) => x.id === row.groupId);
     const v = VERDICT[row.isolation];
     // A group of bridges alone has nothing to hand over: its reason says so, not "safe to pass through".
     const meaning = row.lead === null && row.isolation === 'isolated' ? [] : [{ text: v.meaning }];
-    const out: DetailLine[] = [{ text: row.groupId === null ? 'Devices in no IOMMU group' : `IOMMU group ${row.groupId}: ${v.word}`, colour: v.colour, bold: true }, ...meaning];
+    const out: DetailLine[] = [{ text: row.groupId === null ? 'Devices in no IOMMU group' : `IOMMU group ${row.groupId}: ${v.word}`, colour: v.colour, bold: true }, ...problemLines(findings, g?.devices ?? []), ...meaning];
     for (const r of g?.reasons ?? (s.iommu.enabled ? [] : ['IOMMU is off: enable VT-d / AMD-Vi in the firmware and intel_iommu=on / amd_iommu=on'])) out.push({ text: `- ${r}` });
     return out;
   }
   const d = s.devices.find((x) => x.address === row.address);
   if (!d) return [];
-  const out: DetailLine[] = [{ text: d.name, bold: true }];
+  const out: DetailLine[] = [{ text: d.name, bold: true }, ...problemLines(findings, [d.address])];
   out.push({ text: `${d.address}  [${d.vendorId}:${d.deviceId}]${d.revision ? ` rev ${d.revision}` : ''}${d.subsystemVendorId ? `  subsys ${d.subsystemVendorId}:${d.subsystemDeviceId}` : ''}` });
   out.push({ text: `${d.className ?? 'Class'} (${d.classId})${d.vendorName ? `  ${d.vendorName}` : ''}` });
   out.push({ text: `Driver ${d.driver ?? '(none)'}${d.driverOverride ? `  override ${d.driverOverride}` : ''}${d.netInterfaces.length ? `  net ${d.netInterfaces.join(',')}` : ''}` });

@@ -61,7 +61,8 @@ function dialogKey(store: AppStore, k: KeyInfo) {
   const close = () => A.openDialog(store, null);
   switch (d.kind) {
     case 'help':
-      if (k.escape || k.return || k.input === '?' || k.input === 'q') return close();
+    case 'checks':
+      if (k.escape || k.return || k.input === (d.kind === 'help' ? '?' : '!') || k.input === 'q') return close();
       if (k.downArrow || k.input === 'j' || k.pageDown) return store.setState({ dialog: { ...d, scroll: d.scroll + (k.pageDown ? 10 : 1) } });
       if (k.upArrow || k.input === 'k' || k.pageUp) return store.setState({ dialog: { ...d, scroll: Math.max(0, d.scroll - (k.pageUp ? 10 : 1)) } });
       return;

@@ -97,6 +97,29 @@ describe('tree and details', () => {
   });
 });
 
+describe('pre-flight checks', () => {
+  it('the status line counts problems, ! lists them with fixes, details show them on the device', async () => {
+    h = await renderFixture('consumer');
+    expect(h.frame().split('\n')[0]).toContain('1 warning (!)');
+    await h.press('!');
+    const f = await h.waitFor((x) => x.includes('Checks: 1 warning'));
+    expect(f).toContain('WARN   VM 200 hostpci0');
+    expect(f).toContain('fix: move the card to a slot with its own group');
+    await expect(f).toMatchFileSnapshot(SNAP('checks'));
+    await h.press(KEY.ESC);
+    await h.waitFor((x) => !x.includes('Checks:'));
+    await goTo(h, '0000:06:00.0');
+    expect(await h.waitFor((x) => x.includes('Warning (VM 200 hostpci0)'))).toContain('[! for the fix]');
+  });
+
+  it('a clean host says so and shows no count', async () => {
+    h = await renderFixture('guide');
+    expect(h.frame().split('\n')[0]).not.toMatch(/warning|error/);
+    await h.press('!');
+    expect(await h.waitFor((x) => x.includes('Checks: no problems found'))).toContain('every VM with PCI devices can start as configured');
+  });
+});
+
 describe('staging', () => {
   it('space on a host-critical device asks twice, naming what the host loses', async () => {
     h = await renderFixture('guide');

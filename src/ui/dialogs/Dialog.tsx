@@ -2,7 +2,8 @@
 import { Box } from 'ink';
 import { useStore } from 'zustand';
 import { pickVm } from '../../store/actions.ts';
-import { selectPlan, type AppStore } from '../../store/app-store.ts';
+import { selectFindings, selectPlan, type AppStore } from '../../store/app-store.ts';
+import { ChecksDialog } from './ChecksDialog.tsx';
 import { AssignOptionsDialog, AssignVmDialog } from './AssignDialogs.tsx';
 import { ConfirmDialog, CriticalDialog, QuitDialog, SharedDialog } from './ChoiceDialogs.tsx';
 import { HelpDialog } from './HelpDialog.tsx';
@@ -13,12 +14,14 @@ export function DialogView({ store }: { store: AppStore }) {
   const st = useStore(store);
   const d = st.dialog;
   if (!d) return null;
-  const width = Math.min(st.size.columns, d.kind === 'help' ? 100 : 76);
+  const width = Math.min(st.size.columns, d.kind === 'help' || d.kind === 'checks' ? 100 : 76);
   const height = st.size.rows - 3;
   const body = (() => {
     switch (d.kind) {
       case 'help':
         return <HelpDialog width={width} height={height} scroll={d.scroll} />;
+      case 'checks':
+        return <ChecksDialog findings={selectFindings(st)} width={width} height={height} scroll={d.scroll} />;
       case 'quit':
         return <QuitDialog staged={st.intents.length} choice={d.choice} width={width} />;
       case 'shared':
