@@ -1,4 +1,5 @@
 // Entry point of the single-file bundle and the standalone executable.
+import './heap-tuning.ts'; // first: before anything allocates much
 import { main } from './cli.ts';
 
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
