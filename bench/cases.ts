@@ -1,7 +1,7 @@
 // One benchmark case per child process, so each reports its own peak RSS. Usage:
 //   node cases.mjs <case> <root> <runs>   (bench/run.ts bundles this file first)
 // Prints one JSON line: { case, medianMs, p90Ms, runs, maxRssMb, extra }.
-import '../src/heap-tuning.ts'; // the program's own heap settings (src/bundle-entry.ts)
+import { preferSmallHeap } from '../src/heap-tuning.ts'; // the program's own heap settings (src/bundle-entry.ts)
 import { EventEmitter } from 'node:events';
 import { createFixtureRunner } from '../src/host/fixture-runner.ts';
 import { readHost } from '../src/host/reader.ts';
@@ -68,6 +68,7 @@ async function keys(keySeq: string[]): Promise<number[]> {
   const kbd = new FakeKeyboard();
   const store = createAppStore({ snapshot: snap, size: { columns: term.columns, rows: term.rows }, colour: true, ascii: false, host: { root, fixture: true, demo: false, apply: async () => { throw new Error('no'); }, reread: snapshot } });
   void renderApp(store, { stdin: kbd as unknown as NodeJS.ReadStream, stdout: term as unknown as NodeJS.WriteStream });
+  preferSmallHeap(); // as src/cli/tui.ts does after the first frame
   await new Promise((res) => setTimeout(res, 100));
   const times: number[] = [];
   let bytes = 0;

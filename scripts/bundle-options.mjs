@@ -1,13 +1,21 @@
 // The esbuild options shared by `npm run build` (the shipped bundle) and the source checkout's
 // launcher (bin/pve-passthrough.js, which bundles into node_modules/.cache on first start).
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const inkDevtoolsOff = {
-  name: 'ink-devtools-off',
+/** Replaces `from` with `to` in a dependency's file, or stops the build: a patch that no longer
+ * applies must be looked at, not skipped silently. */
+function patch(text, file, from, to) {
+  if (!text.includes(from)) throw new Error(`bundle patch for ${file} no longer applies (dependency updated?): ${from.slice(0, 60)}`);
+  return text.replace(from, to);
+}
+
+const inkPatches = {
+  name: 'ink-patches',
   setup(b) {
     // Ink imports react-devtools-core only when DEV=true; it is not a dependency: stub it.
     b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
@@ -15,6 +23,35 @@ const inkDevtoolsOff = {
     // With DEV=true in the operator's environment Ink would also read ../package.json beside the
     // bundle (and crash). Its isDev() reads a local `process` import, out of `define`'s reach.
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, () => ({ contents: 'export const isDev = () => false;', loader: 'js' }));
+    // Garbage per frame. Ink builds every frame as one object (and one styles array) per cell
+    // and re-tokenizes every line; the tokenizer diffs styles char by char with three new Sets.
+    // At 120x40 that was ~0.5 MB per keystroke, promoted to the old space while typing: peak
+    // RSS grew from 85 to 130 MB over 60 keys on a 2,000-function host. Cells are only ever
+    // replaced, never changed, so they can share one blank cell, one styles array per run of
+    // equally styled characters, and a cache of tokenized lines across frames (bounded).
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (a) => {
+      let t = await readFile(a.path, 'utf8');
+      t = patch(t, 'ink output.js', 'class OutputCaches {', 'const BLANK = Object.freeze({ type: \'char\', value: \' \', fullWidth: false, styles: Object.freeze([]) });\nclass OutputCaches {');
+      t = patch(t, 'ink output.js', `row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });`, 'row.push(BLANK);');
+      t = patch(t, 'ink output.js', '    caches = new OutputCaches();', '    caches = sharedCaches();');
+      t += '\nlet shared = null;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000) shared = new OutputCaches();\n  return shared;\n}\n';
+      return { contents: t, loader: 'js' };
+    });
+    b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/ }, async (a) => {
+      const t = await readFile(a.path, 'utf8');
+      // reduceAnsiCodesIncremental returns a new array each time: `codes` is never changed in place.
+      return { contents: patch(t, 'ansi-tokenize styledChars.js', 'styles: [...codes],', 'styles: codes,'), loader: 'js' };
+    });
+    b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/ }, async (a) => {
+      const t = await readFile(a.path, 'utf8');
+      const same = 'if (from === to || (from.length === to.length && from.every((c, i) => c.code === to[i].code))) return [];\n';
+      return { contents: patch(t, 'ansi-tokenize diff.js', 'export function diffAnsiCodes(from, to) {\n', `export function diffAnsiCodes(from, to) {\n    ${same}`), loader: 'js' };
+    });
   },
 };
 
@@ -41,7 +78,7 @@ export function bundleOptions({ outfile, minify = true, sourcemap = false }) {
         "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       ].join('\n'),
     },
-    plugins: [inkDevtoolsOff],
+    plugins: [inkPatches],
     logLevel: 'warning',
   };
 }

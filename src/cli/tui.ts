@@ -3,6 +3,7 @@
 // always restores the terminal.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { preferSmallHeap } from '../heap-tuning.ts';
 import { applyPlan } from '../host/apply.ts';
 import { openHost } from '../host/open.ts';
 import { readHost } from '../host/reader.ts';
@@ -112,6 +113,7 @@ async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadS
   });
   try {
     const running = renderApp(store, { stdin, stdout }); // the first frame is drawn synchronously
+    preferSmallHeap();
     armCrashTest(env);
     await running;
   } catch (e) {
