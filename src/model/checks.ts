@@ -14,6 +14,8 @@ export interface Finding {
   fix: string;
   /** The devices it is about, so the TUI can show it with them. */
   addresses: string[];
+  /** The VM config line it is about, when removing that line is one way to fix it. */
+  line: { vmid: number; slot: string } | null;
 }
 
 /** What one hostpci line points at on this node, after following a mapping. */
@@ -28,8 +30,10 @@ interface Target {
 
 export function checkHost(s: HostSnapshot): Finding[] {
   const out: Finding[] = [];
-  const add = (severity: Finding['severity'], where: string, message: string, fix: string, addresses: string[] = []) =>
-    out.push({ severity, where, message, fix, addresses });
+  const add: Add = (severity, where, message, fix, addresses = []) => {
+    const m = /^VM (\d+) (hostpci\d+)$/.exec(where);
+    out.push({ severity, where, message, fix, addresses, line: m ? { vmid: Number(m[1]), slot: m[2]! } : null });
+  };
   const byAddr = new Map(s.devices.map((d) => [d.address, d]));
   const groups = new Map(s.groups.map((g) => [g.id, g]));
   const targets: Target[] = [];

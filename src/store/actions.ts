@@ -3,7 +3,7 @@
 import { slotOf } from '../model/address.ts';
 import { reservedAtBoot } from '../model/plan/reserve.ts';
 import type { AssignOptions, Intent } from '../model/types.ts';
-import { selectCursorIndex, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
+import { selectCursorIndex, selectFindings, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
 import { layout } from './layout.ts';
 
 const get = (s: AppStore) => s.getState();
@@ -242,6 +242,18 @@ export function describeIntent(i: Intent): string {
     case 'unassign':
       return `remove ${i.slot} from VM ${i.vmid}`;
   }
+}
+
+/** From the checks: stage removing the hostpci line a finding is about (e.g. a card that moved). */
+export function stageFindingFix(store: AppStore, index: number) {
+  const f = selectFindings(get(store))[index];
+  if (!f) return;
+  if (!f.line) return flash(store, 'Nothing to stage for this one: its fix is shown under it.');
+  const vm = get(store).snapshot.vms.find((v) => v.vmid === f.line!.vmid);
+  if (!vm?.hostpci.some((h) => `hostpci${h.index}` === f.line!.slot)) return flash(store, `${f.line.slot} is not set in VM ${f.line.vmid}.`);
+  openDialog(store, null);
+  const intent: Intent = { kind: 'unassign', vmid: f.line.vmid, slot: f.line.slot };
+  stage(store, [intent], `Staged: ${describeIntent(intent)}${vm.running ? ' (running: takes effect at its next start)' : ''}. p shows the diff.`);
 }
 
 export function togglePane(store: AppStore) {

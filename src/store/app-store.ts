@@ -23,7 +23,7 @@ export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
 
 export type Dialog =
   | { kind: 'help'; scroll: number }
-  | { kind: 'checks'; scroll: number }
+  | { kind: 'checks'; cursor: number }
   | { kind: 'quit'; choice: number }
   | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number; /** the group is one device's functions */ isolated: boolean }
   | { kind: 'critical'; address: string; groupId: number; lost: string[]; members: string[]; choice: number; confirmed: boolean }

@@ -13,8 +13,9 @@ export function StatusLine({ store }: { store: AppStore }) {
   const findings = useStore(store, selectFindings);
   const columns = useStore(store, (s) => s.size.columns);
   const flags = cmdlineWords(snap.iommu.cmdline).filter((w) => /iommu|acs_override|vfio/.test(w)).join(' ') || 'no IOMMU flags';
-  const where = host.demo ? '  DEMO' : host.fixture ? ` root ${host.root}` : '';
-  const text = ` ${snap.nodeName}  IOMMU ${snap.iommu.enabled ? 'on' : 'OFF'}  ${flags}  ${snap.bootloader.kind}  ${staged} staged${findings.length ? `  ${findingsSummary(findings)} (!)` : ''}${snap.notices.length ? `  ${snap.notices.length} notices (p)` : ''}${where}`;
+  // DEMO goes first: it must survive the cut at 80 columns. A root path can be cut.
+  const where = host.fixture && !host.demo ? ` root ${host.root}` : '';
+  const text = ` ${snap.nodeName}${host.demo ? ' DEMO' : ''}  IOMMU ${snap.iommu.enabled ? 'on' : 'OFF'}  ${flags}  ${snap.bootloader.kind}  ${staged} staged${findings.length ? `  ${findingsSummary(findings)} (!)` : ''}${snap.notices.length ? `  ${snap.notices.length} notices (p)` : ''}${where}`;
   return (
     <Box height={1}>
       <T inverse bold>{fit(text, columns)}</T>

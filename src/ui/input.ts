@@ -2,7 +2,7 @@
 // focused pane, then global keys from the keymap table. Pure over the store (no React), so
 // tests and the benchmark can drive it directly.
 import * as A from '../store/actions.ts';
-import type { AppStore } from '../store/app-store.ts';
+import { selectFindings, type AppStore } from '../store/app-store.ts';
 import { KEYMAP, type KeyInfo } from './keymap.ts';
 
 export function handleKey(store: AppStore, k: KeyInfo): void {
@@ -60,9 +60,16 @@ function dialogKey(store: AppStore, k: KeyInfo) {
   const d = store.getState().dialog!;
   const close = () => A.openDialog(store, null);
   switch (d.kind) {
+    case 'checks': {
+      if (k.escape || k.return || k.input === '!' || k.input === 'q') return close();
+      const last = Math.max(0, selectFindings(store.getState()).length - 1);
+      if (k.downArrow || k.input === 'j') return store.setState({ dialog: { ...d, cursor: Math.min(last, d.cursor + 1) } });
+      if (k.upArrow || k.input === 'k') return store.setState({ dialog: { ...d, cursor: Math.max(0, d.cursor - 1) } });
+      if (k.input === 'x') return A.stageFindingFix(store, d.cursor);
+      return;
+    }
     case 'help':
-    case 'checks':
-      if (k.escape || k.return || k.input === (d.kind === 'help' ? '?' : '!') || k.input === 'q') return close();
+      if (k.escape || k.return || k.input === '?' || k.input === 'q') return close();
       if (k.downArrow || k.input === 'j' || k.pageDown) return store.setState({ dialog: { ...d, scroll: d.scroll + (k.pageDown ? 10 : 1) } });
       if (k.upArrow || k.input === 'k' || k.pageUp) return store.setState({ dialog: { ...d, scroll: Math.max(0, d.scroll - (k.pageUp ? 10 : 1)) } });
       return;

@@ -1,6 +1,8 @@
 // Renders the real App over a private copy of a fixture host, with keys written to stdin like
 // a user's, and waits for frames by polling instead of sleeping.
 import { render } from 'ink-testing-library';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { applyPlan } from '../../src/host/apply.ts';
 import { openHost } from '../../src/host/open.ts';
@@ -19,8 +21,9 @@ export interface Harness {
   unmount(): void;
 }
 
-export async function renderFixture(name: string, o: { columns?: number; rows?: number; colour?: boolean; ascii?: boolean } = {}): Promise<Harness> {
+export async function renderFixture(name: string, o: { columns?: number; rows?: number; colour?: boolean; ascii?: boolean; /** written into the copy first (paths relative to its root) */ files?: Record<string, string> } = {}): Promise<Harness> {
   const root = copyFixture(name);
+  for (const [p, text] of Object.entries(o.files ?? {})) writeFileSync(join(root, p), text);
   const h = openHost({ root });
   const snapshot = await readHost(h.root, h.runner);
   const store = createAppStore({

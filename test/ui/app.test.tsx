@@ -112,6 +112,28 @@ describe('pre-flight checks', () => {
     expect(await h.waitFor((x) => x.includes('Warning (VM 200 hostpci0)'))).toContain('[! for the fix]');
   });
 
+  it('j/k select a problem; x stages removing its hostpci line, which the pending pane shows as a diff', async () => {
+    h = await renderFixture('guide', {
+      files: {
+        'etc/pve/qemu-server/105.conf': 'name: moved\nhostpci0: 0000:0a:00,pcie=1\nmachine: q35\n',
+        'etc/pve/qemu-server/106.conf': 'name: twice\nonboot: 1\nhostpci0: 0000:00:1f.6\n',
+      },
+    });
+    await h.press('!');
+    let f = await h.waitFor((x) => x.includes('Checks: 2 errors'));
+    expect(f).toMatch(/>ERROR  VM 105 hostpci0\s+\[x: remove hostpci0 from VM 105\]/);
+    await h.press('j');
+    f = await h.waitFor((x) => x.includes('>ERROR  VM 106 hostpci0'));
+    await h.press('k', 'x');
+    f = await h.waitFor((x) => x.includes('Staged: remove hostpci0 from VM 105'));
+    expect(f).toContain('1 staged');
+    await h.press('p');
+    f = await h.waitFor((x) => x.includes('qm set 105 --delete hostpci0'));
+    expect(f).toContain('-hostpci0: 0000:0a:00,pcie=1');
+    await h.press(KEY.TAB, '!');
+    expect(await h.waitFor((x) => x.includes('(removal staged)'))).toContain('VM 105 hostpci0   (removal staged)');
+  });
+
   it('a clean host says so and shows no count', async () => {
     h = await renderFixture('guide');
     expect(h.frame().split('\n')[0]).not.toMatch(/warning|error/);

@@ -1,21 +1,31 @@
-// `!`: the pre-flight checks on the node as it is now, each problem with its fix.
+// `!`: the pre-flight checks on the node as it is now, each problem with its fix; j/k select one,
+// x stages removing the VM's hostpci line it is about.
 import { findingsSummary, type Finding } from '../../model/checks.ts';
+import type { Intent } from '../../model/types.ts';
 import { wrapText } from '../Styled.tsx';
 import { ScrollingDialog, type DialogLine } from './ScrollingDialog.tsx';
 
-export function checksLines(findings: Finding[], width: number): DialogLine[] {
-  if (!findings.length) return [{ text: 'Nothing found: every VM with PCI devices can start as configured.', colour: 'green' }];
+/** The dialog's lines, and where each finding starts (so the selected one can be kept in view). */
+export function checksLines(findings: Finding[], width: number, cursor: number, intents: Intent[] = []): { lines: DialogLine[]; starts: number[] } {
+  if (!findings.length) return { lines: [{ text: 'Nothing found: every VM with PCI devices can start as configured.', colour: 'green' }], starts: [] };
   const lines: DialogLine[] = [];
+  const starts: number[] = [];
   const wrap = (text: string, colour?: DialogLine['colour']) => wrapText(text, width).forEach((t) => lines.push({ text: `  ${t}`, colour }));
-  for (const f of findings) {
+  findings.forEach((f, i) => {
     if (lines.length) lines.push({ text: '' });
-    lines.push({ text: `${f.severity === 'error' ? 'ERROR' : 'WARN '}  ${f.where}`, colour: f.severity === 'error' ? 'red' : 'yellow', bold: true });
+    starts.push(lines.length);
+    const mark = i === cursor ? '>' : ' ';
+    const staged = f.line && intents.some((x) => x.kind === 'unassign' && x.vmid === f.line!.vmid && x.slot === f.line!.slot);
+    const action = staged ? '   (removal staged)' : f.line && i === cursor ? `   [x: remove ${f.line.slot} from VM ${f.line.vmid}]` : '';
+    lines.push({ text: `${mark}${f.severity === 'error' ? 'ERROR' : 'WARN '}  ${f.where}${action}`, colour: f.severity === 'error' ? 'red' : 'yellow', bold: true });
     wrap(f.message);
     wrap(`fix: ${f.fix}`, 'cyan');
-  }
-  return lines;
+  });
+  return { lines, starts };
 }
 
-export function ChecksDialog({ findings, width, height, scroll }: { findings: Finding[]; width: number; height: number; scroll: number }) {
-  return <ScrollingDialog title={`Checks: ${findingsSummary(findings)} (Esc closes)`} lines={checksLines(findings, width - 6)} width={width} height={height} scroll={scroll} />;
+export function ChecksDialog({ findings, intents, width, height, cursor }: { findings: Finding[]; intents: Intent[]; width: number; height: number; cursor: number }) {
+  const { lines, starts } = checksLines(findings, width - 6, cursor, intents);
+  const title = `Checks: ${findingsSummary(findings)} (${findings.length > 1 ? 'j/k select, ' : ''}Esc closes)`;
+  return <ScrollingDialog title={title} lines={lines} width={width} height={height} scroll={starts[cursor] ?? 0} />;
 }

@@ -21,7 +21,7 @@ export function DialogView({ store }: { store: AppStore }) {
       case 'help':
         return <HelpDialog width={width} height={height} scroll={d.scroll} />;
       case 'checks':
-        return <ChecksDialog findings={selectFindings(st)} width={width} height={height} scroll={d.scroll} />;
+        return <ChecksDialog findings={selectFindings(st)} intents={st.intents} width={width} height={height} cursor={d.cursor} />;
       case 'quit':
         return <QuitDialog staged={st.intents.length} choice={d.choice} width={width} />;
       case 'shared':

@@ -1,0 +1,18 @@
+// The built-in demo host is the guide's server plus one VM whose card moved away: the checks
+// show it at once, so a new user sees what `!` is for.
+import { afterAll, expect, it } from 'vitest';
+import { materializeDemoHost } from '../../src/demo/index.ts';
+import { checkHost } from '../../src/model/checks.ts';
+import { readAt } from '../helpers/snapshots.ts';
+import { removeTree } from '../helpers/tree.ts';
+
+const roots: string[] = [];
+afterAll(() => roots.forEach(removeTree));
+
+it('the demo host has exactly one problem: VM 105 points at a slot with no card', async () => {
+  const root = materializeDemoHost();
+  roots.push(root);
+  const findings = checkHost(await readAt(root));
+  expect(findings.map((f) => [f.severity, f.where])).toEqual([['error', 'VM 105 hostpci0']]);
+  expect(findings[0]!.message).toContain('no device at 0000:0a:00 on this node');
+});
