@@ -16,19 +16,32 @@ const fixture = () => {
   return r;
 };
 
-/** Moves to the row of `short`, one key at a time, waiting for each move to show (no overshoot under load). */
+/**
+ * Moves to the row of `short`, one key at a time. Under load a frame can reach the screen in
+ * pieces, so each move waits for the position counter ("IOMMU groups (19)  N/34") to step and
+ * the screen to settle before the rows are read: no overshoot, no reading half a frame.
+ */
 async function select(run: ReturnType<typeof runInPty>, short: string) {
-  const cursorLine = () => run.screen().split('\n').find((l) => l.startsWith('>')) ?? '';
-  const press = async (k: string) => {
-    const before = cursorLine();
-    run.write(k);
-    const t0 = Date.now();
-    while (cursorLine() === before && Date.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 10));
+  const position = () => Number(/IOMMU groups \(\d+\)\s+(\d+)\//.exec(run.screen())?.[1] ?? NaN);
+  const settled = async () => {
+    let last = '';
+    for (let same = 0; same < 3; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      const now = run.screen();
+      same = now === last ? same + 1 : 0;
+      last = now;
+    }
+    return last;
   };
-  await press('g');
+  const press = async (k: string, to: number) => {
+    run.write(k);
+    await run.waitFor(() => position() === to, 5000);
+    return settled();
+  };
+  let screen = await press('g', 1);
   for (let i = 0; i < 60; i++) {
-    if (cursorLine().includes(short)) return;
-    await press('j');
+    if ((screen.split('\n').find((l) => l.startsWith('>')) ?? '').includes(short)) return;
+    screen = await press('j', position() + 1);
   }
   throw new Error(`row ${short} not reached:\n${run.screen()}`);
 }
