@@ -22,7 +22,8 @@ or that the host driver won. Each problem comes with its fix. Nothing is changed
 
 Options:
   --root DIR   read this root tree instead of / (a fixture or a copy of a node)
-  --json       {"errors": N, "warnings": N, "findings": [{severity, where, message, fix, addresses}]}
+  --json       {"errors": N, "warnings": N, "findings": [{severity, where, message, fix,
+               addresses, line: {vmid, slot} or null}]}
 
 Exit codes: 0 no errors (warnings may be printed), 3 at least one error, 1 the root is unreadable.
 `,

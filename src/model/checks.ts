@@ -15,14 +15,23 @@ export interface Finding {
   /** The devices it is about, so the TUI can show it with them. */
   addresses: string[];
   /** The VM config line it is about, when removing that line is one way to fix it. */
-  line: { vmid: number; slot: string } | null;
+  line: VmLine | null;
 }
+
+/** One hostpci line of one VM config. */
+export interface VmLine {
+  vmid: number;
+  /** `hostpci0` .. `hostpci15` */
+  slot: string;
+}
+
+const lineName = (l: VmLine) => `VM ${l.vmid} ${l.slot}`;
 
 /** What one hostpci line points at on this node, after following a mapping. */
 interface Target {
   vm: VmConfig;
   entry: HostpciEntry;
-  slot: string;
+  at: VmLine;
   devices: PciDevice[];
   /** A mapping with several paths is a pool: several VMs sharing it is intended. */
   pooled: boolean;
@@ -30,18 +39,15 @@ interface Target {
 
 export function checkHost(s: HostSnapshot): Finding[] {
   const out: Finding[] = [];
-  const add: Add = (severity, where, message, fix, addresses = []) => {
-    const m = /^VM (\d+) (hostpci\d+)$/.exec(where);
-    out.push({ severity, where, message, fix, addresses, line: m ? { vmid: Number(m[1]), slot: m[2]! } : null });
-  };
+  const add: Add = (severity, where, message, fix, addresses = []) =>
+    out.push(typeof where === 'string' ? { severity, where, message, fix, addresses, line: null } : { severity, where: lineName(where), message, fix, addresses, line: where });
   const byAddr = new Map(s.devices.map((d) => [d.address, d]));
   const groups = new Map(s.groups.map((g) => [g.id, g]));
   const targets: Target[] = [];
 
   for (const vm of s.vms) {
     for (const entry of vm.hostpci) {
-      const slot = `VM ${vm.vmid} hostpci${entry.index}`;
-      const t = resolve(s, vm, entry, slot, byAddr, add);
+      const t = resolve(s, vm, entry, { vmid: vm.vmid, slot: `hostpci${entry.index}` }, byAddr, add);
       if (t) targets.push(t);
     }
   }
@@ -75,9 +81,10 @@ export function findingsSummary(findings: Finding[]): string {
   return [errors && n(errors, 'error'), warnings && n(warnings, 'warning')].filter(Boolean).join(', ');
 }
 
-type Add = (severity: Finding['severity'], where: string, message: string, fix: string, addresses?: string[]) => void;
+/** `where`: a place named in words, or the VM line the finding is about. */
+type Add = (severity: Finding['severity'], where: string | VmLine, message: string, fix: string, addresses?: string[]) => void;
 
-function resolve(s: HostSnapshot, vm: VmConfig, entry: HostpciEntry, slot: string, byAddr: Map<string, PciDevice>, add: Add): Target | null {
+function resolve(s: HostSnapshot, vm: VmConfig, entry: HostpciEntry, at: VmLine, byAddr: Map<string, PciDevice>, add: Add): Target | null {
   if (!entry.mapping) {
     const devices: PciDevice[] = [];
     for (const id of entry.hosts) {
@@ -85,18 +92,18 @@ function resolve(s: HostSnapshot, vm: VmConfig, entry: HostpciEntry, slot: strin
       if (!n) continue; // the VM config reader already warned about the malformed value
       const found = s.devices.filter((d) => idMatches(n, d.address));
       if (found.length) devices.push(...found);
-      else add('error', slot, `no device at ${n} on this node: the VM will not start`, staleFix(s, n, vm, entry), [n]);
+      else add('error', at, `no device at ${n} on this node: the VM will not start`, staleFix(s, n, vm, entry), [n]);
     }
-    return { vm, entry, slot, devices, pooled: false };
+    return { vm, entry, at, devices, pooled: false };
   }
   const m = s.mappings.find((x) => x.id === entry.mapping);
   if (!m) {
-    add('error', slot, `mapping '${entry.mapping}' is not defined in /etc/pve/mapping/pci.cfg: the VM will not start`, 'create the mapping (Datacenter > Resource Mappings) or point this hostpci line at the device address');
+    add('error', at, `mapping '${entry.mapping}' is not defined in /etc/pve/mapping/pci.cfg: the VM will not start`, 'create the mapping (Datacenter > Resource Mappings) or point this hostpci line at the device address');
     return null;
   }
   const mine = m.maps.filter((x) => x.node === s.nodeName);
   if (!mine.length) {
-    add('error', slot, `mapping '${m.id}' has no entry for node ${s.nodeName}: the VM cannot start here`, `add a map for ${s.nodeName} to the mapping (Datacenter > Resource Mappings > ${m.id})`);
+    add('error', at, `mapping '${m.id}' has no entry for node ${s.nodeName}: the VM cannot start here`, `add a map for ${s.nodeName} to the mapping (Datacenter > Resource Mappings > ${m.id})`);
     return null;
   }
   const devices: PciDevice[] = [];
@@ -105,19 +112,19 @@ function resolve(s: HostSnapshot, vm: VmConfig, entry: HostpciEntry, slot: strin
       const n = normalizeAddress(p);
       const d = n ? byAddr.get(n) : undefined;
       if (!d) {
-        add('error', slot, `mapping '${m.id}' points at ${p}, which is not on this node`, staleFix(s, n ?? p, vm, entry), [n ?? p]);
+        add('error', at, `mapping '${m.id}' points at ${p}, which is not on this node`, staleFix(s, n ?? p, vm, entry), [n ?? p]);
         continue;
       }
       devices.push(d);
       const id = `${d.vendorId}:${d.deviceId}`;
       if (map.id && map.id.toLowerCase() !== id) {
-        add('error', slot, `mapping '${m.id}' expects ${map.id} at ${d.address}, but ${id} (${d.name}) is there: Proxmox refuses to start the VM`, 'the card changed or moved: edit the mapping to the new device, or put the old card back', [d.address]);
+        add('error', at, `mapping '${m.id}' expects ${map.id} at ${d.address}, but ${id} (${d.name}) is there: Proxmox refuses to start the VM`, 'the card changed or moved: edit the mapping to the new device, or put the old card back', [d.address]);
       } else if (map.iommugroup !== null && d.iommuGroup !== null && map.iommugroup !== d.iommuGroup) {
-        add('error', slot, `mapping '${m.id}' expects IOMMU group ${map.iommugroup} for ${d.address}, now it is group ${d.iommuGroup}: Proxmox refuses to start the VM`, 'groups change with firmware, slots and kernel flags: re-save the mapping so it records the current group', [d.address]);
+        add('error', at, `mapping '${m.id}' expects IOMMU group ${map.iommugroup} for ${d.address}, now it is group ${d.iommuGroup}: Proxmox refuses to start the VM`, 'groups change with firmware, slots and kernel flags: re-save the mapping so it records the current group', [d.address]);
       }
     }
   }
-  return { vm, entry, slot, devices, pooled: mine.reduce((n, x) => n + x.path.length, 0) > 1 };
+  return { vm, entry, at, devices, pooled: mine.reduce((n, x) => n + x.path.length, 0) > 1 };
 }
 
 /** A missing address that is a VF of a PF with too few VFs: say which count brings it back. */
@@ -131,9 +138,9 @@ function staleFix(s: HostSnapshot, addr: string, vm: VmConfig, entry: HostpciEnt
 }
 
 function checkEntry(t: Target, groups: Map<number, IommuGroup>, byAddr: Map<string, PciDevice>, add: Add) {
-  const { vm, entry, slot } = t;
+  const { vm, entry, at } = t;
   if (entry.options.pcie === '1' && !isQ35(vm)) {
-    add('error', slot, `pcie=1 needs the q35 machine type, this VM is ${vm.machine ?? 'i440fx (default)'}: Proxmox refuses to start it`, `qm set ${vm.vmid} --machine q35 (the guest sees new hardware), or drop pcie=1`, t.devices.map((d) => d.address));
+    add('error', at, `pcie=1 needs the q35 machine type, this VM is ${vm.machine ?? 'i440fx (default)'}: Proxmox refuses to start it`, `qm set ${vm.vmid} --machine q35 (the guest sees new hardware), or drop pcie=1`, t.devices.map((d) => d.address));
   }
   const seen = new Set<number>();
   for (const d of t.devices) {
@@ -142,13 +149,13 @@ function checkEntry(t: Target, groups: Map<number, IommuGroup>, byAddr: Map<stri
       seen.add(g.id);
       const loses = g.devices.flatMap((a) => (byAddr.get(a)?.hostUses ?? []).map((u) => `${a}: ${u}`)).join('; ');
       if (vm.onboot) {
-        add('error', slot, `starts at boot (onboot=1) with ${d.address}, whose IOMMU group ${g.id} holds what the host needs (${loses}): every boot takes it from the host`, `turn off start at boot (qm set ${vm.vmid} --onboot 0) and move the device to an isolated slot, or take it out of this VM`, [d.address]);
+        add('error', at, `starts at boot (onboot=1) with ${d.address}, whose IOMMU group ${g.id} holds what the host needs (${loses}): every boot takes it from the host`, `turn off start at boot (qm set ${vm.vmid} --onboot 0) and move the device to an isolated slot, or take it out of this VM`, [d.address]);
       } else {
-        add('warning', slot, `${d.address} is in IOMMU group ${g.id}, which holds what the host needs (${loses}): starting the VM takes it from the host`, 'move the card to a slot with its own group, or take it out of this VM', [d.address]);
+        add('warning', at, `${d.address} is in IOMMU group ${g.id}, which holds what the host needs (${loses}): starting the VM takes it from the host`, 'move the card to a slot with its own group, or take it out of this VM', [d.address]);
       }
     }
     if (d.resetMethods && d.resetMethods.length === 0) {
-      add('warning', slot, `${d.address} (${d.name}) offers no reset method: after the VM stops once it may not work again until the host reboots`, 'check for a vendor-reset module for this card, or plan on rebooting the host between VM runs', [d.address]);
+      add('warning', at, `${d.address} (${d.name}) offers no reset method: after the VM stops once it may not work again until the host reboots`, 'check for a vendor-reset module for this card, or plan on rebooting the host between VM runs', [d.address]);
     }
   }
 }
@@ -175,7 +182,7 @@ function checkSharing(targets: Target[], groups: Map<number, IommuGroup>, add: A
     const key = vms.map((v) => v.vmid).join(',');
     reported.add(key);
     const atBoot = vms.filter((v) => v.onboot);
-    add(atBoot.length > 1 ? 'error' : 'warning', addr, `used by ${vms.length} VMs (${ts.map((t) => t.slot).join(', ')}): only one of them can run at a time${atBoot.length > 1 ? `, and ${atBoot.map((v) => v.vmid).join(' and ')} all start at boot: all but the first fail` : ''}`, atBoot.length > 1 ? 'keep start at boot on one of them only, or give each VM its own device' : 'fine if they never run together; otherwise give each VM its own device', [addr]);
+    add(atBoot.length > 1 ? 'error' : 'warning', addr, `used by ${vms.length} VMs (${ts.map((t) => lineName(t.at)).join(', ')}): only one of them can run at a time${atBoot.length > 1 ? `, and ${atBoot.map((v) => v.vmid).join(' and ')} all start at boot: all but the first fail` : ''}`, atBoot.length > 1 ? 'keep start at boot on one of them only, or give each VM its own device' : 'fine if they never run together; otherwise give each VM its own device', [addr]);
   }
   for (const [id, ts] of byGroup) {
     const vms = vmsOf(ts);

@@ -249,11 +249,11 @@ export function stageFindingFix(store: AppStore, index: number) {
   const f = selectFindings(get(store))[index];
   if (!f) return;
   if (!f.line) return flash(store, 'Nothing to stage for this one: its fix is shown under it.');
-  const vm = get(store).snapshot.vms.find((v) => v.vmid === f.line!.vmid);
-  if (!vm?.hostpci.some((h) => `hostpci${h.index}` === f.line!.slot)) return flash(store, `${f.line.slot} is not set in VM ${f.line.vmid}.`);
+  // The finding came from this snapshot's VM config, so the VM and its line are there.
+  const running = get(store).snapshot.vms.some((v) => v.vmid === f.line!.vmid && v.running);
   openDialog(store, null);
   const intent: Intent = { kind: 'unassign', vmid: f.line.vmid, slot: f.line.slot };
-  stage(store, [intent], `Staged: ${describeIntent(intent)}${vm.running ? ' (running: takes effect at its next start)' : ''}. p shows the diff.`);
+  stage(store, [intent], `Staged: ${describeIntent(intent)}${running ? ' (running: takes effect at its next start)' : ''}. p shows the diff.`);
 }
 
 export function togglePane(store: AppStore) {

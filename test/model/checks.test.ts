@@ -19,6 +19,8 @@ async function guideWith(files: Record<string, string>): Promise<Finding[]> {
 }
 const vm = (name: string, lines: string) => `name: ${name}\ncores: 2\nmemory: 2048\n${lines}`;
 const about = (fs: Finding[], where: string) => fs.filter((f) => f.where === where);
+/** The findings about VM 105's hostpci0, with 105.conf holding `lines`. */
+const vm105 = async (lines: string) => about(await guideWith({ 'etc/pve/qemu-server/105.conf': vm('t', lines) }), 'VM 105 hostpci0');
 
 describe('pre-flight checks', () => {
   it('finds nothing on the reference host as it is', async () => {
@@ -26,16 +28,14 @@ describe('pre-flight checks', () => {
   });
 
   it('a hostpci address with no device behind it is an error that says what to do', async () => {
-    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('moved', 'hostpci0: 0000:0a:00.0\n') });
-    const [f] = about(fs, 'VM 105 hostpci0');
+    const [f] = await vm105('hostpci0: 0000:0a:00.0\n');
     expect(f?.severity).toBe('error');
     expect(f?.message).toContain('no device at 0000:0a:00.0');
     expect(f?.fix).toContain('qm set 105 --delete hostpci0');
   });
 
   it('a missing VF names its PF and the VF count that brings it back', async () => {
-    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('vf', 'hostpci0: 0000:04:02.5\n') });
-    const [f] = about(fs, 'VM 105 hostpci0');
+    const [f] = await vm105('hostpci0: 0000:04:02.5\n');
     expect(f?.fix).toContain('VF 5 of 0000:04:00.0, which has 4 VFs now: set its VF count to at least 6');
   });
 
@@ -49,14 +49,12 @@ describe('pre-flight checks', () => {
   });
 
   it('a VM that starts at boot with a device from a host-critical group is an error naming what the host loses', async () => {
-    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('risky', 'onboot: 1\nhostpci0: 0000:00:1f.6\n') });
-    const [f] = about(fs, 'VM 105 hostpci0');
+    const [f] = await vm105('onboot: 1\nhostpci0: 0000:00:1f.6\n');
     expect(f?.severity).toBe('error');
     expect(f?.message).toContain('vmbr0');
     expect(f?.fix).toContain('qm set 105 --onboot 0');
     // Not at boot: the same line is a warning.
-    const later = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('risky', 'hostpci0: 0000:00:1f.6\n') });
-    expect(about(later, 'VM 105 hostpci0').map((x) => x.severity)).toEqual(['warning']);
+    expect((await vm105('hostpci0: 0000:00:1f.6\n')).map((x) => x.severity)).toEqual(['warning']);
   });
 
   it('one device in two VMs: a warning, an error when both start at boot', async () => {
