@@ -26,7 +26,7 @@ export interface DeviceSpec {
   net?: string[];
   /** Disks behind this controller: names like sda or nvme0n1. */
   disks?: string[];
-  sriov?: { total: number; num: number; vfDevice: string; vfDriver?: string | null; offset?: number; stride?: number; firstGroup?: number };
+  sriov?: { total: number; num: number; vfDevice: string; vfDriver?: string | null; offset?: number; stride?: number; firstGroup?: number; vfNet?: Array<string | null> };
 }
 
 export interface HostSpec {
@@ -43,6 +43,12 @@ export interface HostSpec {
   commands: Record<string, { stdout?: string; stderr?: string; exitCode?: number }>;
   /** Optional pci.ids content to place at usr/share/misc/pci.ids. */
   pciIds?: string;
+  /**
+   * The IOMMU unit as the kernel shows it in sys/class/iommu (`dmar0`, `ivhd0`): on the PCI
+   * function `pciAddr` (AMD's IOMMU is one) or virtual; its devices/ links every grouped
+   * function the tree starts with.
+   */
+  iommuUnit?: { name: string; pciAddr?: string };
 }
 
 /** Per SR-IOV PF, its spec: what VFs the simulated kernel makes (fixture and demo trees only). */
@@ -76,7 +82,7 @@ export function vfSpecs(d: DeviceSpec): Array<DeviceSpec & { physfn: string }> {
   return vfAddresses(d.addr, sr.num, sr.offset, sr.stride).map((vf, i) => ({
     addr: vf, vendor: d.vendor, device: sr.vfDevice, cls: d.cls, sub: d.sub, rev: d.rev,
     driver: sr.vfDriver === undefined ? null : sr.vfDriver, parent: d.parent, numa: d.numa,
-    reset: 'flr', physfn: d.addr,
+    reset: 'flr', physfn: d.addr, ...(sr.vfNet?.[i] ? { net: [sr.vfNet[i]!] } : {}),
     group: d.group === undefined ? undefined : (sr.firstGroup ?? 1000) + i,
   }));
 }
@@ -120,6 +126,14 @@ export function writeHostTree(root: string, spec: HostSpec): void {
   const pfs = spec.devices.filter((d) => d.sriov);
   if (pfs.length) put(SRIOV_SPECS, `${JSON.stringify(Object.fromEntries(pfs.map((d) => [d.addr, d])), null, 2)}\n`);
   if (!all.some((d) => d.group !== undefined)) mkdirSync(join(root, 'sys/kernel/iommu_groups'), { recursive: true });
+  if (spec.iommuUnit) {
+    const u = spec.iommuUnit;
+    const owner = u.pciAddr ? spec.devices.find((d) => d.addr === u.pciAddr) : undefined;
+    const unitDir = owner ? `${pathOf(owner)}/iommu/${u.name}` : `sys/devices/virtual/iommu/${u.name}`;
+    put(`${unitDir}/uevent`, '');
+    putLink(root, `sys/class/iommu/${u.name}`, unitDir);
+    for (const d of spec.devices) if (d.group !== undefined) putLink(root, `${unitDir}/devices/${d.addr}`, pathOf(d));
+  }
 
   put('proc/cmdline', `${spec.cmdline}\n`);
   put('proc/cpuinfo', `processor\t: 0\nvendor_id\t: ${spec.cpu === 'intel' ? 'GenuineIntel' : 'AuthenticAMD'}\nmodel name\t: ${spec.cpu === 'intel' ? 'Intel(R) Xeon(R) CPU' : 'AMD Ryzen 9 5950X 16-Core Processor'}\n`);

@@ -44,6 +44,8 @@ export function setVfCount(root: string, pf: string, count: number): void {
       removeIfEmpty(group);
     }
     rmSync(join(root, 'sys/bus/pci/devices', addr), { force: true });
+    // A VF's host interface goes with it.
+    for (const nic of existsSync(join(dir, 'net')) ? readdirSync(join(dir, 'net')) : []) rmSync(join(root, 'sys/class/net', nic), { force: true });
     rmSync(dir, { recursive: true, force: true });
     rmSync(join(pfDir, e), { force: true });
   }
