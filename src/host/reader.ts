@@ -27,7 +27,38 @@ export const OWN_FILES = [
   'etc/pve/mapping/pci.cfg',
 ];
 
-export async function readHost(root: string, runner: CommandRunner): Promise<HostSnapshot> {
+/** Where Debian (pciutils) and hwdata keep pci.ids, relative to a root. */
+export const PCI_IDS_PATHS = ['usr/share/misc/pci.ids', 'usr/share/hwdata/pci.ids'];
+
+/**
+ * The running system's pci.ids, for a root tree that has none of its own (a copy of a node's
+ * sysfs on a workstation). PVE_PASSTHROUGH_SYSTEM_PCI_IDS (colon-separated paths, empty: none)
+ * overrides it, so tests read the same names on every machine.
+ */
+export function systemPciIdsPaths(env: NodeJS.ProcessEnv = process.env): string[] {
+  const o = env.PVE_PASSTHROUGH_SYSTEM_PCI_IDS;
+  return o === undefined ? PCI_IDS_PATHS.map((p) => `/${p}`) : o.split(':').filter(Boolean);
+}
+
+/** The root's own pci.ids (on a node, root `/`: the system's), else the first system file found. */
+export function readPciIds(root: string, systemPaths: readonly string[]): string | null {
+  for (const rel of PCI_IDS_PATHS) {
+    const t = readText(join(root, rel));
+    if (t !== null) return t;
+  }
+  for (const p of systemPaths) {
+    const t = readText(p);
+    if (t !== null) return t;
+  }
+  return null;
+}
+
+export interface ReadOptions {
+  /** Absolute paths of pci.ids files to use when the root has none (default: systemPciIdsPaths()). */
+  systemPciIds?: readonly string[];
+}
+
+export async function readHost(root: string, runner: CommandRunner, opts: ReadOptions = {}): Promise<HostSnapshot> {
   const notices: Notice[] = [];
   const files: Record<string, string> = {};
   const keep = (rel: string): string | null => {
@@ -51,8 +82,7 @@ export async function readHost(root: string, runner: CommandRunner): Promise<Hos
   // Devices, one pass.
   const devDir = join(root, 'sys/bus/pci/devices');
   if (!existsSync(devDir)) notices.push({ where: 'sys/bus/pci/devices', message: 'missing: no PCI devices can be listed' });
-  // Inside the root: on a real node (root `/`) that is the system's own pci.ids.
-  const names = createPciNames(readText(join(root, 'usr/share/misc/pci.ids')) ?? readText(join(root, 'usr/share/hwdata/pci.ids')));
+  const names = createPciNames(readPciIds(root, opts.systemPciIds ?? systemPciIdsPaths()));
   const devices: PciDevice[] = listDir(devDir)
     .sort(compareAddress)
     .map((addr) => readPciFunction(devDir, addr, notices));

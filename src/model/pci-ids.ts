@@ -1,9 +1,18 @@
 // Names from a pci.ids file, looked up lazily: the 1.3 MB file is searched for just the ids a
-// host has (vendor line, then its tab-indented device lines) instead of being parsed at start.
+// host has instead of being parsed at start (the scan's first frame is performance-critical).
+//
+// The format (https://pci-ids.ucw.cz/): a vendor line `vvvv  Name`, then its device lines
+// `\tdddd  Name`, each followed by subsystem lines `\t\tssss ssss  Name`. Comment lines (`#` in
+// the first column) and blank lines may sit anywhere, also inside a vendor's block (the Intel
+// and LSI blocks have dozens), so a block ends only at the next vendor line or at the class
+// section (`C cc  Name`, then `\tss  Subclass`, `\t\tpp  Prog-if`) that follows the vendors.
 
 export interface PciNames {
   vendor(vendorId: string): string | null;
   device(vendorId: string, deviceId: string): string | null;
+  /** Name of a subsystem (the board maker's product), null when unknown. */
+  subsystem(vendorId: string, deviceId: string, subVendorId: string, subDeviceId: string): string | null;
+  /** Class + subclass, 4 hex digits (`0200`): pci.ids' class section, else a built-in table. */
   className(classId: string): string | null;
 }
 
@@ -21,54 +30,92 @@ const CLASSES: Record<string, string> = {
   '1200': 'Processing accelerators',
 };
 
+/** The start of the next vendor line or of the class section: where a vendor's block ends. */
+const NEXT_TOP = /\n(?:[0-9a-f]{4}  |C [0-9a-f]{2}  )/g;
+/** The start of the next class line: where a class's block ends. */
+const NEXT_CLASS = /\nC [0-9a-f]{2}  /g;
+
 export function createPciNames(text: string | null): PciNames {
   const src = text ?? '';
-  const vendorAt = new Map<string, number>();
+  /** Start and end of each vendor's block ([-1, -1]: not listed). */
+  const vendorAt = new Map<string, [number, number]>();
   const devices = new Map<string, string | null>();
-
-  function findVendor(v: string): number {
-    let at = vendorAt.get(v);
-    if (at !== undefined) return at;
-    at = src.startsWith(`${v}  `) ? 0 : src.indexOf(`\n${v}  `);
-    at = at < 0 ? -1 : at === 0 ? 0 : at + 1;
-    vendorAt.set(v, at);
-    return at;
-  }
+  const classes = new Map<string, string | null>();
 
   function lineAt(pos: number): string {
     const end = src.indexOf('\n', pos);
-    return src.slice(pos, end < 0 ? undefined : end);
+    return src.slice(pos, end < 0 ? undefined : end).replace(/\r$/, '');
+  }
+
+  /** Start of the line `head` (matched at a line start, never inside another line), or -1. */
+  function findLine(head: string, from: number, to: number): number {
+    if (from === 0 && src.startsWith(head)) return 0;
+    const at = src.indexOf(`\n${head}`, Math.max(0, from - 1));
+    return at < 0 || at + 1 >= to ? -1 : at + 1;
+  }
+
+  function blockEnd(re: RegExp, from: number): number {
+    re.lastIndex = from;
+    const m = re.exec(src);
+    return m ? m.index + 1 : src.length;
+  }
+
+  function vendorBlock(v: string): [number, number] {
+    let b = vendorAt.get(v);
+    if (b) return b;
+    const at = findLine(`${v}  `, 0, src.length);
+    b = at < 0 ? [-1, -1] : [at, blockEnd(NEXT_TOP, at)];
+    vendorAt.set(v, b);
+    return b;
+  }
+
+  /** Start of the device line inside its vendor's block, or -1. */
+  function deviceLine(v: string, d: string): number {
+    const [at, end] = vendorBlock(v.toLowerCase());
+    return at < 0 ? -1 : findLine(`\t${d.toLowerCase()}  `, at, end);
   }
 
   return {
     vendor(v) {
-      const at = findVendor(v.toLowerCase());
+      const [at] = vendorBlock(v.toLowerCase());
       return at < 0 ? null : lineAt(at).slice(6).trim() || null;
     },
     device(v, d) {
       const key = `${v}:${d}`.toLowerCase();
       if (devices.has(key)) return devices.get(key)!;
-      let name: string | null = null;
-      const at = findVendor(v.toLowerCase());
-      if (at >= 0) {
-        // Device lines follow the vendor line, each starting with one tab; they end at the next
-        // line that does not start with a tab.
-        let pos = src.indexOf('\n', at) + 1;
-        const want = `\t${d.toLowerCase()}  `;
-        while (pos > 0 && pos < src.length && src[pos] === '\t') {
-          if (src.startsWith(want, pos)) {
-            name = lineAt(pos).slice(want.length).trim();
-            break;
-          }
-          const nl = src.indexOf('\n', pos);
-          pos = nl < 0 ? -1 : nl + 1;
-        }
-      }
+      const at = deviceLine(v, d);
+      const name = at < 0 ? null : lineAt(at).slice(7).trim() || null;
       devices.set(key, name);
       return name;
     },
+    subsystem(v, d, sv, sd) {
+      const at = deviceLine(v, d);
+      if (at < 0) return null;
+      const want = `\t\t${sv.toLowerCase()} ${sd.toLowerCase()}  `;
+      // Subsystem lines (and comments or blank lines) follow the device line up to the next
+      // device line or the end of the vendor's block.
+      const [, end] = vendorBlock(v.toLowerCase());
+      let pos = src.indexOf('\n', at) + 1;
+      while (pos > 0 && pos < end) {
+        const line = lineAt(pos);
+        if (line.startsWith(want)) return line.slice(want.length).trim() || null;
+        if (line.startsWith('\t') && !line.startsWith('\t\t')) break;
+        pos = src.indexOf('\n', pos) + 1;
+      }
+      return null;
+    },
     className(c) {
-      return CLASSES[c.toLowerCase()] ?? null;
+      const id = c.toLowerCase();
+      if (classes.has(id)) return classes.get(id)!;
+      let name: string | null = null;
+      const at = src ? findLine(`C ${id.slice(0, 2)}  `, 0, src.length) : -1;
+      if (at >= 0) {
+        const sub = findLine(`\t${id.slice(2, 4)}  `, at, blockEnd(NEXT_CLASS, at));
+        if (sub >= 0) name = lineAt(sub).slice(5).trim() || null;
+      }
+      name ??= CLASSES[id] ?? null;
+      classes.set(id, name);
+      return name;
     },
   };
 }
