@@ -1,34 +1,38 @@
 // Argument routing only: each sub-command lives in src/cli/<name>.ts.
 import type { CliCommand, CliIO } from './cli/command.ts';
 import { EXIT } from './cli/command.ts';
+import { clip } from './cli/args.ts';
 import { commands } from './cli/commands.ts';
 import { version } from './version.ts';
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === '--version' || first === '-V') {
-    io.stdout.write(`pve-passthrough ${version()}\n`);
-    return EXIT.ok;
-  }
-  if (first === '--man') {
-    // The manual travels inside the one file: `pve-passthrough --man | man -l -` on the node.
-    const { manualRoff } = await import('./manual.ts');
-    io.stdout.write(manualRoff());
-    return EXIT.ok;
-  }
   const byName = new Map<string, CliCommand>(commands.map((c) => [c.name, c]));
+  const usageError = (message: string, help = "see 'pve-passthrough --help'") => {
+    io.stderr.write(`pve-passthrough: ${message} (${help})\n`);
+    return EXIT.usage;
+  };
+  if (first === '--version' || first === '-V' || first === '--man') {
+    if (rest.length) return usageError(`unexpected argument '${clip(rest[0]!)}' after ${first}`);
+    if (first === '--man') {
+      // The manual travels inside the one file: `pve-passthrough --man | man -l -` on the node.
+      const { manualRoff } = await import('./manual.ts');
+      io.stdout.write(manualRoff());
+    } else io.stdout.write(`pve-passthrough ${version()}\n`);
+    return EXIT.ok;
+  }
   if (first === '--help' || first === '-h' || first === 'help') {
-    const target = first === 'help' && rest[0] ? byName.get(rest[0]) : undefined;
+    if (rest.length > 1) return usageError(`unexpected argument '${clip(rest[1]!)}'`);
+    const target = rest[0] === undefined ? undefined : byName.get(rest[0]);
+    if (rest[0] !== undefined && !target) return usageError(`no command '${clip(rest[0])}' to show help for`);
     io.stdout.write(target ? target.usage : overview());
     return EXIT.ok;
   }
   // No sub-command (or only options such as --root): the full-screen program.
   const cmd = first && !first.startsWith('-') ? byName.get(first) : byName.get('tui');
-  if (!cmd) {
-    io.stderr.write(`pve-passthrough: unknown command '${first}'\n\n${overview()}`);
-    return EXIT.usage;
-  }
+  if (!cmd) return usageError(`unknown command '${clip(first!)}'`);
   const args = first && !first.startsWith('-') ? rest : argv;
+  // Help wins over everything else on the line, even a bad option: it is what was asked for.
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(cmd.usage);
     return EXIT.ok;

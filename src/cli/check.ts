@@ -3,7 +3,7 @@
 import { checkHost, findingsSummary, type Finding } from '../model/checks.ts';
 import type { HostSnapshot } from '../model/types.ts';
 import { bold, paint, wantsColour } from '../ui/theme.ts';
-import { lastValue, parseArgs } from './args.ts';
+import { parseArgs, rootArg } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { loadHost } from './load-host.ts';
 import { runGuarded } from './run-guarded.ts';
@@ -24,13 +24,15 @@ Options:
   --root DIR   read this root tree instead of / (a fixture or a copy of a node)
   --json       {"errors": N, "warnings": N, "findings": [{severity, where, message, fix,
                addresses, line: {vmid, slot} or null}]}
+  -h, --help   this text
 
-Exit codes: 0 no errors (warnings may be printed), 3 at least one error, 1 the root is unreadable.
+Exit codes: 0 no errors (warnings may be printed), 1 the root could not be read, 2 bad usage
+(unknown option, stray argument, --root not a folder), 3 at least one error.
 `,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['json'], values: ['root'] });
-      const { snapshot } = await loadHost(lastValue(p, 'root') ?? '/');
+      const p = parseArgs(args, { flags: ['json'], values: ['root'] }, 'check');
+      const { snapshot } = await loadHost(rootArg(p) ?? '/');
       const findings = checkHost(snapshot);
       const errors = findings.filter((f) => f.severity === 'error').length;
       if (p.flags.has('json')) io.stdout.write(`${JSON.stringify({ errors, warnings: findings.length - errors, findings }, null, 2)}\n`);

@@ -3,7 +3,7 @@
 import { toListJson } from '../model/list-json.ts';
 import type { HostSnapshot, PciDevice } from '../model/types.ts';
 import { VERDICT, bold, paint, wantsAscii, wantsColour } from '../ui/theme.ts';
-import { lastValue, parseArgs } from './args.ts';
+import { parseArgs, rootArg } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { loadHost } from './load-host.ts';
 import { runGuarded } from './run-guarded.ts';
@@ -20,11 +20,15 @@ the VMs that use each device.
 Options:
   --root DIR   read this root tree instead of / (a fixture or a copy of a node)
   --json       print the documented JSON schema (docs/list-json.md)
+  -h, --help   this text
+
+Exit codes: 0 ok, 1 the root could not be read, 2 bad usage (unknown option, stray argument,
+--root not a folder).
 `,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['json'], values: ['root'] });
-      const { snapshot } = await loadHost(lastValue(p, 'root') ?? '/');
+      const p = parseArgs(args, { flags: ['json'], values: ['root'] }, 'list');
+      const { snapshot } = await loadHost(rootArg(p) ?? '/');
       if (p.flags.has('json')) io.stdout.write(`${JSON.stringify(toListJson(snapshot), null, 2)}\n`);
       else io.stdout.write(formatList(snapshot, wantsColour(io.stdout, io.env), wantsAscii(io.env)));
       return EXIT.ok;

@@ -1,27 +1,35 @@
 // `plan` and `apply`: the same engine as the TUI, from flags.
-import { applyPlan } from '../host/apply.ts';
+import { applyPlan, type ApplyResult } from '../host/apply.ts';
 import { planChanges } from '../model/plan/index.ts';
+import type { Plan } from '../model/types.ts';
 import { wantsColour } from '../ui/theme.ts';
-import { lastValue, parseArgs } from './args.ts';
+import { parseArgs, rootArg, UsageError } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { formatPlan } from './format-plan.ts';
 import { INTENT_VALUES, intentsFromArgs } from './intent-flags.ts';
 import { loadHost } from './load-host.ts';
 import { runGuarded } from './run-guarded.ts';
 
-const FLAGS_HELP = `  --root DIR              the root tree to read and change (default /)
-  --reserve ADDR          reserve a device for vfio-pci at boot (repeatable)
-  --release ADDR          give a reserved device back to its host driver
-  --vfs ADDR=N            set the number of SR-IOV virtual functions of a PF (0..sriov_totalvfs)
+const FLAGS_HELP = `Options:
+  --root DIR              the root tree to read and change (default /)
+  --reserve ADDR          reserve for vfio-pci at boot (repeatable); a slot means each function in it
+  --release ADDR          give a reserved device back to its host driver; a slot: each function
+  --vfs PF=N              set the number of SR-IOV virtual functions of a physical function
+                          (0..sriov_totalvfs); a slot only when it holds a single function
   --assign ADDR=VMID[,pcie=1,x-vga=1,rombar=0,all-functions=1]
-                          add the device to a VM as the first free hostpciN (pcie on by default)
+                          add to a VM as the first free hostpciN (pcie on by default); a slot
+                          passes all its functions, as hostpciN: 0000:06:00 does in Proxmox
   --unassign VMID:hostpciN  remove a hostpci entry
   --force                 reserve even in a host-critical group (the host loses those devices)
-  --json                  print the plan as JSON
+  -h, --help              this text
+
+Addresses are read as Proxmox reads a hostpci line: 0000:06:00.1 or 06:00.1 is one function,
+0000:06:00 or 06:00 is the slot, i.e. every function in it. Every option may be given as
+--name=value; only the change options repeat.
 `;
 
-const EXITS = `Exit codes: 0 ok, 1 failure (rolled back), 2 bad usage, 3 plan blocked or not confirmed,
-4 refused (not root, another instance holds the lock).
+const EXITS = `Exit codes: 0 ok, 1 failure (rolled back), 2 bad usage (unknown option, stray argument, --root
+not a folder), 3 plan blocked or not confirmed, 4 refused (not root, another instance holds the lock).
 `;
 
 export const planCommand: CliCommand = {
@@ -32,12 +40,14 @@ export const planCommand: CliCommand = {
 Print the plan for the given changes without touching anything: every file diff, every
 command in order, whether a reboot is needed, warnings and blocking errors.
 
-${FLAGS_HELP}
+${FLAGS_HELP}  --json                  print the plan as one JSON object {edits, steps, rebootRequired,
+                          rebootReasons, warnings, errors, ...}, also when it is blocked (exit 3)
+
 ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['json', 'force'], values: ['root', ...INTENT_VALUES] });
-      const { snapshot } = await loadHost(lastValue(p, 'root') ?? '/');
+      const p = parseArgs(args, { flags: ['json', 'force'], values: ['root'], repeatable: INTENT_VALUES }, 'plan');
+      const { snapshot } = await loadHost(rootArg(p) ?? '/');
       const plan = planChanges(snapshot, intentsFromArgs(p, snapshot));
       io.stdout.write(p.flags.has('json') ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, wantsColour(io.stdout, io.env)));
       return plan.errors.length ? EXIT.blocked : EXIT.ok;
@@ -47,7 +57,7 @@ ${EXITS}`,
 export const applyCommand: CliCommand = {
   name: 'apply',
   summary: 'apply changes atomically, with backups (needs --yes; --dry-run to preview)',
-  usage: `Usage: pve-passthrough apply [--root DIR] [changes...] (--yes | --dry-run)
+  usage: `Usage: pve-passthrough apply [--root DIR] [changes...] (--yes | --dry-run) [--json]
 
 Plan the given changes and apply them: lock, back up every file under
 var/lib/pve-passthrough/backups/, write atomically, run each command; on any failure every file
@@ -55,34 +65,66 @@ is put back. Undo the last apply with 'pve-passthrough rollback'.
 
 ${FLAGS_HELP}  --yes                   confirm: really apply
   --dry-run               print what would run, change nothing
+  --json                  print one JSON object on stdout whatever happens (progress lines go to
+                          stderr): {status: dry-run|not-confirmed|blocked|applied|refused|failed,
+                          applied, plan, progress: [{step, status, detail}], result: {ok, message,
+                          backupDir, stepsRun, failedStep, rebootRequired, nextSteps, ...} or null}.
+                          Nothing on stdout for bad usage (exit 2) or an error before planning (1).
+
 ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['json', 'force', 'yes', 'dry-run'], values: ['root', ...INTENT_VALUES] });
-      const { handle, snapshot } = await loadHost(lastValue(p, 'root') ?? '/');
+      const p = parseArgs(args, { flags: ['json', 'force', 'yes', 'dry-run'], values: ['root'], repeatable: INTENT_VALUES }, 'apply');
+      if (p.flags.has('yes') && p.flags.has('dry-run')) throw new UsageError('--yes and --dry-run exclude each other');
+      const json = p.flags.has('json');
+      const { handle, snapshot } = await loadHost(rootArg(p) ?? '/');
       const plan = planChanges(snapshot, intentsFromArgs(p, snapshot));
       const colour = wantsColour(io.stdout, io.env);
+      // --json: one object on stdout whatever happens; messages for a human go to stderr.
+      const report = (status: ApplyJson['status'], extra: Partial<ApplyJson> = {}) => {
+        if (json) io.stdout.write(`${JSON.stringify({ status, applied: status === 'applied', plan, progress: [], result: null, ...extra } satisfies ApplyJson, null, 2)}\n`);
+      };
       if (p.flags.has('dry-run') || !p.flags.has('yes')) {
-        io.stdout.write(formatPlan(plan, colour));
-        if (p.flags.has('dry-run')) return plan.errors.length ? EXIT.blocked : EXIT.ok;
+        if (!json) io.stdout.write(formatPlan(plan, colour));
+        if (p.flags.has('dry-run')) {
+          report('dry-run');
+          return plan.errors.length ? EXIT.blocked : EXIT.ok;
+        }
+        report('not-confirmed');
         io.stderr.write('pve-passthrough: not applied: add --yes to apply this plan (or --dry-run to only show it)\n');
         return EXIT.blocked;
       }
       if (plan.errors.length) {
-        io.stdout.write(formatPlan(plan, colour));
+        if (json) report('blocked');
+        else io.stdout.write(formatPlan(plan, colour));
         io.stderr.write('pve-passthrough: not applied: the plan has blocking errors\n');
         return EXIT.blocked;
       }
+      const progress: ApplyJson['progress'] = [];
       const result = await applyPlan(plan, {
         root: handle.root,
         runner: handle.runner,
         fs: handle.fs,
         onProgress: (i, status, detail) => {
-          if (status !== 'done') io.stdout.write(`[${i + 1}/${plan.steps.length}] ${status}: ${detail ?? ''}\n`);
+          progress.push({ step: i + 1, status, detail: detail ?? null });
+          if (status !== 'done') (json ? io.stderr : io.stdout).write(`[${i + 1}/${plan.steps.length}] ${status}: ${detail ?? ''}\n`);
         },
       });
-      (result.ok ? io.stdout : io.stderr).write(`${result.message}\n${result.nextSteps.map((s) => `  - ${s}`).join('\n')}\n`);
-      if (result.ok) return EXIT.ok;
-      return result.stepsRun === 0 && !result.failedStep ? EXIT.refused : EXIT.failure;
+      const code = result.ok ? EXIT.ok : result.stepsRun === 0 && !result.failedStep ? EXIT.refused : EXIT.failure;
+      const text = `${result.message}\n${result.nextSteps.map((s) => `  - ${s}`).join('\n')}\n`;
+      if (json) {
+        report(code === EXIT.ok ? 'applied' : code === EXIT.refused ? 'refused' : 'failed', { progress, result });
+        if (!result.ok) io.stderr.write(`pve-passthrough: ${text}`);
+      } else (result.ok ? io.stdout : io.stderr).write(text);
+      return code;
     }),
 };
+
+/** What `apply --json` prints, on every path (documented in the usage text). */
+interface ApplyJson {
+  status: 'dry-run' | 'not-confirmed' | 'blocked' | 'applied' | 'refused' | 'failed';
+  applied: boolean;
+  plan: Plan;
+  progress: Array<{ step: number; status: string; detail: string | null }>;
+  result: ApplyResult | null;
+}

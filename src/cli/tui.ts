@@ -11,7 +11,7 @@ import { STATE_DIR } from '../host/state.ts';
 import { createAppStore } from '../store/app-store.ts';
 import { detectTerminal } from '../terminal/detect.ts';
 import { startSession } from '../terminal/session.ts';
-import { lastValue, parseArgs, UsageError } from './args.ts';
+import { parseArgs, rootArg, UsageError } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { runGuarded } from './run-guarded.ts';
 
@@ -58,10 +58,9 @@ Environment: NO_COLOR turns colour off; TERM=linux|dumb or a non-UTF-8 locale us
 `,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['demo'], values: ['root'] });
-      if (p.positional.length) throw new UsageError(`unexpected argument '${p.positional[0]}' (sub-commands: see --help)`);
-      let root = lastValue(p, 'root');
-      if (root !== undefined && p.flags.has('demo')) throw new UsageError('--root and --demo exclude each other');
+      const p = parseArgs(args, { flags: ['demo'], values: ['root'] }, 'tui');
+      if (p.values.has('root') && p.flags.has('demo')) throw new UsageError('--root and --demo exclude each other');
+      let root = rootArg(p);
       const stdin = process.stdin;
       const stdout = io.stdout as NodeJS.WriteStream;
       if (!stdin.isTTY || !stdout.isTTY) {

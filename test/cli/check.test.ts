@@ -34,9 +34,10 @@ describe('check', () => {
     expect(j.findings[0]!.addresses).toEqual(['0000:0a:00.0']);
   });
 
-  it('an unreadable root is a failure (1) with a message, not a report', async () => {
+  it('a missing root is bad usage (2) naming the path, not a report', async () => {
     const r = await runCli(['check', '--root', '/nonexistent/pvept']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/pve-passthrough: /);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('pve-passthrough: --root /nonexistent/pvept: no such folder\n');
   });
 });

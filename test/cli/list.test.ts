@@ -71,8 +71,8 @@ describe('list', () => {
 
   it('fails clearly on a missing root and on an unknown option', async () => {
     const r = await run(['list', '--root', '/nonexistent-root']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/not a readable directory/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--root \/nonexistent-root: no such folder/);
     expect((await run(['list', '--bogus'])).code).toBe(2);
   });
 });
