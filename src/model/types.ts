@@ -218,4 +218,10 @@ export interface Plan {
   warnings: Notice[];
   /** Blocking problems: a plan with errors is never applied. */
   errors: Notice[];
+  /**
+   * Set when the plan touches vfio-pci reservations: the one ids= list the module gets at boot
+   * (modprobe.d in file order, then the kernel command line; the last ids= wins), as it is and
+   * as the plan leaves it, and where it lives.
+   */
+  vfioIds?: { before: string[]; after: string[]; where: string };
 }

@@ -16,6 +16,7 @@ export class PlanBuilder {
   private readonly modes = new Map<string, number>();
   readonly warnings: Notice[] = [];
   readonly errors: Notice[] = [];
+  vfioIds: Plan['vfioIds'];
 
   constructor(files: Record<string, string>) {
     this.original = files;
@@ -83,6 +84,6 @@ export class PlanBuilder {
         } else steps.push(s.step);
       }
     }
-    return { edits, steps, rebootRequired: this.rebootReasons.length > 0, rebootReasons: this.rebootReasons, warnings: this.warnings, errors: this.errors };
+    return { edits, steps, rebootRequired: this.rebootReasons.length > 0, rebootReasons: this.rebootReasons, warnings: this.warnings, errors: this.errors, ...(this.vfioIds ? { vfioIds: this.vfioIds } : {}) };
   }
 }

@@ -1,16 +1,34 @@
 // vfio-pci reservations: by vendor:device only when every card with that id goes to vfio-pci,
-// otherwise by address through our init-top script. Existing setups in other files are kept;
-// only ids that must go are removed from them, line by line.
-import { parseModprobe, removeVfioIds } from '../modprobe.ts';
+// otherwise by address through our init-top script. By id there is one list (modprobe keeps
+// only the last ids=): it is edited where it lives, an admin's vfio.conf line or the kernel
+// command line included, and any ids= line it overrides is retired with a note.
 import type { HostSnapshot, Intent, PciDevice } from '../types.ts';
+import { describeSource, effectiveVfioIds, nextBootCmdline, retireIdsLine, setCmdlineIds, setIdsOnLine } from '../vfio-ids.ts';
 import type { PlanBuilder } from './builder.ts';
 import { OWN, initTopText, modprobeText, parseInitTop } from './files.ts';
 
 const idOf = (d: PciDevice) => `${d.vendorId}:${d.deviceId}`;
 
-/** Is this device reserved at boot now (by id anywhere, or by our address list)? */
+const bootIds = new WeakMap<HostSnapshot, string[]>();
+
+/** The ids= list vfio-pci gets at the next boot (see vfio-ids.ts), once per snapshot. */
+export function bootVfioIds(snap: HostSnapshot): string[] {
+  let ids = bootIds.get(snap);
+  if (!ids) {
+    const { kind, path } = snap.bootloader;
+    ids = effectiveVfioIds(snap.files, nextBootCmdline(path ? snap.files[path] ?? null : null, kind, snap.iommu.cmdline)).ids;
+    bootIds.set(snap, ids);
+  }
+  return ids;
+}
+
+/**
+ * Is this device reserved at boot now (by id in the one list modprobe really passes, or by our
+ * address list)? An id in an ids= line that a later one overrides does not count: it never
+ * reaches the module.
+ */
 export function reservedAtBoot(snap: HostSnapshot, d: PciDevice): boolean {
-  return snap.vfio.ids.includes(idOf(d)) || parseInitTop(snap.files[OWN.initTop] ?? null).some((e) => e.address === d.address);
+  return bootVfioIds(snap).includes(idOf(d)) || parseInitTop(snap.files[OWN.initTop] ?? null).some((e) => e.address === d.address);
 }
 
 /** Returns true when reservation files change (so modules, flags and initramfs follow). */
@@ -67,29 +85,62 @@ export function planReservations(snap: HostSnapshot, intents: Intent[], b: PlanB
     }
   }
 
-  // Ids that must leave files written by hand (or by other tools).
+  // By id: one ids= list, edited where it lives (vfio-ids.ts says how modprobe builds it).
+  const boot = snap.bootloader;
+  const bootText = boot.path ? b.read(boot.path) : null;
+  const eff = effectiveVfioIds(snap.files, nextBootCmdline(bootText, boot.kind, snap.iommu.cmdline));
+  // Ids of cards on this host follow the staged set; others (a card not installed now, a
+  // subsystem-qualified id) stay as the admin wrote them, in their order.
+  const afterIds = [...eff.ids.filter((id) => !ids.has(id) || byId.has(id)), ...[...byId].filter((id) => !eff.ids.includes(id)).sort()];
+  const home = eff.source;
+  const where = describeSource(home ?? { kind: 'file', path: OWN.modprobe, line: 1 });
+  b.vfioIds = { before: eff.ids, after: afterIds, where: home ? where : `/${OWN.modprobe} (new)` };
+  const listChanges = afterIds.join(',') !== eff.ids.join(',');
+
   let changed = false;
-  const foreignIds = new Set<string>();
-  for (const [path, text] of Object.entries(snap.files)) {
-    if (!path.startsWith('etc/modprobe.d/') || path === OWN.modprobe) continue;
-    const have = parseModprobe(text).ids;
-    const drop = have.filter((id) => !byId.has(id) && ids.has(id));
-    if (drop.length) {
-      b.write(path, removeVfioIds(text, drop), `vfio-pci ids ${drop.join(', ')} no longer reserved by id`);
+  let ownIds: string[] = [];
+  if (listChanges) {
+    if (home?.kind === 'cmdline' && boot.path) {
+      b.write(boot.path, setCmdlineIds(bootText ?? '', afterIds), `vfio-pci.ids on the kernel command line: ${afterIds.join(',') || 'none'}`);
+      b.step('boot', boot.kind === 'grub'
+        ? { kind: 'command', argv: ['update-grub'], reason: 'write the new kernel command line into grub.cfg' }
+        : { kind: 'command', argv: ['proxmox-boot-tool', 'refresh'], reason: 'copy the new kernel command line to every ESP' });
+      changed = true;
+    } else if (home?.kind === 'cmdline') {
+      b.error('kernel command line', 'vfio-pci.ids= is on the running kernel command line, but the boot loader config is unknown: change it there by hand');
+    } else if (home && home.path !== OWN.modprobe) {
+      b.write(home.path, setIdsOnLine(b.read(home.path) ?? '', home.line, afterIds), `the vfio-pci ids= list lives here: ${afterIds.join(',') || 'none left'}`);
+      changed = true;
+    } else {
+      ownIds = afterIds;
+    }
+    // Every other ids= line is thrown away by modprobe: retire it, saying where the list is.
+    const lost = new Set<string>();
+    const retire = [...eff.overridden].reverse(); // bottom-up keeps line numbers valid
+    for (const l of retire) {
+      for (const id of l.ids) if (!afterIds.includes(id)) lost.add(id);
+      if (l.path === OWN.modprobe) continue; // ours is written whole below
+      const note = `pve-passthrough: overridden, modprobe keeps only the last ids= (the list lives in ${home?.kind === 'file' && home.path === OWN.modprobe ? `/${OWN.modprobe}` : where})`;
+      b.write(l.path, retireIdsLine(b.read(l.path) ?? '', l.line, note), 'retire an ids= line that a later one overrides');
       changed = true;
     }
-    for (const id of have) if (!drop.includes(id)) foreignIds.add(id);
+    if (lost.size) b.warn('vfio-pci ids', `${[...lost].join(', ')} ${lost.size === 1 ? 'was' : 'were'} never in effect (an ids= line that a later one overrides) and ${lost.size === 1 ? 'is' : 'are'} not carried over: stage the device to reserve it`);
+  } else if (home?.kind === 'file' && home.path === OWN.modprobe) {
+    ownIds = eff.ids;
   }
-  const foreignSoftdeps = new Set(
-    Object.entries(snap.files)
-      .filter(([p]) => p.startsWith('etc/modprobe.d/') && p !== OWN.modprobe)
-      .flatMap(([, t]) => parseModprobe(t).softdeps.filter((s) => s.pre.some((m) => m.replace(/-/g, '_') === 'vfio_pci')).map((s) => s.module)),
-  );
-  const ourIds = [...byId].filter((id) => !foreignIds.has(id)).sort();
-  const drivers = new Set<string>();
-  for (const id of ourIds) for (const d of ids.get(id)!) if (d.driver && d.driver !== 'vfio-pci' && !foreignSoftdeps.has(d.driver)) drivers.add(d.driver);
-  const before = [b.read(OWN.modprobe), b.read(OWN.initTop)];
-  b.write(OWN.modprobe, modprobeText(ourIds, [...drivers].sort().map((drv) => [drv, ['vfio-pci']])), 'reserve devices for vfio-pci by vendor:device id');
+
+  // softdep <driver> pre: vfio-pci for the host drivers of ids this plan adds (so vfio-pci loads
+  // first and wins the card), unless a softdep for that driver exists elsewhere; the ones in our
+  // file stay while any id is reserved.
+  const ownText = b.read(OWN.modprobe);
+  const foreignSoftdeps = new Set(eff.softdeps.filter((s) => s.path !== OWN.modprobe).map((s) => s.module));
+  const drivers = new Set<string>(afterIds.length ? eff.softdeps.filter((s) => s.path === OWN.modprobe).map((s) => s.module) : []);
+  for (const id of afterIds) {
+    if (eff.ids.includes(id)) continue;
+    for (const d of ids.get(id) ?? []) if (d.driver && d.driver !== 'vfio-pci' && !foreignSoftdeps.has(d.driver)) drivers.add(d.driver);
+  }
+  const before = [ownText, b.read(OWN.initTop)];
+  b.write(OWN.modprobe, modprobeText(ownIds, [...drivers].sort().map((drv) => [drv, ['vfio-pci']])), 'reserve devices for vfio-pci by vendor:device id');
   b.write(OWN.initTop, initTopText(byAddress.sort((x, y) => (x.address < y.address ? -1 : 1))), 'reserve single devices for vfio-pci by address, early in boot', 0o755);
   if (before[0] !== b.read(OWN.modprobe) || before[1] !== b.read(OWN.initTop)) changed = true;
   if (changed) b.reboot('vfio-pci reservations take effect at boot');

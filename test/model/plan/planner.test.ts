@@ -31,10 +31,12 @@ describe('reservations', () => {
     expect(p.rebootRequired).toBe(true);
   });
 
-  it('reserves by id (with softdep) when every card with that id is chosen', () => {
+  it('reserves by id (with softdep) when every card with that id is chosen: the id joins the one list in vfio.conf', () => {
     const all = ['0000:03:00.0', '0000:03:00.1', '0000:08:00.0', '0000:08:00.1'].map((address) => ({ kind: 'reserve' as const, address }));
     const p = planChanges(guide, all);
-    expect(edit(p, OWN.modprobe)!.after).toContain('options vfio-pci ids=8086:1521\nsoftdep igb pre: vfio-pci\n');
+    expect(edit(p, 'etc/modprobe.d/vfio.conf')!.after).toContain('options vfio-pci ids=1000:0097,8086:1521\n');
+    expect(edit(p, OWN.modprobe)!.after).toContain('softdep igb pre: vfio-pci\n');
+    expect(edit(p, OWN.modprobe)!.after).not.toContain('ids=');
     expect(edit(p, OWN.initTop)).toBeUndefined();
   });
 
