@@ -2,11 +2,14 @@
 import type { CliCommand, CliIO } from './cli/command.ts';
 import { EXIT } from './cli/command.ts';
 import { clip } from './cli/args.ts';
+import { endQuietlyOnClosedPipe } from './cli/closed-pipe.ts';
 import { commands } from './cli/commands.ts';
 import { version } from './version.ts';
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
+  endQuietlyOnClosedPipe(io.stdout);
+  endQuietlyOnClosedPipe(io.stderr);
   const byName = new Map<string, CliCommand>(commands.map((c) => [c.name, c]));
   const usageError = (message: string, help = "see 'pve-passthrough --help'") => {
     io.stderr.write(`pve-passthrough: ${message} (${help})\n`);
