@@ -74,6 +74,12 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
   for (const dir of ['etc/modprobe.d', 'etc/modules-load.d']) {
     for (const f of listDir(join(root, dir)).sort()) if (f.endsWith('.conf')) keep(`${dir}/${f}`);
   }
+  // Other writers of SR-IOV VF counts (admin udev rules, units, post-up lines), which a VF plan
+  // adopts, and the host's network set-up on VF interfaces.
+  for (const [dir, ext] of [['etc/udev/rules.d', '.rules'], ['etc/systemd/system', '.service'], ['etc/network/interfaces.d', '']] as const) {
+    for (const f of listDir(join(root, dir)).sort()) if (f.endsWith(ext) && !f.startsWith('.')) keep(`${dir}/${f}`);
+  }
+  keep('etc/network/interfaces');
 
   const cmdline = (readText(join(root, 'proc/cmdline')) ?? '').trim();
   const cpuinfo = readText(join(root, 'proc/cpuinfo')) ?? '';

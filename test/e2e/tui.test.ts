@@ -97,7 +97,7 @@ describe('end to end in a pseudo-terminal', () => {
     expect(exit.exitCode).toBe(0);
     expect(run.output()).toContain(RESTORED);
     expect(readFileSync(join(root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521');
-    expect(readFileSync(join(root, 'etc/udev/rules.d/70-pve-passthrough-sriov.rules'), 'utf8')).toContain('KERNEL=="0000:04:00.1", ATTR{sriov_numvfs}="6"');
+    expect(readFileSync(join(root, 'etc/udev/rules.d/70-pve-passthrough-sriov.rules'), 'utf8')).toContain('KERNEL=="0000:04:00.1", DRIVER=="i40e", ATTR{sriov_numvfs}="6"');
     expect(readFileSync(join(root, 'sys/bus/pci/devices/0000:04:00.1/sriov_numvfs'), 'utf8')).toBe('6\n');
     expect(readlinkSync(join(root, 'sys/bus/pci/devices/0000:04:0a.5/physfn'))).toBe('../0000:04:00.1'); // the VFs appeared
     expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain('hostpci0: 0000:07:00,pcie=1');

@@ -73,17 +73,36 @@ export function parseInitTop(text: string | null): Array<{ address: string; id: 
 
 /**
  * VF counts persist through a udev rule rather than a systemd unit: the rule fires whenever the
- * PF appears (boot, hotplug, driver reload), where a unit runs once and can race the driver.
+ * PF gets its driver (boot, hotplug, driver reload), where a unit runs once and can race it.
+ *
+ * The event is `bind` (kernel >= 4.14, systemd-udevd >= 235), not the PCI device's `add`: at
+ * `add` no driver is bound yet and the kernel refuses a write to sriov_numvfs (it needs the PF
+ * driver's sriov_configure), so a rule on `add` never restored anything. `bind` comes after the
+ * PF driver's probe succeeded, for any PF (a NIC, an HBA, a GPU), also when the driver is a
+ * module loaded late or is reloaded. The PF's net device `add` would also come after the probe,
+ * but only NICs have one, and it is renamed and re-added on its own schedule. `DRIVER==` keeps
+ * the rule off other drivers (vfio-pci binding the PF must not get VFs). To be checked on a
+ * really booted kernel (see the real-boot issue).
  */
-export function sriovRulesText(counts: Array<[string, number]>): string | null {
+export function sriovRulesText(counts: Array<[string, number, string | null]>): string | null {
   const live = counts.filter(([, n]) => n > 0);
   if (!live.length) return null;
-  const rules = live.map(([addr, n]) => `ACTION=="add", SUBSYSTEM=="pci", KERNEL=="${addr}", ATTR{sriov_numvfs}="${n}"`);
+  const rules = live.map(([addr, n, driver]) => `ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="${addr}", ${driver ? `DRIVER=="${driver}", ` : ''}ATTR{sriov_numvfs}="${n}"`);
   return `${HEADER}${rules.join('\n')}\n`;
 }
 
+/**
+ * PF address -> count from our rules file. Reads both this format and the earlier
+ * `ACTION=="add", SUBSYSTEM=="pci", KERNEL=="<addr>", ATTR{sriov_numvfs}="N"` (so a node
+ * upgraded from an older version keeps its counts, and the next VF plan rewrites the rule).
+ */
 export function parseSriovRules(text: string | null): Map<string, number> {
   const out = new Map<string, number>();
-  for (const m of (text ?? '').matchAll(/KERNEL=="([^"]+)", ATTR\{sriov_numvfs\}="(\d+)"/g)) out.set(m[1]!, Number(m[2]));
+  for (const line of (text ?? '').split('\n')) {
+    if (line.trim().startsWith('#')) continue;
+    const kernel = /\bKERNEL=="([^"]+)"/.exec(line)?.[1];
+    const count = /\bATTR\{sriov_numvfs\}="(\d+)"/.exec(line)?.[1];
+    if (kernel && count !== undefined) out.set(kernel, Number(count));
+  }
   return out;
 }

@@ -106,3 +106,87 @@ describe('one vfio-pci ids= list, edited where it lives', () => {
     expect(planChanges(after, GPU)).toMatchObject({ edits: [], steps: [] });
   });
 });
+
+const RULES_70 = 'etc/udev/rules.d/70-sriov.rules';
+const IFACES = 'etc/network/interfaces';
+
+describe('VF counts that come back at boot, adopting what the admin wrote', () => {
+  it('our rule fires on the PF driver\'s bind, and the admin\'s udev rule on the net add event is retired with a note', () => {
+    const p = planChanges(hand, [{ kind: 'vfs', address: '0000:03:00.0', count: 6 }]);
+    expect(p.errors).toEqual([]);
+    expect(edit(p, OWN.sriovRules)!.after).toContain('ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="6"\n');
+    expect(edit(p, OWN.sriovRules)!.after).not.toContain('ACTION=="add"');
+    expect(edit(p, RULES_70)!.after).toBe('# I350 port 0: 4 VFs for the firewall and router VMs\n'
+      + `# pve-passthrough: VF count of 0000:03:00.0 now kept in /${OWN.sriovRules} (set after the PF driver binds)\n`
+      + '# ACTION=="add", SUBSYSTEM=="net", KERNELS=="0000:03:00.0", DRIVERS=="igb", ATTR{device/sriov_numvfs}="4"\n');
+    expect(messages(p.warnings)).toMatch(/VF count also set by \/etc\/udev\/rules.d\/70-sriov.rules line 2 \(4 VFs\): that line is retired/);
+    // The post-up line is for the other port: left alone.
+    expect(edit(p, IFACES)).toBeUndefined();
+  });
+
+  it('an interfaces post-up for the PF is commented out in its stanza, indentation kept', () => {
+    const p = planChanges(hand, [{ kind: 'vfs', address: '0000:03:00.1', count: 3 }]);
+    const after = edit(p, IFACES)!.after!;
+    expect(after).toContain(`iface enp3s0f1 inet manual\n\t# pve-passthrough: VF count of 0000:03:00.1 now kept in /${OWN.sriovRules} (set after the PF driver binds)\n\t# post-up echo 2 > /sys/class/net/enp3s0f1/device/sriov_numvfs\n`);
+    expect(edit(p, OWN.sriovRules)!.after).toContain('KERNEL=="0000:03:00.1", DRIVER=="igb", ATTR{sriov_numvfs}="3"');
+    expect(edit(p, RULES_70)).toBeUndefined();
+  });
+
+  it('a systemd unit writing the count is adopted too, and the operator told to disable the emptied unit', () => {
+    const unit = 'etc/systemd/system/sriov-vfs.service';
+    const s = withFiles(hand, {
+      [unit]: '[Unit]\nDescription=VFs\nAfter=network-pre.target\n\n[Service]\nType=oneshot\nExecStart=/usr/bin/bash -c \'echo 4 > /sys/bus/pci/devices/0000:03:00.0/sriov_numvfs\'\n\n[Install]\nWantedBy=multi-user.target\n',
+      [RULES_70]: null,
+    });
+    const p = planChanges(s, [{ kind: 'vfs', address: '0000:03:00.0', count: 4 }]);
+    expect(edit(p, unit)!.after).toContain("# ExecStart=/usr/bin/bash -c 'echo 4 > /sys/bus/pci/devices/0000:03:00.0/sriov_numvfs'\n");
+    expect(messages(p.warnings)).toMatch(/sriov-vfs.service has nothing left to run: disable it \(systemctl disable sriov-vfs.service\)/);
+    expect(p.steps.filter((x) => x.kind === 'sysfs')).toEqual([]); // the count stays 4: only its persistence moves
+    expect(edit(p, OWN.sriovRules)!.after).toContain('KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="4"');
+  });
+
+  it('a driver-wide admin rule covering both ports: retired once, the other port keeps its live count in our rule', () => {
+    const s = withFiles(hand, { [RULES_70]: 'ACTION=="add", SUBSYSTEM=="net", ENV{ID_NET_DRIVER}=="igb", ATTR{device/sriov_numvfs}="4"\n' });
+    const p = planChanges(s, [{ kind: 'vfs', address: '0000:03:00.0', count: 6 }]);
+    const ours = edit(p, OWN.sriovRules)!.after!;
+    expect(ours).toContain('KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="6"');
+    expect(ours).toContain('KERNEL=="0000:03:00.1", DRIVER=="igb", ATTR{sriov_numvfs}="2"');
+    expect(edit(p, RULES_70)!.after).toMatch(/^# pve-passthrough: VF count of 0000:03:00.0, 0000:03:00.1 now kept in/);
+  });
+
+  it('reads the rule format of earlier versions (fired on add) and rewrites it on the next VF plan', () => {
+    const s = withFiles(hand, { [OWN.sriovRules]: '# Managed by pve-passthrough; edits here are overwritten. See `pve-passthrough list`.\nACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:03:00.1", ATTR{sriov_numvfs}="2"\n' });
+    const p = planChanges(s, [{ kind: 'vfs', address: '0000:03:00.0', count: 4 }]);
+    expect(edit(p, OWN.sriovRules)!.after).toBe('# Managed by pve-passthrough; edits here are overwritten. See `pve-passthrough list`.\n'
+      + 'ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="4"\n'
+      + 'ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.1", DRIVER=="igb", ATTR{sriov_numvfs}="2"\n');
+  });
+
+  it('committed on a copy: VFs made, the admin rule retired, and planning the same count again writes nothing', async () => {
+    const root = copyFixture('by-hand');
+    roots.push(root);
+    const intents: Intent[] = [{ kind: 'vfs', address: '0000:03:00.0', count: 6 }];
+    const p = planChanges(await readAt(root), intents);
+    const r = await applyPlan(p, { root, runner: createFixtureRunner(root), uid: 0, fs: simulatedKernelFs(root) });
+    expect(r.ok).toBe(true);
+    expect(readFileSync(join(root, RULES_70), 'utf8')).toMatch(/^# ACTION=="add"/m);
+    const after = await readAt(root);
+    expect(after.devices.find((d) => d.address === '0000:03:00.0')!.virtfns).toHaveLength(6);
+    expect(planChanges(after, intents)).toMatchObject({ edits: [], steps: [], warnings: [] });
+  });
+});
+
+describe('host interfaces that go with the VFs', () => {
+  it('a count change through 0 names the VF interfaces and the bridge and address on them', () => {
+    const p = planChanges(hand, [{ kind: 'vfs', address: '0000:03:00.1', count: 1 }]);
+    const w = p.warnings.filter((x) => /host interface/.test(x.message));
+    expect(w).toEqual([
+      { where: '0000:03:10.1', message: 'host interface enp3s16f1 on this VF goes down with the VFs (the count changes through 0) and comes back without its settings until ifreload -a, and with it: port of bridge vmbr1 (10.10.0.2/24)' },
+      { where: '0000:03:10.5', message: 'host interface enp3s16f5 on this VF disappears, and with it: 10.20.0.2/24 on enp3s16f5' },
+    ]);
+  });
+
+  it('says nothing when the count only grows from 0 or the VFs carry no host interface', () => {
+    expect(messages(planChanges(hand, [{ kind: 'vfs', address: '0000:03:00.0', count: 6 }]).warnings)).not.toMatch(/host interface/);
+  });
+});
