@@ -3,6 +3,7 @@
 import { describeStep } from '../host/apply.ts';
 import { unifiedDiff } from '../model/diff.ts';
 import type { Plan } from '../model/types.ts';
+import { describeVfioIdsChange } from '../model/vfio-ids.ts';
 import { bold, paint } from '../ui/theme.ts';
 
 export function formatPlan(plan: Plan, colour: boolean): string {
@@ -23,6 +24,7 @@ export function formatPlan(plan: Plan, colour: boolean): string {
     plan.steps.forEach((s, i) => out.push(`  ${i + 1}. ${describeStep(plan, s)}`));
     out.push('');
   }
+  if (plan.vfioIds) out.push(paint(colour, 'cyan', describeVfioIdsChange(plan.vfioIds)));
   out.push(plan.rebootRequired ? paint(colour, 'yellow', `Reboot needed: ${plan.rebootReasons.join('; ')}`) : 'No reboot needed.');
   for (const w of plan.warnings) out.push(paint(colour, 'yellow', `warning: ${w.where}: ${w.message}`));
   for (const e of plan.errors) out.push(paint(colour, 'red', `error: ${e.where}: ${e.message}`));

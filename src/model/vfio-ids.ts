@@ -193,3 +193,10 @@ export function nextBootCmdline(text: string | null, kind: 'grub' | 'systemd-boo
   };
   return `${last('GRUB_CMDLINE_LINUX')} ${last('GRUB_CMDLINE_LINUX_DEFAULT')}`.trim();
 }
+
+/** One line for the pending pane and `plan`: the list the module gets at boot, before -> after. */
+export function describeVfioIdsChange(v: { before: string[]; after: string[]; where: string }): string {
+  const list = (ids: string[]) => (ids.length ? ids.join(',') : 'none');
+  const same = v.before.join(',') === v.after.join(',');
+  return `vfio-pci ids= at boot (${v.where}): ${same ? `${list(v.after)} (unchanged)` : `${list(v.before)} -> ${list(v.after)}`}`;
+}

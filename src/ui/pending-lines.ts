@@ -3,6 +3,7 @@
 import { describeStep } from '../host/apply.ts';
 import { unifiedDiff } from '../model/diff.ts';
 import type { Intent, Notice, Plan } from '../model/types.ts';
+import { describeVfioIdsChange } from '../model/vfio-ids.ts';
 import { describeIntent } from '../store/actions.ts';
 import type { Colour } from './theme.ts';
 
@@ -32,6 +33,7 @@ export function pendingLines(intents: Intent[], plan: Plan, notices: Notice[] = 
     out.push({ text: 'Steps, in order:', bold: true });
     plan.steps.forEach((s, i) => out.push({ text: `  ${i + 1}. ${describeStep(plan, s)}` }));
   }
+  if (plan.vfioIds) out.push({ text: describeVfioIdsChange(plan.vfioIds), colour: 'cyan' });
   out.push({ text: plan.rebootRequired ? `Reboot needed: ${plan.rebootReasons.join('; ')}` : 'No reboot needed.', colour: plan.rebootRequired ? 'yellow' : 'green', bold: true });
   for (const w of plan.warnings) out.push({ text: `warning: ${w.where}: ${w.message}`, colour: 'yellow' });
   for (const e of plan.errors) out.push({ text: `BLOCKED: ${e.where}: ${e.message}`, colour: 'red', bold: true });
