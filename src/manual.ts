@@ -16,11 +16,12 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
 };
 
 export const FILES: Array<[string, string]> = [
-  [`/${OWN.modprobe}`, 'options vfio-pci ids=... and softdep lines for devices reserved by vendor:device'],
+  [`/${OWN.modprobe}`, 'softdep lines for devices reserved by vendor:device, and the options vfio-pci ids= list only when no other file has one (there is one list: see /etc/modprobe.d/*.conf)'],
   [`/${OWN.initTop}`, 'initramfs init-top script pinning single addresses to vfio-pci (driver_override, guarded by vendor:device)'],
   [`/${OWN.modulesLoad}`, 'vfio, vfio_iommu_type1, vfio_pci at boot (only those not loaded by another file)'],
-  [`/${OWN.sriovRules}`, 'udev rule that restores SR-IOV VF counts at boot'],
-  ['/etc/modprobe.d/*.conf', 'only to remove a vfio-pci id you release (line by line; everything else kept)'],
+  [`/${OWN.sriovRules}`, 'udev rule that restores SR-IOV VF counts at boot, on the PF driver\'s bind event (ACTION=="bind", DRIVER==the PF driver): on the PCI add event the kernel still refuses the write. Rules of earlier versions (on add) are read and rewritten at the next VF change'],
+  ['/etc/modprobe.d/*.conf', 'the vfio-pci ids= list where it lives: modprobe reads these files in name order and the last ids= wins (the kernel command line\'s vfio-pci.ids= after all of them), so a reservation or release by id edits that one line in place (an admin\'s vfio.conf keeps its list, with the new id added); an ids= line that a later one overrides is commented out behind a note saying where the list lives. The plan and the pending pane show the list before -> after. Everything else kept'],
+  ['/etc/udev/rules.d/*.rules, /etc/systemd/system/*.service, /etc/network/interfaces(.d)', 'only when you set the VF count of a PF that another writer also sets at boot (an admin udev rule on the pci or net event, a unit or a pre-up/up/post-up line echoing into sriov_numvfs): that line is commented out behind a note, the count moves into the rule above (a rule for several PFs hands their live counts over too); a unit left with nothing to run is named for systemctl disable'],
   ['/etc/kernel/cmdline or /etc/default/grub', 'adds intel_iommu=on / amd_iommu=on and iommu=pt when missing'],
   ['/etc/pve/qemu-server/VMID.conf', 'never written directly: changed by qm set (the file is shown as a diff)'],
   ['/sys/bus/pci/devices/ADDR/sriov_numvfs', 'live VF count (through 0 when changing a non-zero count)'],
