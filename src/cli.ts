@@ -2,14 +2,24 @@
 import type { CliCommand, CliIO } from './cli/command.ts';
 import { EXIT } from './cli/command.ts';
 import { clip } from './cli/args.ts';
-import { endQuietlyOnClosedPipe } from './cli/closed-pipe.ts';
+import { watchOutput } from './cli/output-errors.ts';
+import { describeError } from './cli/run-guarded.ts';
 import { commands } from './cli/commands.ts';
 import { version } from './version.ts';
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
+  const out = watchOutput(io.stdout);
+  watchOutput(io.stderr);
+  const code = await route(argv, io);
+  // A write error surfaces as an event after the write: let it arrive, then report it once.
+  await new Promise((r) => setImmediate(r));
+  if (!out.error) return code;
+  io.stderr.write(`pve-passthrough: ${describeError(out.error, 'standard output')}\n`);
+  return code === EXIT.ok ? EXIT.failure : code;
+}
+
+async function route(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
-  endQuietlyOnClosedPipe(io.stdout);
-  endQuietlyOnClosedPipe(io.stderr);
   const byName = new Map<string, CliCommand>(commands.map((c) => [c.name, c]));
   const usageError = (message: string, help = "see 'pve-passthrough --help'") => {
     io.stderr.write(`pve-passthrough: ${message} (${help})\n`);

@@ -42,7 +42,7 @@ describe('--reserve / --release', () => {
       { kind: 'reserve', address: '0000:03:00.0' },
       { kind: 'reserve', address: '0000:03:00.1' },
     ]);
-    expect(intents('--release', '0000:03:00', '--force').map((i) => i.address)).toEqual(['0000:03:00.0', '0000:03:00.1']);
+    expect(intents('--release', '0000:03:00', '--force').map((i) => (i as { address: string }).address)).toEqual(['0000:03:00.0', '0000:03:00.1']);
     expect(intents('--reserve', '03:00', '--force').every((i) => i.kind === 'reserve' && i.force)).toBe(true);
   });
 
