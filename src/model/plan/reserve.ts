@@ -6,6 +6,7 @@ import type { HostSnapshot, Intent, PciDevice } from '../types.ts';
 import { describeSource, effectiveVfioIds, nextBootCmdline, retireIdsLine, setCmdlineIds, setIdsOnLine } from '../vfio-ids.ts';
 import type { PlanBuilder } from './builder.ts';
 import { OWN, initTopText, modprobeText, parseInitTop } from './files.ts';
+import { hostInterfacesGoing } from './sriov.ts';
 
 const idOf = (d: PciDevice) => `${d.vendorId}:${d.deviceId}`;
 
@@ -55,7 +56,10 @@ export function planReservations(snap: HostSnapshot, intents: Intent[], b: PlanB
     }
     desired.add(d.address);
     checkGroup(snap, d, r.force === true, b);
-    if (d.sriov && d.sriov.numVfs > 0) b.warn(d.address, `binding the physical function to vfio-pci removes its ${d.sriov.numVfs} live virtual functions`);
+    if (d.sriov && d.sriov.numVfs > 0) {
+      const ifs = hostInterfacesGoing(snap, d, 0).map((h) => `${h.ifname}${h.uses.length ? ` (${h.uses.join('; ')})` : ''}`);
+      b.warn(d.address, `binding the physical function to vfio-pci removes its ${d.sriov.numVfs} live virtual functions${ifs.length ? `, and the host interfaces on them: ${ifs.join(', ')}` : ''}`);
+    }
   }
   for (const r of releases) {
     if (!byAddr.has(r.address)) b.error(r.address, 'no such PCI device on this host');

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatPlan } from '../../../src/cli/format-plan.ts';
 import { applyPlan } from '../../../src/host/apply.ts';
 import { createFixtureRunner } from '../../../src/host/fixture-runner.ts';
 import { simulatedKernelFs } from '../../../src/host/simulated-kernel.ts';
@@ -46,6 +47,11 @@ describe('one vfio-pci ids= list, edited where it lives', () => {
     expect(p.vfioIds).toEqual({ before: ['1000:0097'], after: ['1000:0097', '10de:228e', '10de:2504'], where: '/etc/modprobe.d/vfio.conf line 2' });
     expect(commands(p)).toContain('update-initramfs -u -k all');
     expect(p.rebootReasons).toContain('vfio-pci reservations take effect at boot');
+  });
+
+  it('plan prints the list before and after, where it lives', () => {
+    expect(formatPlan(planChanges(hand, GPU), false)).toContain('vfio-pci ids= at boot (/etc/modprobe.d/vfio.conf line 2): 1000:0097 -> 1000:0097,10de:228e,10de:2504\n');
+    expect(formatPlan(planChanges(hand, [{ kind: 'vfs', address: '0000:03:00.0', count: 4 }]), false)).not.toContain('vfio-pci ids= at boot');
   });
 
   it('releasing the HBA takes its id out of the admin\'s line; the softdep line stays', () => {
@@ -184,6 +190,11 @@ describe('host interfaces that go with the VFs', () => {
       { where: '0000:03:10.1', message: 'host interface enp3s16f1 on this VF goes down with the VFs (the count changes through 0) and comes back without its settings until ifreload -a, and with it: port of bridge vmbr1 (10.10.0.2/24)' },
       { where: '0000:03:10.5', message: 'host interface enp3s16f5 on this VF disappears, and with it: 10.20.0.2/24 on enp3s16f5' },
     ]);
+  });
+
+  it('reserving the PF for vfio-pci names them too (its VFs go with its driver)', () => {
+    const p = planChanges(hand, [{ kind: 'reserve', address: '0000:03:00.1' }]);
+    expect(messages(p.warnings)).toContain('removes its 2 live virtual functions, and the host interfaces on them: enp3s16f1 (port of bridge vmbr1 (10.10.0.2/24)), enp3s16f5 (10.20.0.2/24 on enp3s16f5)');
   });
 
   it('says nothing when the count only grows from 0 or the VFs carry no host interface', () => {
