@@ -38,7 +38,11 @@ export const guideHost: HostSpec = {
     { addr: '0000:08:00.0', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0001'], rev: '01', driver: 'igb', group: 20, parent: '0000:00:1b.4', numa: 0, reset: 'flr bus', link: ['5.0 GT/s PCIe', '4'], net: ['enp8s0f0'] },
     { addr: '0000:08:00.1', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0001'], rev: '01', driver: 'igb', group: 20, parent: '0000:00:1b.4', numa: 0, reset: 'flr', link: ['5.0 GT/s PCIe', '4'], net: ['enp8s0f1'] },
   ],
+  // VT-d on: the firmware's DMAR table, the kernel's unit dmar0.
+  iommuUnit: { name: 'dmar0' },
   files: {
+    // The DMAR ACPI table starts with its signature; a few bytes of header are enough here.
+    'sys/firmware/acpi/tables/DMAR': 'DMAR\x50\x00\x00\x00\x01\x3fSUPERMX',
     'etc/kernel/cmdline': 'root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet intel_iommu=on iommu=pt\n',
     'etc/kernel/proxmox-boot-uuids': '4A1B-2C3D\n',
     'etc/modules-load.d/vfio.conf': 'vfio\nvfio_iommu_type1\nvfio_pci\n',

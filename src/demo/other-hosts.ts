@@ -30,7 +30,10 @@ export const consumerHost: HostSpec = {
     { addr: '0000:0a:00.0', vendor: '1002', device: '73bf', cls: '030000', sub: ['1002', '0e3a'], rev: 'c1', driver: 'amdgpu', group: 20, parent: '0000:00:03.1', bootVga: true, reset: 'bus', link: ['16.0 GT/s PCIe', '16'] },
     { addr: '0000:0a:00.1', vendor: '1002', device: 'ab28', cls: '040300', sub: ['1002', 'ab28'], driver: 'snd_hda_intel', group: 20, parent: '0000:00:03.1' },
   ],
+  // AMD-Vi on by default (no flag on the command line): the IVRS table and the unit ivhd0.
+  iommuUnit: { name: 'ivhd0' },
   files: {
+    'sys/firmware/acpi/tables/IVRS': 'IVRS\x30\x00\x00\x00\x02\x5cALASKAA M I ',
     'etc/default/grub': '# If you change this file, run \'update-grub\' afterwards to update\n# /boot/grub/grub.cfg.\n\nGRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_DISTRIBUTOR="Proxmox VE"\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
     'etc/modules': '# /etc/modules: kernel modules to load at boot time.\n',
     'etc/network/interfaces': 'auto lo\niface lo inet loopback\n\niface enp5s0 inet manual\n\nauto vmbr0\niface vmbr0 inet static\n\taddress 10.0.0.5/24\n\tgateway 10.0.0.1\n\tbridge-ports enp5s0\n\tbridge-stp off\n\tbridge-fd 0\n',
@@ -57,7 +60,9 @@ export const iommuOffHost: HostSpec = {
     { addr: '0000:03:00.0', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0001'], rev: '01', driver: 'igb', net: ['enp3s0f0'] },
     { addr: '0000:03:00.1', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0001'], rev: '01', driver: 'igb', net: ['enp3s0f1'] },
   ],
+  // VT-d enabled in the firmware (DMAR table) but not by this kernel: no unit in sys/class/iommu.
   files: {
+    'sys/firmware/acpi/tables/DMAR': 'DMAR\x50\x00\x00\x00\x01\x3fINTEL ',
     'etc/default/grub': 'GRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
     'etc/network/interfaces': 'auto lo\niface lo inet loopback\n\nauto vmbr0\niface vmbr0 inet static\n\taddress 192.168.5.2/24\n\tbridge-ports eno1\n',
     'proc/mounts': '/dev/mapper/pve-root / ext4 rw 0 0\n',

@@ -119,7 +119,12 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
     }
     groupMembers.set(id, members);
   }
-  const iommuEnabled = groupMembers.size > 0;
+  // Which IOMMU the firmware has (its ACPI table; the file is root-only, existence is enough)
+  // and whether the kernel drives it: not the CPU vendor.
+  const tables = join(root, 'sys/firmware/acpi/tables');
+  const firmware = existsSync(join(tables, 'DMAR')) ? 'DMAR' : existsSync(join(tables, 'IVRS')) ? 'IVRS' : null;
+  const units = listDir(join(root, 'sys/class/iommu')).sort();
+  const iommuEnabled = groupMembers.size > 0 || units.length > 0;
 
   const uses = await readHostUses(root, runner, cmdline, devices.filter((d) => d.bootVga).map((d) => d.address));
   for (const d of devices) {
@@ -152,7 +157,7 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
     nodeName,
     isProxmox: existsSync(join(root, 'etc/pve')),
     cpuVendor,
-    iommu: { enabled: iommuEnabled, cmdline, interruptRemapping: remap, acsOverride: /pcie_acs_override=(\S+)/.exec(cmdline)?.[1] ?? null },
+    iommu: { enabled: iommuEnabled, firmware, units, cmdline, interruptRemapping: remap, acsOverride: /pcie_acs_override=(\S+)/.exec(cmdline)?.[1] ?? null },
     bootloader: detectBootloader(root, files),
     vfio: {
       moduleLoaded: existsSync(join(root, 'sys/module/vfio_pci')),

@@ -2,6 +2,7 @@
 // never), each with the fix. Pure: runs on the snapshot, no I/O. Used by `check` and the TUI.
 import { idMatches, normalizeAddress, predictVfAddresses } from './address.ts';
 import type { HostSnapshot, HostpciEntry, IommuGroup, PciDevice, VmConfig } from './types.ts';
+import { howToTurnIommuOn } from './plan/boot.ts';
 import { isQ35 } from './vmconf.ts';
 
 export interface Finding {
@@ -63,7 +64,7 @@ export function checkHost(s: HostSnapshot): Finding[] {
 
   const passing = s.vms.filter((v) => v.hostpci.length);
   if (passing.length && !s.iommu.enabled) {
-    add('error', 'host', `IOMMU is off, yet ${passing.length} VM${passing.length > 1 ? 's have' : ' has'} PCI devices (${passing.map((v) => v.vmid).join(', ')}): none of them can start`, `turn on VT-d / AMD-Vi in the firmware and add ${s.cpuVendor === 'amd' ? 'amd_iommu=on' : 'intel_iommu=on'} iommu=pt to the kernel command line (staging any reservation here does that), then reboot`);
+    add('error', 'host', `IOMMU is off, yet ${passing.length} VM${passing.length > 1 ? 's have' : ' has'} PCI devices (${passing.map((v) => v.vmid).join(', ')}): none of them can start`, howToTurnIommuOn(s));
   }
   if (passing.length && s.iommu.enabled && s.iommu.interruptRemapping === false) {
     add('warning', 'host', 'interrupt remapping is not enabled: vfio refuses assignment unless unsafe interrupts are allowed', 'enable x2APIC / interrupt remapping in the firmware; allow_unsafe_interrupts=1 works but lets a guest inject interrupts into the host');

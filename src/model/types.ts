@@ -127,7 +127,15 @@ export interface HostSnapshot {
   isProxmox: boolean;
   cpuVendor: 'intel' | 'amd' | null;
   iommu: {
+    /** The kernel has an IOMMU on: sys/class/iommu lists a unit, or iommu_groups is populated. */
     enabled: boolean;
+    /**
+     * The ACPI table the firmware publishes (sys/firmware/acpi/tables): DMAR for Intel VT-d, IVRS
+     * for AMD-Vi; null when neither is there (switched off in the firmware setup, or no IOMMU).
+     */
+    firmware: 'DMAR' | 'IVRS' | null;
+    /** IOMMU units the kernel drives (sys/class/iommu: dmar0.., ivhd0..). */
+    units: string[];
     /** Kernel command line as booted (proc/cmdline). */
     cmdline: string;
     interruptRemapping: boolean | null;

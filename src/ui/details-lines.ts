@@ -1,6 +1,7 @@
 // The details of the selected row as plain lines (kept out of the component so they can be
 // tested and wrapped to any width).
 import type { Finding } from '../model/checks.ts';
+import { howToTurnIommuOn } from '../model/plan/boot.ts';
 import type { HostSnapshot } from '../model/types.ts';
 import type { Row } from '../store/rows.ts';
 import { VERDICT, type Colour } from './theme.ts';
@@ -26,7 +27,7 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
     // A group of bridges alone has nothing to hand over: its reason says so, not "safe to pass through".
     const meaning = row.lead === null && row.isolation === 'isolated' ? [] : [{ text: v.meaning }];
     const out: DetailLine[] = [{ text: row.groupId === null ? 'Devices in no IOMMU group' : `IOMMU group ${row.groupId}: ${v.word}`, colour: v.colour, bold: true }, ...problemLines(findings, g?.devices ?? []), ...meaning];
-    for (const r of g?.reasons ?? (s.iommu.enabled ? [] : ['IOMMU is off: enable VT-d / AMD-Vi in the firmware and intel_iommu=on / amd_iommu=on'])) out.push({ text: `- ${r}` });
+    for (const r of g?.reasons ?? (s.iommu.enabled ? [] : [`IOMMU is off: ${howToTurnIommuOn(s)}`])) out.push({ text: `- ${r}` });
     return out;
   }
   const d = s.devices.find((x) => x.address === row.address);
