@@ -71,6 +71,10 @@ Options:
   -V, --version   print the version
   --man           print the manual page (roff): pve-passthrough --man | man -l -
 
+Options are strict: an unknown option, a stray argument or a --root that is not a folder is
+bad usage. The only short options are -h and -V. PCI addresses are read as in a hostpci line:
+06:00.1 is one function, 06:00 the whole slot (every function in it).
+
 Exit codes: ${EXIT.ok} ok, ${EXIT.failure} failure (an apply is rolled back), ${EXIT.usage} bad usage or no terminal, ${EXIT.blocked} plan blocked,
 not confirmed or check found errors, ${EXIT.refused} refused (not root, locked, nothing to roll back).
 Every key, file and exit code: the manual page (docs/manual.md in the source).

@@ -10,7 +10,7 @@ import { version } from './version.ts';
 const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   ok: 'success (also: nothing to do)',
   failure: 'runtime failure; an apply that failed was rolled back',
-  usage: 'bad usage (unknown option, malformed argument), or no terminal for the full-screen program',
+  usage: 'bad usage (unknown option, stray argument, malformed value, --root that is not a folder), or no terminal for the full-screen program',
   blocked: 'the plan has blocking errors, or apply was not confirmed with --yes',
   refused: 'refused before anything ran: not root on a real node, another instance holds the lock, nothing to roll back',
 };
@@ -55,11 +55,18 @@ const ENVIRONMENT: Array<[string, string]> = [
 const KEY_CONTEXTS = ['tree', 'pending', 'global', 'dialog'] as const satisfies readonly KeyContext[];
 const CONTEXT_TITLE: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', global: 'Everywhere', dialog: 'Dialogs' };
 
+const COMMAND_LINE = [
+  'Options are strict: an unknown option (long or short), a stray argument, a value given to an option that takes none, a single-valued option given twice, or a --root that is missing or not a folder is bad usage (exit 2), reported on standard error before anything is read. The only short options are -h (help) and -V (version). Every option that takes a value may be written --name value or --name=value; only the change options of plan and apply repeat. Arguments echoed in messages are cut to 60 characters.',
+  "PCI addresses mean what they mean in a Proxmox hostpci line: 0000:06:00.1 (or 06:00.1) is one function, 0000:06:00 (or 06:00) is the slot, every function in it. --assign with a slot passes all functions (hostpciN: 0000:06:00); --reserve and --release with a slot act on each function present in it; --vfs needs one physical function, so a slot is taken only when it holds a single function.",
+  '--json prints one JSON document on standard output, also when a plan is blocked or an apply is refused or not confirmed; messages and progress go to standard error. If standard output is closed early (piped into head), output stops quietly and the command finishes with its own exit code. Errors from the system name the operation, the path and the code (cannot write /etc/x: no space left on device (ENOSPC)), exit 1.',
+];
+
 const NODE_RULE = 'With no --root, a machine with /etc/pve and /usr/sbin/qm is a Proxmox node and / is read; anywhere else the built-in demo host opens.';
 
 export function manualMarkdown(): string {
-  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
+  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
   out.push('## DESCRIPTION', `${DESCRIPTION}`, '', NODE_RULE, '');
+  out.push('## COMMAND LINE', ...COMMAND_LINE.flatMap((p) => [p, '']));
   out.push('## COMMANDS');
   for (const c of commands) out.push(`### ${c.name}`, c.summary, '', '```', c.usage.trimEnd(), '```', '');
   out.push('## KEYS');
@@ -96,8 +103,9 @@ const esc = (s: string) =>
     .replace(/[^\x00-\x7f]/g, (c) => GLYPH[c] ?? `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 
 export function manualRoff(): string {
-  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
+  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
   out.push('.SH DESCRIPTION', esc(DESCRIPTION), '.PP', esc(NODE_RULE));
+  out.push('.SH COMMAND LINE', ...COMMAND_LINE.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
   out.push('.SH COMMANDS');
   for (const c of commands) out.push(`.SS ${c.name}`, esc(c.summary), '.PP', '.nf', esc(c.usage.trimEnd()), '.fi');
   out.push('.SH KEYS');

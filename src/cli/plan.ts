@@ -12,7 +12,7 @@ import { runGuarded } from './run-guarded.ts';
 
 const FLAGS_HELP = `Options:
   --root DIR              the root tree to read and change (default /)
-  --reserve ADDR          reserve for vfio-pci at boot (repeatable); a slot means each function in it
+  --reserve ADDR          reserve for vfio-pci at boot; a slot: each function in it
   --release ADDR          give a reserved device back to its host driver; a slot: each function
   --vfs PF=N              set the number of SR-IOV virtual functions of a physical function
                           (0..sriov_totalvfs); a slot only when it holds a single function
@@ -21,15 +21,19 @@ const FLAGS_HELP = `Options:
                           passes all its functions, as hostpciN: 0000:06:00 does in Proxmox
   --unassign VMID:hostpciN  remove a hostpci entry
   --force                 reserve even in a host-critical group (the host loses those devices)
-  -h, --help              this text
-
-Addresses are read as Proxmox reads a hostpci line: 0000:06:00.1 or 06:00.1 is one function,
-0000:06:00 or 06:00 is the slot, i.e. every function in it. Every option may be given as
---name=value; only the change options repeat.
 `;
 
-const EXITS = `Exit codes: 0 ok, 1 failure (rolled back), 2 bad usage (unknown option, stray argument, --root
-not a folder), 3 plan blocked or not confirmed, 4 refused (not root, another instance holds the lock).
+const HELP = `  -h, --help              this text
+`;
+
+const ADDRESSES = `The change options repeat (--reserve A --reserve B); any option taking a value may be written
+--name=VALUE. Addresses are read as Proxmox reads a hostpci line: 0000:06:00.1 or 06:00.1 is
+one function, 0000:06:00 or 06:00 is the slot, i.e. every function in it.
+`;
+
+const EXITS = `Exit codes: 0 ok, 1 failure (rolled back), 2 bad usage (unknown option, stray argument,
+--root not a folder), 3 plan blocked or not confirmed, 4 refused (not root, another instance
+holds the lock).
 `;
 
 export const planCommand: CliCommand = {
@@ -40,9 +44,11 @@ export const planCommand: CliCommand = {
 Print the plan for the given changes without touching anything: every file diff, every
 command in order, whether a reboot is needed, warnings and blocking errors.
 
-${FLAGS_HELP}  --json                  print the plan as one JSON object {edits, steps, rebootRequired,
-                          rebootReasons, warnings, errors, ...}, also when it is blocked (exit 3)
-
+${FLAGS_HELP}  --json                  print the plan as one JSON object {edits, steps,
+                          rebootRequired, rebootReasons, warnings, errors, ...},
+                          also when it is blocked (exit 3)
+${HELP}
+${ADDRESSES}
 ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
@@ -65,12 +71,14 @@ is put back. Undo the last apply with 'pve-passthrough rollback'.
 
 ${FLAGS_HELP}  --yes                   confirm: really apply
   --dry-run               print what would run, change nothing
-  --json                  print one JSON object on stdout whatever happens (progress lines go to
-                          stderr): {status: dry-run|not-confirmed|blocked|applied|refused|failed,
-                          applied, plan, progress: [{step, status, detail}], result: {ok, message,
-                          backupDir, stepsRun, failedStep, rebootRequired, nextSteps, ...} or null}.
-                          Nothing on stdout for bad usage (exit 2) or an error before planning (1).
-
+  --json                  one JSON object on stdout whatever happens (progress lines go
+                          to stderr): {status: dry-run | not-confirmed | blocked |
+                          applied | refused | failed, applied, plan, progress: [{step,
+                          status, detail}], result: {ok, message, backupDir, stepsRun,
+                          failedStep, rebootRequired, nextSteps, ...} or null}. Nothing
+                          on stdout for bad usage (2) or an error before planning (1).
+${HELP}
+${ADDRESSES}
 ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
