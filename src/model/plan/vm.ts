@@ -2,8 +2,9 @@
 // one command per VM with every change for it, the first free hostpci slot, q35 when
 // PCI-Express is asked for, and the exact config diff the command produces.
 import { idMatches, slotOf } from '../address.ts';
-import type { AssignOptions, HostSnapshot, Intent, PciDevice, VmConfig } from '../types.ts';
-import { MAX_HOSTPCI, hostpciEntries, isQ35, parseVmConf } from '../vmconf.ts';
+import { describeAssignment, findAssignment } from '../assigned.ts';
+import type { AssignOptions, HostpciEntry, HostSnapshot, Intent, PciDevice, VmConfig } from '../types.ts';
+import { MAX_HOSTPCI, hostpciEntries, isQ35, parseHostpci, parseVmConf } from '../vmconf.ts';
 import type { PlanBuilder } from './builder.ts';
 import { applyQmSet, qmSetArgv, type QmSetArgs } from './qm-set.ts';
 
@@ -16,17 +17,19 @@ export function hostpciValue(d: PciDevice, o: AssignOptions): string {
 }
 
 export function planVmChanges(snap: HostSnapshot, intents: Intent[], b: PlanBuilder): void {
-  const perVm = new Map<number, { args: QmSetArgs; used: Set<number>; reasons: string[] }>();
+  const perVm = new Map<number, { args: QmSetArgs; used: Set<number>; reasons: string[]; entries: HostpciEntry[] }>();
   const work = (vm: VmConfig) => {
     let w = perVm.get(vm.vmid);
     if (!w) {
       const doc = parseVmConf(b.read(vm.path) ?? '').doc;
-      const used = new Set([...hostpciEntries(doc), ...hostpciEntries(doc, 'PENDING')].map((h) => h.index));
-      w = { args: { set: [], delete: [] }, used, reasons: [] };
+      const entries = [...hostpciEntries(doc), ...hostpciEntries(doc, 'PENDING')];
+      w = { args: { set: [], delete: [] }, used: new Set(entries.map((h) => h.index)), reasons: [], entries };
       perVm.set(vm.vmid, w);
     }
     return w;
   };
+  // Lines this plan removes, whatever the order of the intents: a device may move into their place.
+  const removing = (vmid: number, slot: string) => intents.some((i) => i.kind === 'unassign' && i.vmid === vmid && i.slot === slot);
 
   for (const i of intents) {
     if (i.kind !== 'assign' && i.kind !== 'unassign') continue;
@@ -53,8 +56,16 @@ export function planVmChanges(snap: HostSnapshot, intents: Intent[], b: PlanBuil
     }
     const value = hostpciValue(d, i.options);
     const same = vm.hostpci.find((h) => h.hosts.some((id) => idMatches(id, d.address)) && h.raw === value);
-    if (same) continue; // already true
+    if (same && !removing(vm.vmid, `hostpci${same.index}`)) continue; // already true
     const w = work(vm);
+    // The VM (as this plan leaves it so far) must not have the device already: QEMU refuses a
+    // device twice, and the VM would not start.
+    const kept = w.entries.filter((h) => !removing(vm.vmid, `hostpci${h.index}`));
+    const have = findAssignment(vm.vmid, kept, d.address, { allFunctions: i.options.allFunctions, mappings: snap.mappings, node: snap.nodeName });
+    if (have) {
+      b.error(`VM ${vm.vmid}`, `cannot add ${i.options.allFunctions ? slotOf(d.address) : d.address} again: ${describeAssignment(have)}. A device can be in a VM only once (the VM would not start): change ${have.slot}'s options instead, or remove ${have.slot} first`);
+      continue;
+    }
     let slot = 0;
     while (w.used.has(slot) && slot < MAX_HOSTPCI) slot++;
     if (slot >= MAX_HOSTPCI) {
@@ -62,6 +73,7 @@ export function planVmChanges(snap: HostSnapshot, intents: Intent[], b: PlanBuil
       continue;
     }
     w.used.add(slot);
+    w.entries.push(parseHostpci(slot, value));
     w.args.set.push([`hostpci${slot}`, value]);
     w.reasons.push(`pass ${d.address} as hostpci${slot}`);
     warnAssign(snap, vm, d, i.options, b);
