@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { rollbackLast } from '../host/apply.ts';
 import { openHost } from '../host/open.ts';
 import { statePath } from '../host/state.ts';
-import { lastValue, parseArgs } from './args.ts';
+import { parseArgs, rootArg } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { runGuarded } from './run-guarded.ts';
 
@@ -15,12 +15,17 @@ export const rollbackCommand: CliCommand = {
 
 Put back every file the last 'apply' (or TUI commit) changed, from the backups under
 var/lib/pve-passthrough/backups/, restore VF counts, and re-run the initramfs / boot loader
-refresh it ran. Exit codes: 0 ok, 1 restored with problems, 4 refused (nothing to roll back, lock).
+refresh it ran.
+
+  --root DIR   the root tree (default /)
+  -h, --help   this text
+
+Exit codes: 0 ok, 1 restored with problems, 2 bad usage, 4 refused (nothing to roll back, lock).
 `,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: [], values: ['root'] });
-      const h = openHost({ root: lastValue(p, 'root') ?? '/' });
+      const p = parseArgs(args, { flags: [], values: ['root'] }, 'rollback');
+      const h = openHost({ root: rootArg(p) ?? '/' });
       const r = await rollbackLast({ root: h.root, runner: h.runner, fs: h.fs });
       (r.ok ? io.stdout : io.stderr).write(`${r.message}\n${r.nextSteps.map((s) => `  - ${s}`).join('\n')}${r.nextSteps.length ? '\n' : ''}`);
       if (r.ok) return EXIT.ok;
@@ -35,13 +40,20 @@ export const historyCommand: CliCommand = {
 
 Print var/lib/pve-passthrough/history.log: one line per apply or rollback with time, user,
 plan summary and result.
+
+  --root DIR   the root tree whose log to print (default /)
+  -h, --help   this text
+
+Exit codes: 0 ok (also when nothing is recorded yet), 2 bad usage (unknown option, stray
+argument, --root not a folder).
 `,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: [], values: ['root'] });
+      const p = parseArgs(args, { flags: [], values: ['root'] }, 'history');
+      const root = resolve(rootArg(p) ?? '/');
       let text = '';
       try {
-        text = readFileSync(statePath(resolve(lastValue(p, 'root') ?? '/'), 'history.log'), 'utf8');
+        text = readFileSync(statePath(root, 'history.log'), 'utf8');
       } catch {
         io.stdout.write('No applies recorded yet.\n');
         return EXIT.ok;
