@@ -55,6 +55,8 @@ Options:
 
 Keys: press ? inside the program; all of them in the manual: pve-passthrough --man | man -l -
 Environment: NO_COLOR turns colour off; TERM=linux|dumb or a non-UTF-8 locale use ASCII.
+Exit codes: 0 quit, 2 bad usage (unknown option, stray argument, --root not a folder) or no
+terminal, 70 crashed (terminal restored, report written), 129/130/143 ended by SIGHUP/SIGINT/SIGTERM.
 `,
   run: (args, io) =>
     runGuarded(io, async () => {
