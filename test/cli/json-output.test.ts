@@ -2,7 +2,7 @@
 // on a refused or unconfirmed apply, and after a real apply (progress goes to stderr).
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STATE_DIR } from '../../src/host/state.ts';
+import { STATE_DIR, takeLock } from '../../src/host/state.ts';
 import { runCli } from '../helpers/cli.ts';
 import { copyFixture, FIXTURES, fingerprint, removeTree } from '../helpers/tree.ts';
 
@@ -52,6 +52,22 @@ describe('--json: stdout is one JSON document on every path', () => {
     expect(j.status).toBe('blocked');
     expect(j.plan.errors[0]!.message).toMatch(/out of range/);
     expect(bad.stderr).toMatch(/blocking errors/);
+    expect(fingerprint(root, [STATE_DIR])).toEqual(before);
+  });
+
+  it('apply --json --yes refused (another apply holds the lock, exit 4): the result as JSON, the reason on stderr', async () => {
+    const before = fingerprint(root, [STATE_DIR]);
+    const release = await takeLock(root);
+    try {
+      const r = await runCli(['apply', '--root', root, ...good, '--yes', '--json']);
+      expect(r.code).toBe(4);
+      const j = parse(r.stdout) as { status: string; applied: boolean; result: { ok: boolean; message: string } };
+      expect(j).toMatchObject({ status: 'refused', applied: false, result: { ok: false } });
+      expect(j.result.message).toMatch(/another pve-passthrough/);
+      expect(r.stderr).toMatch(/^pve-passthrough: .*another pve-passthrough/);
+    } finally {
+      await release();
+    }
     expect(fingerprint(root, [STATE_DIR])).toEqual(before);
   });
 
