@@ -3,6 +3,7 @@
 import { idMatches, normalizeAddress, predictVfAddresses } from './address.ts';
 import type { HostSnapshot, HostpciEntry, IommuGroup, PciDevice, VmConfig } from './types.ts';
 import { howToTurnIommuOn } from './plan/boot.ts';
+import { OWN, parseInitTop } from './plan/files.ts';
 import { isQ35 } from './vmconf.ts';
 
 export interface Finding {
@@ -17,6 +18,11 @@ export interface Finding {
   addresses: string[];
   /** The VM config line it is about, when removing that line is one way to fix it. */
   line: VmLine | null;
+  /**
+   * Only in checks on a staged plan (model/planned.ts): `new` when only the plan brings it,
+   * `resolved` when it is on the node now and the plan takes it away. Absent: there either way.
+   */
+  plan?: 'new' | 'resolved';
 }
 
 /** One hostpci line of one VM config. */
@@ -54,6 +60,7 @@ export function checkHost(s: HostSnapshot): Finding[] {
   }
 
   for (const t of targets) checkEntry(t, groups, byAddr, add);
+  checkTwiceInVm(targets, add);
   checkSharing(targets, groups, add);
 
   for (const vm of s.vms) {
@@ -70,11 +77,13 @@ export function checkHost(s: HostSnapshot): Finding[] {
     add('warning', 'host', 'interrupt remapping is not enabled: vfio refuses assignment unless unsafe interrupts are allowed', 'enable x2APIC / interrupt remapping in the firmware; allow_unsafe_interrupts=1 works but lets a guest inject interrupts into the host');
   }
   checkVfioIds(s, add);
+  checkAddressReservations(s, byAddr, add);
   return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
 
-/** `2 errors, 1 warning` / `no problems found`. */
-export function findingsSummary(findings: Finding[]): string {
+/** `2 errors, 1 warning` / `no problems found` (findings a staged plan resolves do not count). */
+export function findingsSummary(all: Finding[]): string {
+  const findings = all.filter((f) => f.plan !== 'resolved');
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   if (!findings.length) return 'no problems found';
@@ -195,6 +204,46 @@ function checkSharing(targets: Target[], groups: Map<number, IommuGroup>, add: A
   }
 }
 
+/** One function in two hostpci lines of the same VM: QEMU refuses to start it. */
+function checkTwiceInVm(targets: Target[], add: Add) {
+  const byVm = new Map<number, Target[]>();
+  for (const t of targets) byVm.set(t.vm.vmid, [...(byVm.get(t.vm.vmid) ?? []), t]);
+  for (const ts of byVm.values()) {
+    const seen = new Map<string, Target>();
+    const reported = new Set<string>();
+    for (const t of ts) {
+      for (const d of t.devices) {
+        const first = seen.get(d.address);
+        if (!first) {
+          seen.set(d.address, t);
+          continue;
+        }
+        if (first === t || reported.has(`${first.at.slot}/${t.at.slot}`)) continue;
+        reported.add(`${first.at.slot}/${t.at.slot}`);
+        add('error', t.at, `${d.address} is already in this VM as ${first.at.slot} (${first.entry.raw}): a device twice in one VM, so it will not start`, `remove ${t.at.slot} (qm set ${t.vm.vmid} --delete ${t.at.slot}) and set the options you need on ${first.at.slot}`, [d.address]);
+      }
+    }
+  }
+}
+
+/**
+ * Reservations by address (our init-top script pins `bind ADDR vendor:device`) that do not hold:
+ * no device there any more, another card there (the script leaves it), or the host driver has it.
+ */
+function checkAddressReservations(s: HostSnapshot, byAddr: Map<string, PciDevice>, add: Add) {
+  const where = `/${OWN.initTop}`;
+  for (const e of parseInitTop(s.files[OWN.initTop] ?? null)) {
+    const d = byAddr.get(e.address);
+    if (!d) {
+      add('warning', e.address, `reserved for vfio-pci by address (${where}), but no device is at ${e.address}: a leftover`, `staging any reservation or release here rewrites the script without it (or remove its 'bind ${e.address}' line by hand and run update-initramfs -u -k all)`, [e.address]);
+    } else if (`${d.vendorId}:${d.deviceId}` !== e.id) {
+      add('warning', d.address, `reserved by address for ${e.id}, but ${d.vendorId}:${d.deviceId} (${d.name}) is there now: the boot script leaves it with its host driver`, `the card changed: release this reservation and reserve the card you mean`, [d.address]);
+    } else if (d.driver && d.driver !== 'vfio-pci') {
+      add('warning', d.address, `reserved for vfio-pci by address (${where}), but the host driver ${d.driver} has it: the initramfs may predate the script`, 'run update-initramfs -u -k all and reboot', [d.address]);
+    }
+  }
+}
+
 /** Reservations by id that match nothing any more, or that the host driver won anyway. */
 function checkVfioIds(s: HostSnapshot, add: Add) {
   const where = Object.keys(s.files).find((p) => p.startsWith('etc/modprobe.d/') && /options\s+vfio[-_]pci\s+.*ids=/.test(s.files[p]!)) ?? 'etc/modprobe.d';
@@ -208,7 +257,7 @@ function checkVfioIds(s: HostSnapshot, add: Add) {
     for (const d of matching) {
       if (d.driver && d.driver !== 'vfio-pci') {
         const dep = s.vfio.softdeps.some((x) => x.module === d.driver && x.pre.includes('vfio-pci'));
-        add('warning', d.address, `reserved for vfio-pci by id ${id}, but the host driver ${d.driver} has it: ${dep ? 'the initramfs may predate the reservation' : `no 'softdep ${d.driver} pre: vfio-pci', so ${d.driver} wins the race at boot`}`, dep ? 'run update-initramfs -u -k all and reboot' : `reserve it here again (the plan adds the softdep), then reboot`, [d.address]);
+        add('warning', d.address, `reserved for vfio-pci by id ${id}, but the host driver ${d.driver} has it: ${dep ? 'the initramfs may predate the reservation' : `no 'softdep ${d.driver} pre: vfio-pci', so ${d.driver} wins the race at boot`}`, dep ? 'run update-initramfs -u -k all and reboot' : `add 'softdep ${d.driver} pre: vfio-pci' to /${where === 'etc/modprobe.d' ? 'etc/modprobe.d/vfio.conf' : where}, then update-initramfs -u -k all and reboot`, [d.address]);
       }
     }
   }

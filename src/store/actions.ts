@@ -4,6 +4,7 @@ import { slotOf } from '../model/address.ts';
 import { reservedAtBoot } from '../model/plan/reserve.ts';
 import type { AssignOptions, Intent } from '../model/types.ts';
 import { selectCursorIndex, selectFindings, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
+import { assignDefaults } from './assign.ts';
 import { layout } from './layout.ts';
 
 const get = (s: AppStore) => s.getState();
@@ -178,11 +179,16 @@ export function openAssign(store: AppStore) {
 }
 
 export function pickVm(store: AppStore, vmid: number) {
-  const dlg = get(store).dialog;
+  const st = get(store);
+  const dlg = st.dialog;
   if (dlg?.kind !== 'assign-vm') return;
-  const d = get(store).snapshot.devices.find((x) => x.address === dlg.address)!;
-  const multi = get(store).snapshot.devices.filter((x) => slotOf(x.address) === slotOf(d.address)).length > 1 && !d.physfn;
-  openDialog(store, { kind: 'assign-options', address: dlg.address, vmid, options: { allFunctions: multi, pcie: true, xVga: false, rombar: true }, focus: 0 });
+  const d = st.snapshot.devices.find((x) => x.address === dlg.address)!;
+  const vm = st.snapshot.vms.find((v) => v.vmid === vmid);
+  if (!vm) return;
+  // Staged before for this VM: reopen with those options; otherwise defaults from device and VM.
+  const staged = st.intents.find((i) => i.kind === 'assign' && i.address === d.address && i.vmid === vmid);
+  const options = staged?.kind === 'assign' ? staged.options : assignDefaults(st.snapshot, d, vm);
+  openDialog(store, { kind: 'assign-options', address: dlg.address, vmid, options, focus: 0 });
 }
 
 export const ASSIGN_OPTIONS: Array<{ key: keyof AssignOptions; label: string }> = [

@@ -1,7 +1,7 @@
 // The root component. Props: `store` (from createAppStore) and `onExit` (called once when the
 // operator quits). Reads the store, dispatches keys through handleKey; no I/O here.
-import { Box, useApp, useInput } from 'ink';
-import { useEffect } from 'react';
+import { Box, useApp, useInput, type Key } from 'ink';
+import { useCallback, useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { AppStore } from '../store/app-store.ts';
 import { MIN, layout } from '../store/layout.ts';
@@ -31,11 +31,17 @@ export function App({ store, onExit }: { store: AppStore; onExit?: () => void })
   const dialog = useStore(store, (s) => s.dialog);
   const exiting = useStore(store, (s) => s.exiting);
 
-  useInput((input, key) => {
-    // Keys typed fast (or sent by tmux) can arrive as one chunk: handle them one by one.
-    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(store, charKey(ch));
-    else handleKey(store, { ...key, input });
-  });
+  // One handler for the app's life: Ink re-subscribes a changed handler, which would move it
+  // behind a dialog's own list (ink-select-input) in the order keys are handed out.
+  const onInput = useCallback(
+    (input: string, key: Key) => {
+      // Keys typed fast (or sent by tmux) can arrive as one chunk: handle them one by one.
+      if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) handleKey(store, charKey(ch));
+      else handleKey(store, { ...key, input });
+    },
+    [store],
+  );
+  useInput(onInput);
   useEffect(() => {
     if (exiting) {
       onExit?.();

@@ -2,6 +2,9 @@
 // fall back to ASCII on a non-UTF-8 locale or the Linux console.
 import { Text, type TextProps } from 'ink';
 import { createContext, useContext, type ReactNode } from 'react';
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import type { Colour } from './theme.ts';
 
 export interface Look {
@@ -24,36 +27,47 @@ export function T(props: { c?: Colour; bold?: boolean; dim?: boolean; inverse?: 
 /** Glyph with its ASCII fallback. */
 export const g = (ascii: boolean, utf: string, plain: string) => (ascii ? plain : utf);
 
-/** Cut or pad to exactly `width` columns (names are ASCII in pci.ids; good enough for layout). */
-export function fit(raw: string, width: number): string {
-  if (width <= 0) return '';
+/** Columns a string takes on the terminal (wide and zero-width characters counted as the terminal does). */
+export const width = (s: string) => stringWidth(s);
+
+/** Cut or pad to exactly `cols` columns; a cut ends in `~` (for lines that are meant to be one row). */
+export function fit(raw: string, cols: number): string {
+  if (cols <= 0) return '';
   const text = detab(raw);
-  if (text.length > width) return width > 1 ? `${text.slice(0, width - 1)}~` : text.slice(0, width);
-  return text.padEnd(width);
+  const w = stringWidth(text);
+  if (w > cols) return cols > 1 ? `${cliTruncate(text, cols - 1, { position: 'end', truncationCharacter: '' })}~` : cliTruncate(text, cols, { truncationCharacter: '' });
+  return text + ' '.repeat(cols - w);
+}
+
+/** Shortens from the left with an ellipsis, so the end (a path's last folders) stays readable. */
+export function fitLeft(text: string, cols: number, ascii: boolean): string {
+  if (stringWidth(text) <= cols) return text;
+  const dots = ascii ? '...' : '…';
+  if (cols <= stringWidth(dots)) return dots.slice(0, Math.max(0, cols));
+  return dots + cliTruncate(text, cols - stringWidth(dots), { position: 'start', truncationCharacter: '' });
 }
 
 export const shortAddr = (a: string) => (a.startsWith('0000:') ? a.slice(5) : a);
 
-/** Word-wraps to `width` columns (long words are cut), keeping a hanging indent of 2. */
 /** Tabs would let the terminal, not us, decide the width: expand them (config files use them). */
 export const detab = (s: string) => (s.includes('\t') ? s.replace(/\t/g, '    ') : s);
 
-export function wrapText(raw: string, width: number): string[] {
+/**
+ * Word-wraps to `cols` columns, measured as the terminal does; continuation lines get a hanging
+ * indent (the line's own indent + 2 by default). Nothing is cut: a word longer than a line is
+ * broken across lines.
+ */
+export function wrapText(raw: string, cols: number, hanging?: number): string[] {
   const text = detab(raw);
-  if (text.length <= width || width < 8) return [text];
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const next = line ? `${line} ${word}` : word;
-    if (next.length <= width) line = next;
-    else {
-      if (line) out.push(line);
-      line = `  ${word}`.slice(0, width);
-    }
-  }
-  if (line) out.push(line);
+  const indent = Math.min(hanging ?? /^ */.exec(text)![0].length + 2, Math.floor(cols / 2));
+  if (stringWidth(text) <= cols || cols < 8) return [text];
+  const pad = ' '.repeat(indent);
+  const first = wrapAnsi(text, cols, { hard: true, trim: false, wordWrap: true }).split('\n');
+  const out = [first[0]!.trimEnd()];
+  const rest = text.slice(out[0]!.length).replace(/^ +/, '');
+  if (rest) for (const l of wrapAnsi(rest, cols - indent, { hard: true, trim: true }).split('\n')) out.push(pad + l);
   return out;
 }
 
 /** A title followed by a rule to the full width. */
-export const titleRule = (title: string, width: number, rule: string) => fit(`${title} ${rule.repeat(Math.max(0, width - title.length - 1))}`, width);
+export const titleRule = (title: string, cols: number, rule: string) => fit(`${title} ${rule.repeat(Math.max(0, cols - stringWidth(title) - 1))}`, cols);

@@ -2,8 +2,12 @@
 // focused pane, then global keys from the keymap table. Pure over the store (no React), so
 // tests and the benchmark can drive it directly.
 import * as A from '../store/actions.ts';
+import { describeIntent } from '../store/actions.ts';
 import { selectFindings, type AppStore } from '../store/app-store.ts';
 import { KEYMAP, type KeyInfo } from './keymap.ts';
+import { clampScroll, pendingView } from './pending-lines.ts';
+import { helpLines, helpWidth } from './dialogs/HelpDialog.tsx';
+import { dialogRoom } from './dialogs/ScrollingDialog.tsx';
 
 export function handleKey(store: AppStore, k: KeyInfo): void {
   const st = store.getState();
@@ -22,16 +26,55 @@ export function handleKey(store: AppStore, k: KeyInfo): void {
     if (k.pageDown) return A.moveCursor(store, 'pageDown');
     if (k.input === 'g') return A.moveCursor(store, 'top');
     if (k.input === 'G') return A.moveCursor(store, 'bottom');
-  } else {
-    const n = st.intents.length;
-    if (k.upArrow || k.input === 'k') return store.setState({ pendingCursor: Math.max(0, st.pendingCursor - 1) });
-    if (k.downArrow || k.input === 'j') return store.setState({ pendingCursor: Math.min(Math.max(0, n - 1), st.pendingCursor + 1) });
-    if (k.pageDown) return store.setState({ pendingScroll: st.pendingScroll + 10 });
-    if (k.pageUp) return store.setState({ pendingScroll: Math.max(0, st.pendingScroll - 10) });
-  }
+  } else if (pendingKey(store, k)) return;
   for (const b of KEYMAP) {
     if ((b.context === context || b.context === 'global') && b.run && b.match?.(k)) return b.run(store);
   }
+}
+
+/**
+ * The pending pane: j/k select a staged item while there is one to select in that direction, and
+ * scroll the plan line by line past the ends; PgUp/PgDn page, g/G go to the first / last line.
+ * The scroll is clamped here, so the view can always reach its last line and never overshoots.
+ */
+function pendingKey(store: AppStore, k: KeyInfo): boolean {
+  const st = store.getState();
+  const v = pendingView(st);
+  const n = st.intents.length;
+  const scroll = clampScroll(v, st.pendingScroll);
+  const page = Math.max(1, v.room - 1);
+  const lineOf = (i: number) => v.intentLine[i] ?? 0;
+  const visible = (line: number, top: number) => line >= top && line < top + v.room;
+  const set = (pendingCursor: number, top: number) => store.setState({ pendingCursor, pendingScroll: clampScroll(v, top), flash: null });
+  const select = (i: number) => {
+    const line = lineOf(i);
+    set(i, visible(line, scroll) ? scroll : line < scroll ? Math.max(0, line - 1) : line - v.room + 1);
+  };
+  const cur = Math.min(st.pendingCursor, Math.max(0, n - 1));
+  if (k.downArrow || (k.input === 'j' && !k.ctrl)) {
+    if (cur < n - 1 && lineOf(cur + 1) >= scroll) select(cur + 1);
+    else set(cur, scroll + 1);
+    return true;
+  }
+  if (k.upArrow || (k.input === 'k' && !k.ctrl)) {
+    if (n && lineOf(cur) >= scroll && cur > 0) select(cur - 1);
+    else set(cur, scroll - 1);
+    return true;
+  }
+  if (k.pageDown || (k.input === ' ' && !k.ctrl)) return set(cur, scroll + page), true;
+  if (k.pageUp) return set(cur, scroll - page), true;
+  if (k.input === 'G' || k.end) return set(Math.max(0, n - 1), v.maxScroll), true;
+  if (k.input === 'g' || k.home) return set(0, 0), true;
+  if ((k.input === 'd' && !k.ctrl) || k.delete) {
+    // Never drop an item the operator cannot see: bring it into view first.
+    if (n && !visible(lineOf(cur), scroll)) {
+      select(cur);
+      A.flash(store, `Selected: ${st.intents[cur] ? describeIntent(st.intents[cur]) : ''}. d again drops it.`);
+      return true;
+    }
+    return false;
+  }
+  return false;
 }
 
 function filterKey(store: AppStore, k: KeyInfo) {
@@ -70,8 +113,19 @@ function dialogKey(store: AppStore, k: KeyInfo) {
     }
     case 'help':
       if (k.escape || k.return || k.input === '?' || k.input === 'q') return close();
-      if (k.downArrow || k.input === 'j' || k.pageDown) return store.setState({ dialog: { ...d, scroll: d.scroll + (k.pageDown ? 10 : 1) } });
-      if (k.upArrow || k.input === 'k' || k.pageUp) return store.setState({ dialog: { ...d, scroll: Math.max(0, d.scroll - (k.pageUp ? 10 : 1)) } });
+      {
+        // Clamped to the last page, so Up answers at once after scrolling past the end.
+        const st = store.getState();
+        const room = dialogRoom(st.size.rows - 3);
+        const last = Math.max(0, helpLines(helpWidth(st.size.columns), st.ascii).length - room);
+        const to = (n: number) => store.setState({ dialog: { ...d, scroll: Math.max(0, Math.min(last, n)) } });
+        if (k.downArrow || k.input === 'j') return to(d.scroll + 1);
+        if (k.upArrow || k.input === 'k') return to(d.scroll - 1);
+        if (k.pageDown || k.input === ' ') return to(d.scroll + room - 1);
+        if (k.pageUp) return to(d.scroll - room + 1);
+        if (k.input === 'G' || k.end) return to(last);
+        if (k.input === 'g' || k.home) return to(0);
+      }
       return;
     case 'quit':
       if (k.input === 'y') return store.setState({ exiting: true });

@@ -16,6 +16,8 @@ export interface KeyInfo {
   tab?: boolean;
   backspace?: boolean;
   delete?: boolean;
+  home?: boolean;
+  end?: boolean;
   ctrl?: boolean;
 }
 
@@ -45,8 +47,9 @@ export const KEYMAP: Binding[] = [
   { keys: 'v', hint: 'VFs', description: 'set the SR-IOV virtual-function count of a physical function', context: 'tree', match: ch('v'), run: A.openVfEditor },
   { keys: 'a', hint: 'assign', description: 'assign the device or VF to a VM', context: 'tree', match: ch('a'), run: A.openAssign },
   { keys: '/', hint: 'filter', description: 'filter by address, name, vendor:device or driver (Esc clears)', context: 'tree', match: ch('/'), run: (s) => s.setState({ filtering: true, flash: null }) },
-  { keys: '↑/k ↓/j', description: 'select a staged change', context: 'pending' },
-  { keys: 'PgUp PgDn', description: 'scroll the plan', context: 'pending' },
+  { keys: '↑/k ↓/j', description: 'select a staged change; past the first / last one, scroll the plan a line', context: 'pending' },
+  { keys: 'PgUp PgDn space', description: 'scroll the plan a page', context: 'pending' },
+  { keys: 'g G', description: 'first / last line of the plan (its steps and warnings)', context: 'pending' },
   { keys: 'd/Delete', hint: 'drop', hintKey: 'd', description: 'drop the selected staged change', context: 'pending', match: (k) => Boolean(k.delete) || ch('d')(k), run: (s) => A.dropIntent(s, s.getState().pendingCursor) },
   { keys: 'p/Tab', hint: 'pending', hintKey: 'p', description: 'switch between the device tree and the pending-changes pane', context: 'global', match: (k) => Boolean(k.tab) || ch('p')(k), run: A.togglePane },
   { keys: 'u', description: 'unstage the last staged change', context: 'global', match: ch('u'), run: A.undoLast },
@@ -57,7 +60,7 @@ export const KEYMAP: Binding[] = [
   { keys: 'Ctrl-C', description: 'quit at once, staged changes are dropped', context: 'global', match: (k) => Boolean(k.ctrl) && k.input === 'c', run: (s) => s.setState({ exiting: true }) },
   { keys: 'Ctrl-Z', description: 'suspend to the shell; fg brings the program back as it was', context: 'global', match: (k) => Boolean(k.ctrl) && k.input === 'z', run: (s) => void (s.getState().host.suspend?.() === false && A.flash(s, 'Cannot suspend now.')) },
   { keys: 'Esc', description: 'back out of a dialog, the filter or the pending pane', context: 'dialog' },
-  { keys: 'j/k PgUp PgDn', description: 'scroll this help when it does not fit', context: 'dialog' },
+  { keys: 'j/k PgUp PgDn g G', description: 'scroll this help when it does not fit', context: 'dialog' },
   { keys: '←/→ Tab Enter', description: 'choose a button in a dialog', context: 'dialog' },
   { keys: 'j/k x', description: 'checks: select a problem; x stages removing its hostpci line from the VM', context: 'dialog' },
   { keys: '0-9 +/- ↑/↓', description: 'VF editor: type or step the count', context: 'dialog' },

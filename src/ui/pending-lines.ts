@@ -5,6 +5,8 @@ import { unifiedDiff } from '../model/diff.ts';
 import type { Intent, Notice, Plan } from '../model/types.ts';
 import { describeVfioIdsChange } from '../model/vfio-ids.ts';
 import { describeIntent } from '../store/actions.ts';
+import { selectPlan, type AppState } from '../store/app-store.ts';
+import { wrapText } from './Styled.tsx';
 import type { Colour } from './theme.ts';
 
 export interface PendingLine {
@@ -45,3 +47,35 @@ function noticeLines(notices: Notice[]): PendingLine[] {
   if (!notices.length) return [];
   return [{ text: '' }, { text: `Read from the host with problems (${notices.length}):`, bold: true, colour: 'yellow' }, ...notices.map((n) => ({ text: `  ${n.where}: ${n.message}`, colour: 'yellow' as const }))];
 }
+
+/** The pane as the screen shows it: lines wrapped to the width, and how far it can scroll. */
+export interface PendingView {
+  lines: PendingLine[];
+  /** Rows for plan lines (the title row excluded). */
+  room: number;
+  /** The last scroll position: the last line sits on the last row. */
+  maxScroll: number;
+  /** The wrapped line where each staged item starts. */
+  intentLine: number[];
+}
+
+const viewMemo = new WeakMap<Intent[], { key: string; plan: Plan; view: PendingView }>();
+
+export function pendingView(st: Pick<AppState, 'intents' | 'snapshot' | 'size'>): PendingView {
+  const plan = selectPlan(st as AppState);
+  const key = `${st.size.columns}x${st.size.rows}`;
+  const hit = viewMemo.get(st.intents);
+  if (hit && hit.key === key && hit.plan === plan) return hit.view;
+  const room = Math.max(1, st.size.rows - 4); // status line, pane title, legend, hint bar
+  const lines: PendingLine[] = [];
+  const intentLine: number[] = [];
+  for (const l of pendingLines(st.intents, plan, st.snapshot.notices)) {
+    if (l.intent !== undefined) intentLine[l.intent] = lines.length;
+    wrapText(l.text, st.size.columns).forEach((text, i) => lines.push({ ...l, text, intent: i === 0 ? l.intent : undefined }));
+  }
+  const view = { lines, room, maxScroll: Math.max(0, lines.length - room), intentLine };
+  viewMemo.set(st.intents, { key, plan, view });
+  return view;
+}
+
+export const clampScroll = (v: PendingView, scroll: number) => Math.max(0, Math.min(scroll, v.maxScroll));

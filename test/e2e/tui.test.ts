@@ -78,6 +78,8 @@ describe('end to end in a pseudo-terminal', () => {
     await run.waitFor((s) => s.includes('102 win11-gaming') && s.split('\n').some((l) => l.includes('❯') && l.includes('102')));
     run.write(KEY.ENTER);
     await run.waitFor('-> VM 102');
+    run.write('2'); // i440fx: PCI-Express is offered unticked; ticking it switches the VM to q35
+    await run.waitFor('SWITCHES VM 102 from pc-i440fx-8.1 to q35');
     run.write(KEY.ENTER);
     await run.waitFor('4 staged');
     run.write('p');

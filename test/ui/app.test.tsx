@@ -91,9 +91,16 @@ describe('tree and details', () => {
     let f = await h.waitFor((x) => x.includes('j/k scroll'));
     expect(f.split('\n')).toHaveLength(24);
     await expect(f).toMatchFileSnapshot(SNAP('help-80x24'));
+    expect(f).not.toMatch(/~ │/); // descriptions wrap under their column, nothing is cut
+    expect(f).toMatch(/reserve \/ release the device for vfio-pci \(asks for\s+│\n│\s+shared and host-critical groups\)/);
     await h.press(KEY.PGDN);
-    f = await h.waitFor((x) => x.includes('VF editor'));
+    f = await h.waitFor((x) => x.includes('Everywhere'));
     expect(f).not.toContain('move the cursor');
+    expect(f).not.toMatch(/~ │/);
+    await h.press('G'); // the last key of the help, whole
+    f = await h.waitFor((x) => /\d+-(\d+)\/\1, j\/k scroll/.test(x));
+    expect(f).toMatch(/PCI-Express, x-vga,\s+│\n│\s+ROM-Bar/);
+    expect(f).not.toMatch(/~ │/);
   });
 });
 
@@ -184,7 +191,13 @@ describe('staging', () => {
     await h.press(KEY.DOWN, KEY.DOWN, KEY.ENTER);
     f = await h.waitFor((x) => x.includes('-> VM 102'));
     expect(f).toContain('[x] All functions');
-    expect(f).toContain('! machine pc-i440fx-8.1: will be switched to q35');
+    // i440fx: PCI-Express is not ticked (no silent machine type change); ticking it says what happens.
+    expect(f).toMatch(/\[ \] PCI-Express\s+VM is pc-i440fx-8.1; ticked: switches to q35/);
+    expect(f).toContain('[ ] Primary GPU'); // SeaBIOS VM: no x-vga by default
+    await h.press('2');
+    f = await h.waitFor((x) => x.includes('[x] PCI-Express'));
+    expect(f).toContain('SWITCHES VM 102 from pc-i440fx-8.1 to q35');
+    expect(f.replace(/[\s│]+/g, ' ')).toContain('! VM 102: machine type changes from pc-i440fx-8.1 to q35 for PCI-Express: the guest sees new hardware');
     await h.press('3');
     f = await h.waitFor((x) => x.includes('[x] Primary GPU'));
     await expect(f).toMatchFileSnapshot(SNAP('assign-options'));
@@ -195,6 +208,21 @@ describe('staging', () => {
     expect(f).toContain('+hostpci0: 0000:07:00,pcie=1,x-vga=1');
     expect(f).toContain('qm set 102 --hostpci0 0000:07:00,pcie=1,x-vga=1 --machine q35');
     await expect(f).toMatchFileSnapshot(SNAP('pending-diffs'));
+  });
+
+  it('Enter in the VM picker without moving leads to the options, with defaults from the device and the VM', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:07:00.0');
+    await h.press('a');
+    await h.waitFor((x) => x.includes('to which VM'));
+    await h.press(KEY.ENTER); // VM 100 (q35, OVMF), the first in the list
+    const f = await h.waitFor((x) => x.includes('-> VM 100'));
+    expect(h.store.getState().intents).toEqual([]); // nothing staged yet
+    expect(f).toContain('[x] All functions'); // the GPU's audio function goes with it
+    expect(f).toMatch(/\[x\] PCI-Express\s+VM is q35/);
+    expect(f).toMatch(/\[x\] Primary GPU \(x-vga\)\s+the card becomes the VM display/);
+    await h.press(KEY.ENTER);
+    expect(h.store.getState().intents).toEqual([{ kind: 'assign', address: '0000:07:00.0', vmid: 100, options: { allFunctions: true, pcie: true, xVga: true, rombar: true } }]);
   });
 
   it('u undoes, d drops from the pending pane; a blocked plan cannot be committed', async () => {

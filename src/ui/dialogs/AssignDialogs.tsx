@@ -1,7 +1,10 @@
 // Assign a device to a VM: pick the VM (ink-select-input), then the hostpci options.
 import SelectInput from 'ink-select-input';
-import type { HostSnapshot } from '../../model/types.ts';
+import { slotOf } from '../../model/address.ts';
+import type { AssignOptions, HostSnapshot, Intent } from '../../model/types.ts';
+import { isQ35 } from '../../model/vmconf.ts';
 import type { Dialog } from '../../store/app-store.ts';
+import { assignFindings, existingLines, isGpu } from '../../store/assign.ts';
 import { ASSIGN_OPTIONS } from '../../store/actions.ts';
 import { T, fit, useLook } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
@@ -26,23 +29,31 @@ export function AssignVmDialog({ snap, address, width, height, onPick }: { snap:
   );
 }
 
-export function AssignOptionsDialog({ d, snap, width }: { d: Extract<Dialog, { kind: 'assign-options' }>; snap: HostSnapshot; width: number }) {
+export function AssignOptionsDialog({ d, snap, intents, width }: { d: Extract<Dialog, { kind: 'assign-options' }>; snap: HostSnapshot; intents: Intent[]; width: number }) {
   const vm = snap.vms.find((v) => v.vmid === d.vmid)!;
   const dev = snap.devices.find((x) => x.address === d.address)!;
-  const warnings: string[] = [];
-  if (vm.running) warnings.push('VM is running: takes effect at its next start');
-  if (!/q35/.test(vm.machine ?? '')) warnings.push(`machine ${vm.machine ?? 'i440fx'}${d.options.pcie ? ': will be switched to q35' : ''}`);
-  if (!vm.bios || vm.bios === 'seabios') warnings.push('SeaBIOS: OVMF recommended');
-  for (const u of dev.usedBy.filter((u) => u.vmid !== vm.vmid)) warnings.push(`already used by VM ${u.vmid}${u.running ? ' (running)' : ''}`);
+  const q35 = isQ35(vm);
+  const machine = vm.machine ?? 'i440fx';
+  // What each option means here, in words (the machine type never changes silently).
+  const note: Partial<Record<keyof AssignOptions, string>> = {
+    allFunctions: d.options.allFunctions ? `passes ${slotOf(d.address)} (every function)` : `only ${d.address}`,
+    pcie: q35 ? 'VM is q35' : d.options.pcie ? `SWITCHES VM ${vm.vmid} from ${machine} to q35` : `VM is ${machine}; ticked: switches to q35`,
+    xVga: isGpu(dev) ? (vm.bios === 'ovmf' ? 'the card becomes the VM display' : 'needs OVMF for most cards') : 'for display controllers only',
+  };
+  const existing = existingLines(vm, dev);
+  const findings = assignFindings(snap, intents, { kind: 'assign', address: d.address, vmid: d.vmid, options: d.options });
   return (
     <Frame title={`${d.address} -> VM ${vm.vmid} ${vm.name ?? ''}`} width={width}>
       {ASSIGN_OPTIONS.map((o, i) => (
-        <T key={o.key} inverse={i === d.focus}>{`${i + 1} [${d.options[o.key] ? 'x' : ' '}] ${o.label}`}</T>
+        <T key={o.key} inverse={i === d.focus}>{fit(`${i + 1} [${d.options[o.key] ? 'x' : ' '}] ${o.label}`, 26) + (note[o.key] ? ` ${note[o.key]}` : '')}</T>
       ))}
-      {warnings.map((w) => (
-        <T key={w} c="yellow" wrap="wrap">{`! ${w}`}</T>
+      {existing.map((h) => (
+        <T key={h.index} c="red" wrap="wrap">{`! VM ${vm.vmid} already has hostpci${h.index}: ${h.raw}; staging this adds the card a second time`}</T>
       ))}
-      <T dim>space/1-4 toggle, Enter to stage, Esc back to the VM list</T>
+      {findings.map((f) => (
+        <T key={`${f.where}${f.message}`} c={f.severity === 'error' ? 'red' : 'yellow'} wrap="wrap">{`${f.severity === 'error' ? 'BLOCKED' : '!'} ${f.where}: ${f.message}`}</T>
+      ))}
+      <T dim wrap="wrap">space/1-4 toggle, j/k move, Enter stages, Esc back to the VM list</T>
     </Frame>
   );
 }

@@ -6,7 +6,7 @@ import { selectFindings, selectPlan, type AppStore } from '../../store/app-store
 import { ChecksDialog } from './ChecksDialog.tsx';
 import { AssignOptionsDialog, AssignVmDialog } from './AssignDialogs.tsx';
 import { ConfirmDialog, CriticalDialog, QuitDialog, SharedDialog } from './ChoiceDialogs.tsx';
-import { HelpDialog } from './HelpDialog.tsx';
+import { HelpDialog, helpWidth } from './HelpDialog.tsx';
 import { ProgressDialog, ResultDialog } from './ProgressDialog.tsx';
 import { VfDialog } from './VfDialog.tsx';
 
@@ -14,7 +14,7 @@ export function DialogView({ store }: { store: AppStore }) {
   const st = useStore(store);
   const d = st.dialog;
   if (!d) return null;
-  const width = Math.min(st.size.columns, d.kind === 'help' || d.kind === 'checks' ? 100 : 76);
+  const width = d.kind === 'help' || d.kind === 'checks' ? helpWidth(st.size.columns) : Math.min(st.size.columns, 76);
   const height = st.size.rows - 3;
   const body = (() => {
     switch (d.kind) {
@@ -31,9 +31,12 @@ export function DialogView({ store }: { store: AppStore }) {
       case 'vfs':
         return <VfDialog d={d} pf={st.snapshot.devices.find((x) => x.address === d.address)!} snapshot={st.snapshot} width={width} />;
       case 'assign-vm':
-        return <AssignVmDialog snap={st.snapshot} address={d.address} width={width} height={height} onPick={(vmid) => pickVm(store, vmid)} />;
+        // The options open after every input listener has seen this Enter: opened at once, the
+        // same Enter reached them too (Ink calls listeners in subscription order) and staged
+        // with defaults before the operator saw them.
+        return <AssignVmDialog snap={st.snapshot} address={d.address} width={width} height={height} onPick={(vmid) => queueMicrotask(() => pickVm(store, vmid))} />;
       case 'assign-options':
-        return <AssignOptionsDialog d={d} snap={st.snapshot} width={width} />;
+        return <AssignOptionsDialog d={d} snap={st.snapshot} intents={st.intents} width={width} />;
       case 'confirm':
         return <ConfirmDialog plan={selectPlan(st)} choice={d.choice} width={width} demo={st.host.demo} />;
       case 'progress':

@@ -9,8 +9,11 @@ export interface DialogLine {
   bold?: boolean;
 }
 
+/** Rows a scrolling dialog of this height shows (borders and title take 3). */
+export const dialogRoom = (height: number) => Math.max(3, height - 3);
+
 export function ScrollingDialog({ title, lines, width, height, scroll, colour }: { title: string; lines: DialogLine[]; width: number; height: number; scroll: number; colour?: Colour }) {
-  const room = Math.max(3, height - 3); // borders and title
+  const room = dialogRoom(height);
   const top = Math.min(scroll, Math.max(0, lines.length - room));
   const more = lines.length > room ? `  ${top + 1}-${Math.min(lines.length, top + room)}/${lines.length}, j/k scroll` : '';
   return (

@@ -1,0 +1,105 @@
+// Key handling on the store, without rendering: the pending pane's scrolling, the assign defaults.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as A from '../../src/store/actions.ts';
+import { createAppStore, type AppStore } from '../../src/store/app-store.ts';
+import { assignDefaults, existingLines } from '../../src/store/assign.ts';
+import type { HostSnapshot, Intent } from '../../src/model/types.ts';
+import { handleKey } from '../../src/ui/input.ts';
+import type { KeyInfo } from '../../src/ui/keymap.ts';
+import { clampScroll, pendingView } from '../../src/ui/pending-lines.ts';
+import { fixtureSnapshot } from '../helpers/snapshots.ts';
+
+let snap: HostSnapshot;
+beforeAll(async () => {
+  snap = await fixtureSnapshot('guide');
+});
+const make = (columns = 80, rows = 24): AppStore =>
+  createAppStore({ snapshot: snap, size: { columns, rows }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
+const press = (s: AppStore, ...keys: Array<string | Partial<KeyInfo>>) => keys.forEach((k) => handleKey(s, typeof k === 'string' ? { input: k } : { input: '', ...k }));
+
+const LONG_PLAN: Intent[] = [
+  { kind: 'reserve', address: '0000:03:00.0' },
+  { kind: 'reserve', address: '0000:03:00.1' },
+  { kind: 'vfs', address: '0000:04:00.1', count: 8 },
+  { kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: false, rombar: true } },
+];
+
+describe('pending pane keys', () => {
+  for (const [cols, rows] of [[80, 24], [60, 16], [200, 60]] as const) {
+    it(`reaches the last line of a long plan with PgDn, G and Down at ${cols}x${rows}`, () => {
+      const s = make(cols, rows);
+      s.setState({ intents: LONG_PLAN, pane: 'pending' });
+      const v = pendingView(s.getState());
+      const lastTop = v.maxScroll;
+      const shownEnd = () => clampScroll(v, s.getState().pendingScroll) + v.room;
+      if (rows === 24) expect(v.lines.length).toBeGreaterThan(v.room);
+      for (let i = 0; i < 50 && shownEnd() < v.lines.length; i++) press(s, { pageDown: true });
+      expect(s.getState().pendingScroll).toBe(lastTop);
+      press(s, { pageDown: true }); // no overshoot
+      expect(s.getState().pendingScroll).toBe(lastTop);
+      press(s, 'g');
+      expect(s.getState()).toMatchObject({ pendingScroll: 0, pendingCursor: 0 });
+      press(s, 'G');
+      expect(s.getState().pendingScroll).toBe(lastTop);
+      press(s, 'g');
+      let n = 0;
+      for (; n < v.lines.length + LONG_PLAN.length && shownEnd() < v.lines.length; n++) press(s, { downArrow: true });
+      expect(shownEnd()).toBe(v.lines.length);
+      expect(s.getState().pendingCursor).toBe(LONG_PLAN.length - 1); // Down selected every item on the way
+      // Up comes back the same way: to the top line and the first item.
+      for (let i = 0; i < n + 5; i++) press(s, 'k');
+      expect(s.getState()).toMatchObject({ pendingScroll: 0, pendingCursor: 0 });
+    });
+  }
+
+  it('j/k select staged items while they are in view; d never drops an item out of view', () => {
+    const s = make();
+    s.setState({ intents: LONG_PLAN, pane: 'pending' });
+    press(s, 'j', 'j');
+    expect(s.getState().pendingCursor).toBe(2);
+    press(s, 'G'); // the last line, and the last item selected
+    expect(s.getState().pendingCursor).toBe(3);
+    press(s, 'd'); // the item is scrolled away: d shows it first
+    expect(s.getState().intents).toHaveLength(4);
+    expect(s.getState().flash).toMatch(/Selected: assign 0000:07:00 to VM 102.*\. d again drops it/);
+    expect(s.getState().pendingScroll).toBe(pendingView(s.getState()).intentLine[3]! - 1); // its line in view, one above
+    press(s, 'd');
+    expect(s.getState().intents.map((i) => i.kind)).toEqual(['reserve', 'reserve', 'vfs']);
+  });
+});
+
+describe('assign defaults', () => {
+  const dev = (a: string) => snap.devices.find((d) => d.address === a)!;
+  const vm = (id: number) => snap.vms.find((v) => v.vmid === id)!;
+
+  it('a GPU to a q35 OVMF VM: all functions (its audio), PCI-Express, x-vga', () => {
+    expect(assignDefaults(snap, dev('0000:07:00.0'), vm(103))).toEqual({ allFunctions: true, pcie: true, xVga: true, rombar: true });
+  });
+
+  it('a GPU to an i440fx SeaBIOS VM: no PCI-Express (no silent switch to q35), no x-vga', () => {
+    expect(assignDefaults(snap, dev('0000:07:00.0'), vm(102))).toEqual({ allFunctions: true, pcie: false, xVga: false, rombar: true });
+  });
+
+  it('a network VF: its own function only, never x-vga', () => {
+    const vf = snap.devices.find((d) => d.physfn === '0000:04:00.0')!;
+    expect(assignDefaults(snap, vf, vm(104))).toMatchObject({ allFunctions: false, pcie: true, xVga: false });
+  });
+
+  it('knows the lines a VM already has for a card', () => {
+    expect(existingLines(vm(101), dev('0000:01:00.0')).map((h) => h.index)).toEqual([0]);
+    expect(existingLines(vm(102), dev('0000:07:00.0'))).toEqual([]);
+  });
+
+  it('Enter in the picker goes to the options with those defaults; a staged assignment reopens with its own', () => {
+    const s = make();
+    s.setState({ cursorId: 'd:0000:07:00.0' });
+    A.openAssign(s);
+    A.pickVm(s, 102);
+    expect(s.getState().dialog).toMatchObject({ kind: 'assign-options', vmid: 102, options: { pcie: false, xVga: false } });
+    press(s, '2', { return: true });
+    expect(s.getState().intents).toEqual([{ kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: false, rombar: true } }]);
+    A.openAssign(s);
+    A.pickVm(s, 102);
+    expect(s.getState().dialog).toMatchObject({ options: { pcie: true } });
+  });
+});
