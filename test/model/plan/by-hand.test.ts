@@ -89,6 +89,14 @@ describe('one vfio-pci ids= list, edited where it lives', () => {
     expect(reservedAtBoot(hand, hand.devices.find((d) => d.address === '0000:01:00.0')!)).toBe(true);
   });
 
+  it('when our file holds the winning list, it is edited there and an earlier admin line retired', () => {
+    const s = withFiles(hand, { [VFIO_CONF]: null, 'etc/modprobe.d/local.conf': 'options vfio-pci ids=1000:0097\n', [OWN.modprobe]: '# Managed by pve-passthrough; edits here are overwritten. See `pve-passthrough list`.\noptions vfio-pci ids=10de:2504\n' });
+    const p = planChanges(s, [{ kind: 'reserve', address: '0000:07:00.1' }]);
+    expect(p.vfioIds).toMatchObject({ before: ['10de:2504'], after: ['10de:2504', '10de:228e'], where: `/${OWN.modprobe} line 2` });
+    expect(edit(p, OWN.modprobe)!.after).toContain('options vfio-pci ids=10de:2504,10de:228e\n');
+    expect(edit(p, 'etc/modprobe.d/local.conf')!.after).toBe(`# pve-passthrough: overridden, modprobe keeps only the last ids= (the list lives in /${OWN.modprobe})\n# options vfio-pci ids=1000:0097\n`);
+  });
+
   it('a list on the kernel command line wins over every file: it is edited there (update-grub), vfio.conf retired', () => {
     const grub = hand.files['etc/default/grub']!.replace('GRUB_CMDLINE_LINUX_DEFAULT="quiet"', 'GRUB_CMDLINE_LINUX_DEFAULT="quiet vfio-pci.ids=10de:2504,10de:228e"');
     const s = withFiles(hand, { 'etc/default/grub': grub });
