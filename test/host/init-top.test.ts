@@ -2,7 +2,8 @@
 // of a node's tree: it pins the card it expects, leaves a different card in that slot alone,
 // and skips an address with nothing in it — each with a line for the kernel log.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initTopText } from '../../src/model/plan/files.ts';
@@ -32,8 +33,64 @@ describe('init-top script', () => {
     expect(override('0000:03:00.0')).toBe('vfio-pci\n');
     expect(override('0000:08:00.0')).toBe('(null)\n');
     expect(readFileSync(log, 'utf8')).toBe(
-      'pve-passthrough: 0000:08:00.0 is 8086:1521, expected 8086:10fb: not bound to vfio-pci\n' + 'pve-passthrough: 0000:0f:00.0 not present, skipped\n',
+      'pve-passthrough: 0000:03:00.0 released by its driver for vfio-pci\n' +
+        'pve-passthrough: 0000:08:00.0 is 8086:1521, expected 8086:10fb: not bound to vfio-pci\n' +
+        'pve-passthrough: 0000:0f:00.0 not present, skipped\n',
     );
+    // igb held 03:00.0 (this tree is a running node): the script asked it to let go.
+    expect(readFileSync(join(root, 'sys/bus/pci/drivers/igb/unbind'), 'utf8')).toBe('0000:03:00.0\n');
+  });
+
+  // The order in which vfio-pci and the host driver register must not matter (a real boot showed
+  // a card left with no driver when vfio-pci was registered before the script ran).
+  describe('whatever is loaded when it runs', () => {
+    function tree(opts: { vfioRegistered: boolean; boundTo: string | null }) {
+      const root = mkdtempSync(join(tmpdir(), 'init-top-'));
+      trash.push(root);
+      const sys = join(root, 'sys');
+      const dev = join(sys, 'bus/pci/devices/0000:01:00.0');
+      mkdirSync(dev, { recursive: true });
+      writeFileSync(join(dev, 'vendor'), '0x8086\n');
+      writeFileSync(join(dev, 'device'), '0x10d3\n');
+      writeFileSync(join(dev, 'driver_override'), '(null)\n');
+      for (const d of ['e1000e', ...(opts.vfioRegistered ? ['vfio-pci'] : [])]) mkdirSync(join(sys, 'bus/pci/drivers', d), { recursive: true });
+      if (opts.boundTo) symlinkSync(`../../drivers/${opts.boundTo}`, join(dev, 'driver'));
+      const script = join(root, 'pve-passthrough-vfio');
+      writeFileSync(script, initTopText([{ address: '0000:01:00.0', id: '8086:10d3' }])!);
+      const log = join(root, 'kmsg');
+      writeFileSync(log, '');
+      execFileSync('/bin/sh', [script], { env: { PATH: '/nonexistent', PVE_PASSTHROUGH_SYSFS: sys, PVE_PASSTHROUGH_LOG: log } });
+      const read = (p: string) => (existsSync(join(sys, p)) ? readFileSync(join(sys, p), 'utf8') : null);
+      return { override: read('bus/pci/devices/0000:01:00.0/driver_override'), probe: read('bus/pci/drivers_probe'), unbind: (d: string) => read(`bus/pci/drivers/${d}/unbind`), log: readFileSync(log, 'utf8') };
+    }
+
+    it('vfio-pci already registered, card unbound: asks the PCI core to probe it', () => {
+      const t = tree({ vfioRegistered: true, boundTo: null });
+      expect(t.override).toBe('vfio-pci\n');
+      expect(t.probe).toBe('0000:01:00.0\n');
+      expect(t.log).toBe('');
+    });
+
+    it('vfio-pci not registered yet: only driver_override, vfio-pci binds when it loads', () => {
+      const t = tree({ vfioRegistered: false, boundTo: null });
+      expect(t.override).toBe('vfio-pci\n');
+      expect(t.probe).toBeNull();
+    });
+
+    it('a host driver already holds the card: unbinds it first', () => {
+      const t = tree({ vfioRegistered: true, boundTo: 'e1000e' });
+      expect(t.override).toBe('vfio-pci\n');
+      expect(t.unbind('e1000e')).toBe('0000:01:00.0\n');
+      expect(t.log).toBe('pve-passthrough: 0000:01:00.0 released by its driver for vfio-pci\n');
+    });
+
+    it('already bound to vfio-pci: leaves it alone', () => {
+      const t = tree({ vfioRegistered: true, boundTo: 'vfio-pci' });
+      expect(t.override).toBe('vfio-pci\n');
+      expect(t.unbind('vfio-pci')).toBeNull();
+      expect(t.probe).toBeNull();
+      expect(t.log).toBe('');
+    });
   });
 
   it('answers initramfs-tools prereqs and exits', () => {

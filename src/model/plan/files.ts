@@ -29,6 +29,9 @@ export function modulesLoadText(modules: string[]): string | null {
  * device, and pins each listed address to vfio-pci through driver_override — only when the
  * vendor:device found there is the one expected, so a card moved into that slot stays with its
  * own driver (the same guard as Unraid's `BDF|vendor:device`). TrueNAS binds the same way.
+ * Then it makes the binding happen whatever is loaded already: a driver holding the device is
+ * unbound, and an already registered vfio-pci is asked to probe it (seen on a real boot: with
+ * vfio-pci registered before the script, driver_override alone left the card with no driver).
  */
 export function initTopText(entries: Array<{ address: string; id: string }>): string | null {
   if (!entries.length) return null;
@@ -58,6 +61,17 @@ bind() {
 		return 0
 	fi
 	echo vfio-pci >"$dev/driver_override"
+	# driver_override alone only steers the next probe. A driver that already holds the device
+	# (built in, or loaded before this script) lets go of it first; and when vfio-pci is already
+	# registered nothing probes the device again by itself: ask the PCI core to, so the binding
+	# does not depend on the order in which vfio-pci and the host driver load.
+	if [ -e "$dev/driver" ] && ! [ "$dev/driver" -ef "$sys/bus/pci/drivers/vfio-pci" ]; then
+		echo "pve-passthrough: $1 released by its driver for vfio-pci" >>"$log"
+		echo "$1" >"$dev/driver/unbind"
+	fi
+	if [ -e "$sys/bus/pci/drivers/vfio-pci" ] && ! [ -e "$dev/driver" ]; then
+		echo "$1" >"$sys/bus/pci/drivers_probe"
+	fi
 }
 
 ${binds}
