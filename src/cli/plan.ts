@@ -8,7 +8,7 @@ import { EXIT, type CliCommand } from './command.ts';
 import { formatPlan } from './format-plan.ts';
 import { INTENT_VALUES, intentsFromArgs } from './intent-flags.ts';
 import { loadHost } from './load-host.ts';
-import { runGuarded } from './run-guarded.ts';
+import { describeError, runGuarded } from './run-guarded.ts';
 
 const FLAGS_HELP = `Options:
   --root DIR              the root tree to read and change (default /)
@@ -53,7 +53,7 @@ ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
       const p = parseArgs(args, { flags: ['json', 'force'], values: ['root'], repeatable: INTENT_VALUES }, 'plan');
-      const { snapshot } = await loadHost(rootArg(p) ?? '/');
+      const { snapshot } = await loadHost(rootArg(p) ?? '/', io.stderr);
       const plan = planChanges(snapshot, intentsFromArgs(p, snapshot));
       io.stdout.write(p.flags.has('json') ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, wantsColour(io.stdout, io.env)));
       return plan.errors.length ? EXIT.blocked : EXIT.ok;
@@ -75,8 +75,9 @@ ${FLAGS_HELP}  --yes                   confirm: really apply
                           to stderr): {status: dry-run | not-confirmed | blocked |
                           applied | refused | failed, applied, plan, progress: [{step,
                           status, detail}], result: {ok, message, backupDir, stepsRun,
-                          failedStep, rebootRequired, nextSteps, ...} or null}. Nothing
-                          on stdout for bad usage (2) or an error before planning (1).
+                          failedStep, rebootRequired, nextSteps, ...} or null, error:
+                          the message when the apply stopped on an error, or null}.
+                          Nothing on stdout for bad usage (2) or an error before planning.
 ${HELP}
 ${ADDRESSES}
 ${EXITS}`,
@@ -90,7 +91,7 @@ ${EXITS}`,
       const colour = wantsColour(io.stdout, io.env);
       // --json: one object on stdout whatever happens; messages for a human go to stderr.
       const report = (status: ApplyJson['status'], extra: Partial<ApplyJson> = {}) => {
-        if (json) io.stdout.write(`${JSON.stringify({ status, applied: status === 'applied', plan, progress: [], result: null, ...extra } satisfies ApplyJson, null, 2)}\n`);
+        if (json) io.stdout.write(`${JSON.stringify({ status, applied: status === 'applied', plan, progress: [], result: null, error: null, ...extra } satisfies ApplyJson, null, 2)}\n`);
       };
       if (p.flags.has('dry-run') || !p.flags.has('yes')) {
         if (!json) io.stdout.write(formatPlan(plan, colour));
@@ -109,15 +110,22 @@ ${EXITS}`,
         return EXIT.blocked;
       }
       const progress: ApplyJson['progress'] = [];
-      const result = await applyPlan(plan, {
-        root: handle.root,
-        runner: handle.runner,
-        fs: handle.fs,
-        onProgress: (i, status, detail) => {
-          progress.push({ step: i + 1, status, detail: detail ?? null });
-          if (status !== 'done') (json ? io.stderr : io.stdout).write(`[${i + 1}/${plan.steps.length}] ${status}: ${detail ?? ''}\n`);
-        },
-      });
+      let result: ApplyResult;
+      try {
+        result = await applyPlan(plan, {
+          root: handle.root,
+          runner: handle.runner,
+          fs: handle.fs,
+          onProgress: (i, status, detail) => {
+            progress.push({ step: i + 1, status, detail: detail ?? null });
+            if (status !== 'done') (json ? io.stderr : io.stdout).write(`[${i + 1}/${plan.steps.length}] ${status}: ${detail ?? ''}\n`);
+          },
+        });
+      } catch (e) {
+        // Thrown from inside the apply rather than reported in its result: still one JSON answer.
+        report('failed', { progress, error: describeError(e) });
+        throw e;
+      }
       const code = result.ok ? EXIT.ok : result.stepsRun === 0 && !result.failedStep ? EXIT.refused : EXIT.failure;
       const text = `${result.message}\n${result.nextSteps.map((s) => `  - ${s}`).join('\n')}\n`;
       if (json) {
@@ -135,4 +143,6 @@ interface ApplyJson {
   plan: Plan;
   progress: Array<{ step: number; status: string; detail: string | null }>;
   result: ApplyResult | null;
+  /** An error thrown from inside the apply (the same line as on stderr), else null. */
+  error: string | null;
 }

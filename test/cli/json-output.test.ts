@@ -1,5 +1,6 @@
 // Every command that documents --json prints only JSON on stdout: on success, on a blocked plan,
 // on a refused or unconfirmed apply, and after a real apply (progress goes to stderr).
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { STATE_DIR, takeLock } from '../../src/host/state.ts';
@@ -82,6 +83,23 @@ describe('--json: stdout is one JSON document on every path', () => {
     expect(j.progress.length).toBeGreaterThan(0);
     expect(j.progress.filter((p) => p.status === 'done').length).toBe(j.progress.filter((p) => p.status === 'running').length);
     expect(r.stderr).toMatch(/^\[1\/\d+\] running: /);
+  });
+
+  it('apply --json --yes that stops on an error (a folder on its path is a file): still one JSON answer, status failed, exit 1', async () => {
+    const broken = copyFixture('guide');
+    try {
+      rmSync(join(broken, 'etc/initramfs-tools'), { recursive: true, force: true });
+      writeFileSync(join(broken, 'etc/initramfs-tools'), 'not a folder\n');
+      const r = await runCli(['apply', '--root', broken, '--reserve', '03:00.0', '--yes', '--json']);
+      expect(r.code).toBe(1);
+      const j = parse(r.stdout) as { status: string; applied: boolean; error: string | null; result: { message: string } | null };
+      expect(j.status).toBe('failed');
+      expect(j.applied).toBe(false);
+      expect(j.error ?? j.result?.message).toMatch(/etc\/initramfs-tools\/scripts\/init-top\/pve-passthrough-vfio: not a directory \(ENOTDIR\)/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      removeTree(broken);
+    }
   });
 
   it('bad usage with --json prints nothing on stdout', async () => {

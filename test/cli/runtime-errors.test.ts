@@ -1,14 +1,15 @@
 // Errors from the system thrown anywhere below a command: one line naming the operation, the
 // path and the code, exit 1, never a stack trace.
 import { spawnSync } from 'node:child_process';
-import { openSync, closeSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/args.ts';
 import { describeError, runGuarded } from '../../src/cli/run-guarded.ts';
 import { LAUNCHER } from '../helpers/pty.ts';
-import { FIXTURES, removeTree, tempDir } from '../helpers/tree.ts';
+import { runCli } from '../helpers/cli.ts';
+import { copyFixture, FIXTURES, removeTree, tempDir } from '../helpers/tree.ts';
 
 const dir = tempDir('pvept-errors-');
 afterAll(() => removeTree(dir));
@@ -80,6 +81,22 @@ describe('runGuarded', () => {
     expect(await run(async () => Promise.reject(new UsageError('bad')))).toEqual({ code: 2, stderr: 'pve-passthrough: bad\n' });
     const r = await run(async () => Promise.reject(new TypeError('x is not a function')));
     expect(r).toEqual({ code: 1, stderr: 'pve-passthrough: x is not a function\n' });
+  });
+});
+
+describe('a system error below a command, end to end', () => {
+  it('apply where a folder on the path is a file: exit 1, the operation, the path and the code, no stack', async () => {
+    const root = copyFixture('guide');
+    try {
+      rmSync(join(root, 'etc/initramfs-tools'), { recursive: true, force: true });
+      writeFileSync(join(root, 'etc/initramfs-tools'), 'not a folder\n');
+      const r = await runCli(['apply', '--root', root, '--reserve', '03:00.0', '--yes'], { NO_COLOR: '1' });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^pve-passthrough: .*cannot \w+ \S*etc\/initramfs-tools\/scripts\/init-top\/pve-passthrough-vfio: not a directory \(ENOTDIR\)/m);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      removeTree(root);
+    }
   });
 });
 
