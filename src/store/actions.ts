@@ -279,6 +279,12 @@ export function requestCommit(store: AppStore) {
   openDialog(store, { kind: 'confirm', choice: 0 });
 }
 
+/**
+ * Keys that arrive this soon after the result screen appears were typed during the run (or sat in
+ * the terminal's buffer while it finished): they must not dismiss the backups and next steps.
+ */
+export const RESULT_GRACE_MS = 800;
+
 export async function commit(store: AppStore): Promise<void> {
   const st = get(store);
   const plan = selectPlan(st);
@@ -297,7 +303,7 @@ export async function commit(store: AppStore): Promise<void> {
     snapshot = await st.host.reread();
     intents = [];
   }
-  store.setState({ snapshot, intents, dialog: { kind: 'result', result }, pane: 'tree' });
+  store.setState({ snapshot, intents, dialog: { kind: 'result', result, readyAt: Date.now() + RESULT_GRACE_MS }, pane: 'tree' });
   // The cursor row may be gone after a re-read; keep it valid.
   const rows = selectRows(get(store));
   if (!rows.some((r) => r.id === get(store).cursorId)) store.setState({ cursorId: rows[0]?.id ?? null });

@@ -32,7 +32,8 @@ export type Dialog =
   | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number }
   | { kind: 'confirm'; choice: number }
   | { kind: 'progress'; steps: Array<{ text: string; status: StepStatus; detail?: string }> }
-  | { kind: 'result'; result: ApplyResult };
+  /** Keys before `readyAt` (ms since the epoch) are dropped: typed during the run, not at this screen. */
+  | { kind: 'result'; result: ApplyResult; readyAt: number };
 
 export interface AppState {
   snapshot: HostSnapshot;

@@ -160,7 +160,9 @@ function dialogKey(store: AppStore, k: KeyInfo) {
     case 'progress':
       return; // no keys while applying
     case 'result':
-      if (k.escape || k.return || k.input === 'q') close();
+      // Only a deliberate key closes it: Enter or Esc, once the grace time is over.
+      if (Date.now() < d.readyAt) return;
+      if (k.escape || k.return) close();
       return;
   }
 }

@@ -103,3 +103,39 @@ describe('assign defaults', () => {
     expect(s.getState().dialog).toMatchObject({ options: { pcie: true } });
   });
 });
+
+describe('commit result', () => {
+  it('keys typed while the commit runs are dropped, and do not dismiss the result screen', async () => {
+    let finish!: () => void;
+    const ran = new Promise<void>((r) => (finish = r));
+    const result = { ok: true, outcome: 'applied', message: 'Applied. Backups in /var/lib/x', backupDir: '/var/lib/x', stepsRun: 1, failedStep: null, rebootRequired: true, nextSteps: ['Reboot the node'] } as never;
+    const s = createAppStore({
+      snapshot: snap,
+      size: { columns: 80, rows: 24 },
+      colour: false,
+      ascii: true,
+      host: { root: '/x', fixture: true, demo: false, apply: async () => (await ran, result), reread: async () => snap },
+    });
+    s.setState({ cursorId: 'd:0000:04:00.1' });
+    A.openVfEditor(s);
+    A.editVfValue(s, () => '2');
+    A.confirmVfs(s);
+    A.requestCommit(s);
+    const done = A.commit(s);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(s.getState().dialog?.kind).toBe('progress');
+    press(s, { return: true }, 'q', { escape: true }, 'j', ' '); // typed while it runs
+    expect(s.getState().dialog?.kind).toBe('progress');
+    finish();
+    await done;
+    expect(s.getState().dialog?.kind).toBe('result');
+    press(s, { return: true }, 'q', { escape: true }); // arriving late, right after the screen came up
+    expect(s.getState().dialog?.kind).toBe('result');
+    const d = s.getState().dialog as Extract<NonNullable<ReturnType<typeof s.getState>['dialog']>, { kind: 'result' }>;
+    s.setState({ dialog: { ...d, readyAt: Date.now() - 1 } }); // the grace time is over
+    press(s, 'q', 'x'); // not a deliberate key for this screen
+    expect(s.getState().dialog?.kind).toBe('result');
+    press(s, { return: true });
+    expect(s.getState().dialog).toBeNull();
+  });
+});

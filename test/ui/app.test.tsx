@@ -260,6 +260,10 @@ describe('commit', () => {
     expect(h.store.getState().dialog).toBeNull();
     await h.press('c', KEY.RIGHT, KEY.ENTER);
     f = await h.waitFor((x) => x.includes('Done'), 'result');
+    expect(f).not.toContain('Enter to continue'); // not yet: keys typed during the run are dropped
+    await h.press(KEY.ENTER);
+    expect(h.store.getState().dialog?.kind).toBe('result');
+    f = await h.waitFor((x) => x.includes('Enter to continue'), 'the prompt');
     expect(f).toMatch(/Reboot the node/);
     await expect(f.replace(/\/tmp\/\S+/g, '<tmp>').replace(/\d{4}-\d\d-\d\dT[\d-]+Z/g, '<time>')).toMatchFileSnapshot(SNAP('result'));
     expect(readFileSync(join(h.root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521\nbind 0000:03:00.1 8086:1521');

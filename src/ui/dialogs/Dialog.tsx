@@ -42,7 +42,7 @@ export function DialogView({ store }: { store: AppStore }) {
       case 'progress':
         return <ProgressDialog steps={d.steps} width={width} />;
       case 'result':
-        return <ResultDialog r={d.result} width={width} />;
+        return <ResultDialog r={d.result} width={width} readyAt={d.readyAt} />;
     }
   })();
   return (

@@ -1,4 +1,5 @@
 // While applying: each step with its state; afterwards: what changed, backups, what next.
+import { useEffect, useState } from 'react';
 import type { ApplyResult } from '../../host/apply.ts';
 import type { StepStatus } from '../../store/app-store.ts';
 import { T, fit, g, useLook } from '../Styled.tsx';
@@ -17,7 +18,14 @@ export function ProgressDialog({ steps, width }: { steps: Array<{ text: string; 
   );
 }
 
-export function ResultDialog({ r, width }: { r: ApplyResult; width: number }) {
+export function ResultDialog({ r, width, readyAt }: { r: ApplyResult; width: number; readyAt: number }) {
+  // The prompt shows once keys are taken: what was typed during the run cannot close this.
+  const [ready, setReady] = useState(() => Date.now() >= readyAt);
+  useEffect(() => {
+    if (ready) return;
+    const t = setTimeout(() => setReady(true), Math.max(0, readyAt - Date.now()));
+    return () => clearTimeout(t);
+  }, [ready, readyAt]);
   return (
     <Frame title={r.ok ? 'Done' : 'Nothing applied: rolled back'} width={width} colour={r.ok ? 'green' : 'red'}>
       {r.message.split('\n').map((l, i) => (
@@ -26,7 +34,7 @@ export function ResultDialog({ r, width }: { r: ApplyResult; width: number }) {
       {r.nextSteps.map((s) => (
         <T key={s} c="yellow" wrap="wrap">{`- ${s}`}</T>
       ))}
-      <T dim>Enter to continue</T>
+      <T dim>{ready ? 'Enter to continue' : ' '}</T>
     </Frame>
   );
 }
