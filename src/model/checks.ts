@@ -239,7 +239,7 @@ function checkAddressReservations(s: HostSnapshot, byAddr: Map<string, PciDevice
     } else if (`${d.vendorId}:${d.deviceId}` !== e.id) {
       add('warning', d.address, `reserved by address for ${e.id}, but ${d.vendorId}:${d.deviceId} (${d.name}) is there now: the boot script leaves it with its host driver`, `the card changed: release this reservation and reserve the card you mean`, [d.address]);
     } else if (d.driver && d.driver !== 'vfio-pci') {
-      add('warning', d.address, `reserved for vfio-pci by address (${where}), but the host driver ${d.driver} has it: the initramfs may predate the script`, 'run update-initramfs -u -k all and reboot', [d.address]);
+      add('warning', d.address, `reserved for vfio-pci by address (${where}), but the host driver ${d.driver} has it: no reboot since, or the initramfs predates the script`, 'reboot (after update-initramfs -u -k all if nothing ran it since the script was written)', [d.address]);
     }
   }
 }

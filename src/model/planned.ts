@@ -4,7 +4,7 @@
 // at boot. Pure: the same checks then run on it (checkPlan), so a plan that would leave a VM
 // unable to start is seen before it is committed.
 import { predictVfAddresses } from './address.ts';
-import { checkHost, type Finding } from './checks.ts';
+import { checkHost, type Finding, type VmLine } from './checks.ts';
 import { parseModprobe, parseModulesLoad } from './modprobe.ts';
 import { OWN, parseInitTop } from './plan/files.ts';
 import { planChanges } from './plan/index.ts';
@@ -133,8 +133,11 @@ export function checkPlan(snap: HostSnapshot, intents: Intent[], plan: Plan = pl
   const after = checkHost(plannedSnapshot(snap, plan));
   const before = new Set(now.map(findingKey));
   const afterKeys = new Set(after.map(findingKey));
+  // A line the plan itself adds is not there to remove yet: dropping the staged change fixes it.
+  const exists = (l: VmLine) => snap.vms.some((v) => v.vmid === l.vmid && v.hostpci.some((h) => `hostpci${h.index}` === l.slot));
+  const fresh = (f: Finding): Finding => (f.line && !exists(f.line) ? { ...f, line: null, fix: `${f.fix} (${f.line.slot} comes from the staged changes: dropping that change also fixes it)`, plan: 'new' } : { ...f, plan: 'new' });
   const findings: Finding[] = [
-    ...after.map((f) => (before.has(findingKey(f)) ? f : { ...f, plan: 'new' as const })),
+    ...after.map((f) => (before.has(findingKey(f)) ? f : fresh(f))),
     ...now.filter((f) => !afterKeys.has(findingKey(f))).map((f) => ({ ...f, plan: 'resolved' as const })),
   ];
   return { plan, findings };

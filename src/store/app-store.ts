@@ -5,6 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApplyResult } from '../host/apply.ts';
 import { planChanges } from '../model/plan/index.ts';
 import { checkHost, type Finding } from '../model/checks.ts';
+import { checkPlan } from '../model/planned.ts';
 import type { AssignOptions, HostSnapshot, Intent, Plan } from '../model/types.ts';
 import { buildRows, defaultExpanded, type Row } from './rows.ts';
 
@@ -108,9 +109,22 @@ export function selectPlan(st: AppState): Plan {
 
 let findingsMemo: { s: HostSnapshot; findings: Finding[] } | null = null;
 /** The pre-flight checks on the snapshot (the node as it is, not as staged). */
-export function selectFindings(st: AppState): Finding[] {
+export function selectHostFindings(st: AppState): Finding[] {
   if (findingsMemo?.s !== st.snapshot) findingsMemo = { s: st.snapshot, findings: checkHost(st.snapshot) };
   return findingsMemo.findings;
+}
+
+let planFindingsMemo: { s: HostSnapshot; i: Intent[]; findings: Finding[] } | null = null;
+/**
+ * The pre-flight checks the UI shows: on the node as it is, or, with changes staged, on the node
+ * as the plan would leave it (findings marked `plan: 'new'` / `'resolved'`, see model/planned.ts).
+ */
+export function selectFindings(st: AppState): Finding[] {
+  if (!st.intents.length) return selectHostFindings(st);
+  if (planFindingsMemo?.s !== st.snapshot || planFindingsMemo.i !== st.intents) {
+    planFindingsMemo = { s: st.snapshot, i: st.intents, findings: checkPlan(st.snapshot, st.intents, selectPlan(st), selectHostFindings(st)).findings };
+  }
+  return planFindingsMemo.findings;
 }
 
 export function selectCursorIndex(st: AppState): number {

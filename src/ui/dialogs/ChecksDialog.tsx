@@ -1,5 +1,6 @@
-// `!`: the pre-flight checks on the node as it is now, each problem with its fix; j/k select one,
-// x stages removing the VM's hostpci line it is about.
+// `!`: the pre-flight checks on the node as it is now (with changes staged: as the plan would
+// leave it), each problem with its fix; j/k select one, x stages removing the VM's hostpci line
+// it is about.
 import { findingsSummary, type Finding } from '../../model/checks.ts';
 import type { Intent } from '../../model/types.ts';
 import { wrapText } from '../Styled.tsx';
@@ -17,9 +18,12 @@ export function checksLines(findings: Finding[], width: number, cursor: number, 
     const mark = i === cursor ? '>' : ' ';
     const staged = f.line && intents.some((x) => x.kind === 'unassign' && x.vmid === f.line!.vmid && x.slot === f.line!.slot);
     const action = staged ? '   (removal staged)' : f.line && i === cursor ? `   [x: remove ${f.line.slot} from VM ${f.line.vmid}]` : '';
-    lines.push({ text: `${mark}${f.severity === 'error' ? 'ERROR' : 'WARN '}  ${f.where}${action}`, colour: f.severity === 'error' ? 'red' : 'yellow', bold: true });
+    // With changes staged the checks run on the node as the plan leaves it: say what it brings or fixes.
+    const label = f.plan === 'resolved' ? 'FIXED' : f.severity === 'error' ? 'ERROR' : 'WARN ';
+    const tag = f.plan === 'new' ? ' (staged changes)' : f.plan === 'resolved' && !staged ? ' (fixed by staged changes)' : '';
+    lines.push({ text: `${mark}${label}  ${f.where}${tag}${action}`, colour: f.plan === 'resolved' ? 'green' : f.severity === 'error' ? 'red' : 'yellow', bold: true });
     wrap(f.message);
-    wrap(`fix: ${f.fix}`, 'cyan');
+    if (f.plan !== 'resolved') wrap(`fix: ${f.fix}`, 'cyan');
   });
   return { lines, starts };
 }
