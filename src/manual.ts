@@ -22,7 +22,7 @@ export const FILES: Array<[string, string]> = [
   [`/${OWN.sriovRules}`, 'udev rule that restores SR-IOV VF counts at boot, on the PF driver\'s bind event (ACTION=="bind", DRIVER==the PF driver): on the PCI add event the kernel still refuses the write. Rules of earlier versions (on add) are read and rewritten at the next VF change'],
   ['/etc/modprobe.d/*.conf', 'the vfio-pci ids= list where it lives: modprobe reads these files in name order and the last ids= wins (the kernel command line\'s vfio-pci.ids= after all of them), so a reservation or release by id edits that one line in place (an admin\'s vfio.conf keeps its list, with the new id added); an ids= line that a later one overrides is commented out behind a note saying where the list lives. The plan and the pending pane show the list before -> after. Everything else kept'],
   ['/etc/udev/rules.d/*.rules, /etc/systemd/system/*.service, /etc/network/interfaces(.d)', 'only when you set the VF count of a PF that another writer also sets at boot (an admin udev rule on the pci or net event, a unit or a pre-up/up/post-up line echoing into sriov_numvfs): that line is commented out behind a note, the count moves into the rule above (a rule for several PFs hands their live counts over too); a unit left with nothing to run is named for systemctl disable'],
-  ['/etc/kernel/cmdline or /etc/default/grub', 'adds intel_iommu=on / amd_iommu=on and iommu=pt when missing'],
+  ['/etc/kernel/cmdline or /etc/default/grub', 'only when the IOMMU is off in the kernel: intel_iommu=on (firmware has VT-d, DMAR table) with iommu=pt, or drops an amd_iommu=off / intel_iommu=off / iommu=off; never amd_iommu=on (not a kernel option); nothing when the firmware has no IOMMU table'],
   ['/etc/pve/qemu-server/VMID.conf', 'never written directly: changed by qm set (the file is shown as a diff)'],
   ['/sys/bus/pci/devices/ADDR/sriov_numvfs', 'live VF count (through 0 when changing a non-zero count)'],
   [`/${STATE_DIR}/backups/TIME/`, 'a copy of every file before it is changed, with manifest.json'],
@@ -49,6 +49,7 @@ const ENVIRONMENT: Array<[string, string]> = [
   ['LC_ALL, LC_CTYPE, LANG', 'the first one set decides; without UTF-8 in it, ASCII glyphs'],
   ['XDG_STATE_HOME', 'crash reports go to $XDG_STATE_HOME/pve-passthrough/ (after /var/log/pve-passthrough/ on a real node)'],
   ['TMPDIR', 'where the demo host, the standalone executable\'s unpacked program and a last-resort crash report go (default /tmp)'],
+  ['PVE_PASSTHROUGH_SYSTEM_PCI_IDS', 'colon-separated pci.ids files to name devices with when the root tree has none of its own (usr/share/misc/pci.ids or usr/share/hwdata/pci.ids in it); default /usr/share/misc/pci.ids:/usr/share/hwdata/pci.ids of the machine running the program, empty: none'],
   ['PVE_PASSTHROUGH_CRASH_TEST', 'testing only: throw (or 1) crashes just after the first frame, reject leaves a promise rejection unhandled; shows that the terminal is restored and the report written'],
 ];
 
