@@ -79,6 +79,13 @@ describe('top level', () => {
     }
     expect((await runCli(['--help', 'list'])).stdout).toBe(commands.find((c) => c.name === 'list')!.usage);
   });
+
+  it('a command after an option is named as such, with the line to type', async () => {
+    const r = await runCli(['--root', GUIDE, 'list', '--json']);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`pve-passthrough: 'list' is a command: put it first, as in pve-passthrough list ${clip(`--root ${GUIDE} --json`)} (see 'pve-passthrough --help')\n`);
+  });
 });
 
 describe('echoed input is cut to a sensible length', () => {
