@@ -53,7 +53,7 @@ ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
       const p = parseArgs(args, { flags: ['json', 'force'], values: ['root'], repeatable: INTENT_VALUES }, 'plan');
-      const { snapshot } = await loadHost(rootArg(p) ?? '/', io.stderr);
+      const { snapshot } = await loadHost(rootArg(p) ?? '/');
       const plan = planChanges(snapshot, intentsFromArgs(p, snapshot));
       io.stdout.write(p.flags.has('json') ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, wantsColour(io.stdout, io.env)));
       return plan.errors.length ? EXIT.blocked : EXIT.ok;
