@@ -41,6 +41,15 @@ export function createPciNames(text: string | null): PciNames {
   const vendorAt = new Map<string, [number, number]>();
   const devices = new Map<string, string | null>();
   const classes = new Map<string, string | null>();
+  /** Where the class section starts (it ends the file: found from the end, cheaply), -1: none. */
+  let classStart: number | undefined;
+  const classSection = () => {
+    if (classStart === undefined) {
+      const at = src.lastIndexOf('\nC 00  ');
+      classStart = at >= 0 ? at + 1 : src.startsWith('C ') ? 0 : src.indexOf('\nC ') >= 0 ? src.indexOf('\nC ') + 1 : -1;
+    }
+    return classStart;
+  };
 
   function lineAt(pos: number): string {
     const end = src.indexOf('\n', pos);
@@ -108,7 +117,8 @@ export function createPciNames(text: string | null): PciNames {
       const id = c.toLowerCase();
       if (classes.has(id)) return classes.get(id)!;
       let name: string | null = null;
-      const at = src ? findLine(`C ${id.slice(0, 2)}  `, 0, src.length) : -1;
+      const start = src ? classSection() : -1;
+      const at = start < 0 ? -1 : findLine(`C ${id.slice(0, 2)}  `, start, src.length);
       if (at >= 0) {
         const sub = findLine(`\t${id.slice(2, 4)}  `, at, blockEnd(NEXT_CLASS, at));
         if (sub >= 0) name = lineAt(sub).slice(5).trim() || null;
