@@ -2,7 +2,7 @@
 // Exits 3 when any finding is an error, so a cron job or a hook can act on it.
 import { checkHost, findingsSummary, type Finding } from '../model/checks.ts';
 import { checkPlan } from '../model/planned.ts';
-import type { HostSnapshot } from '../model/types.ts';
+import type { HostSnapshot, Notice } from '../model/types.ts';
 import { bold, paint, wantsColour } from '../ui/theme.ts';
 import { parseArgs, rootArg } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
@@ -50,16 +50,18 @@ also when the plan itself is blocked).
       const errors = counted.filter((f) => f.severity === 'error').length;
       const planErrors = checked?.plan.errors ?? [];
       if (p.flags.has('json')) io.stdout.write(`${JSON.stringify({ errors, warnings: counted.length - errors, findings, ...(checked ? { planErrors } : {}) }, null, 2)}\n`);
-      else io.stdout.write(formatFindings(snapshot, findings, wantsColour(io.stdout, io.env), checked ? { changes: intents.length, planErrors: planErrors.length } : undefined));
+      else io.stdout.write(formatFindings(snapshot, findings, wantsColour(io.stdout, io.env), checked ? { changes: intents.length, planErrors } : undefined));
       return errors || planErrors.length ? EXIT.blocked : EXIT.ok;
     }),
 };
 
-export function formatFindings(s: HostSnapshot, findings: Finding[], colour: boolean, planned?: { changes: number; planErrors: number }): string {
+export function formatFindings(s: HostSnapshot, findings: Finding[], colour: boolean, planned?: { changes: number; planErrors: Notice[] }): string {
   const passing = s.vms.filter((v) => v.hostpci.length).length;
   const node = planned ? `Node ${s.nodeName} as the plan (${planned.changes} change${planned.changes === 1 ? '' : 's'}) would leave it` : `Node ${s.nodeName}`;
   const out = [`${bold(colour, node)}: ${findingsSummary(findings)} (${s.vms.length} VMs, ${passing} with PCI devices)`];
-  if (planned?.planErrors) out.push(`${paint(colour, 'red', 'The plan itself is blocked')} (${planned.planErrors} error${planned.planErrors === 1 ? '' : 's'}): run plan with the same changes to see them`);
+  if (planned?.planErrors.length) {
+    out.push(`${paint(colour, 'red', 'The plan itself is blocked')} (it would not be applied):`, ...planned.planErrors.map((e) => `  ${e.where}: ${e.message}`));
+  }
   for (const f of findings) {
     const label = f.plan === 'resolved' ? paint(colour, 'green', 'FIXED') : f.severity === 'error' ? paint(colour, 'red', 'ERROR') : paint(colour, 'yellow', 'WARN ');
     const tag = f.plan === 'new' ? ' (plan)' : f.plan === 'resolved' ? ' (resolved by the plan)' : '';

@@ -59,7 +59,7 @@ describe('check', () => {
     expect(fixed.stdout).toContain('\nFIXED  VM 105 hostpci0 (resolved by the plan)\n       no device at 0000:0a:00.0');
     const blocked = await runCli(['check', '--root', join(FIXTURES, 'guide'), '--assign', '00:1f.6=100']);
     expect(blocked.code).toBe(3);
-    expect(blocked.stdout).toContain('The plan itself is blocked (1 error)');
+    expect(blocked.stdout).toContain('\nThe plan itself is blocked (it would not be applied):\n  0000:00:1f.6: IOMMU group 9 is host-critical');
     expect(blocked.stdout).toMatch(/ERROR  VM 100 hostpci1 \(plan\)\n       starts at boot \(onboot=1\) with 0000:00:1f.6/);
     const bad = await runCli(['check', '--root', join(FIXTURES, 'guide'), '--vfs', 'nope']);
     expect(bad.code).toBe(2);
