@@ -122,7 +122,7 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
   // Which IOMMU the firmware has (its ACPI table; the file is root-only, existence is enough)
   // and whether the kernel drives it: not the CPU vendor.
   const tables = join(root, 'sys/firmware/acpi/tables');
-  const firmware = existsSync(join(tables, 'DMAR')) ? 'DMAR' : existsSync(join(tables, 'IVRS')) ? 'IVRS' : null;
+  const tableFile = existsSync(join(tables, 'DMAR')) ? 'DMAR' : existsSync(join(tables, 'IVRS')) ? 'IVRS' : null;
   const units = listDir(join(root, 'sys/class/iommu')).sort();
   const iommuEnabled = groupMembers.size > 0 || units.length > 0;
 
@@ -148,6 +148,9 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
     .flatMap(([, t]) => parseModulesLoad(t));
 
   const dmesg = await runner.run(['dmesg']);
+  // A tree without the table files (a partial copy of a node) may still have the kernel log,
+  // which lists the ACPI tables at boot: `ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 ...)`.
+  const firmware = tableFile ?? (dmesg.exitCode !== 0 ? null : /ACPI: DMAR 0x/.test(dmesg.stdout) ? 'DMAR' : /ACPI: IVRS 0x/.test(dmesg.stdout) ? 'IVRS' : null);
   const remap = dmesg.exitCode === 0
     ? /IRQ remapping|Interrupt remapping enabled|x2apic enabled|Enabled IRQ remapping/i.test(dmesg.stdout)
     : null;

@@ -102,6 +102,15 @@ describe('IOMMU flags from the firmware and the kernel', () => {
     expect(warnings(p)).toMatch(/amd_iommu=on is not a kernel option/);
   });
 
+  it('no table file, but the kernel log lists the ACPI table: that tells the IOMMU too', async () => {
+    const s = await variant('iommu-off', (r) => {
+      rmSync(join(r, 'sys/firmware'), { recursive: true });
+      writeFileSync(join(r, '.fixture/commands.json'), JSON.stringify({ dmesg: { stdout: '[    0.012000] ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 INTEL  EDK2     00000002      01000013)\n[    0.000000] DMAR: IOMMU disabled\n' } }));
+    });
+    expect(s.iommu).toMatchObject({ enabled: false, firmware: 'DMAR' });
+    expect(cmdlineEdit(planChanges(s, [{ kind: 'reserve', address: '0000:03:00.0' }]))!.after).toContain('intel_iommu=on');
+  });
+
   it('no DMAR or IVRS table: no flag is offered, the firmware setup is named instead (plan and checks)', async () => {
     const s = await variant('iommu-off', (r) => rmSync(join(r, 'sys/firmware'), { recursive: true }));
     expect(s.iommu).toMatchObject({ enabled: false, firmware: null });
