@@ -1,6 +1,6 @@
 // A Plan for a human: each file with its unified diff, each step in order, reboot or not,
 // warnings and blocking errors. The TUI shows the same content in its pending pane.
-import { describeStep } from '../host/apply.ts';
+import { describeStep } from '../model/plan/describe.ts';
 import { unifiedDiff } from '../model/diff.ts';
 import type { Plan } from '../model/types.ts';
 import { describeVfioIdsChange } from '../model/vfio-ids.ts';

@@ -28,7 +28,7 @@ Exit codes: 0 ok, 1 the root could not be read, 2 bad usage (unknown option, str
   run: (args, io) =>
     runGuarded(io, async () => {
       const p = parseArgs(args, { flags: ['json'], values: ['root'] }, 'list');
-      const { snapshot } = await loadHost(rootArg(p) ?? '/');
+      const { snapshot } = await loadHost(rootArg(p) ?? '/', io.stderr);
       if (p.flags.has('json')) io.stdout.write(`${JSON.stringify(toListJson(snapshot), null, 2)}\n`);
       else io.stdout.write(formatList(snapshot, wantsColour(io.stdout, io.env), wantsAscii(io.env)));
       return EXIT.ok;

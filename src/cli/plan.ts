@@ -53,7 +53,7 @@ ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
       const p = parseArgs(args, { flags: ['json', 'force'], values: ['root'], repeatable: INTENT_VALUES }, 'plan');
-      const { snapshot } = await loadHost(rootArg(p) ?? '/');
+      const { snapshot } = await loadHost(rootArg(p) ?? '/', io.stderr);
       const plan = planChanges(snapshot, intentsFromArgs(p, snapshot));
       io.stdout.write(p.flags.has('json') ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, wantsColour(io.stdout, io.env)));
       return plan.errors.length ? EXIT.blocked : EXIT.ok;
@@ -126,10 +126,10 @@ ${EXITS}`,
         report('failed', { progress, error: describeError(e) });
         throw e;
       }
-      const code = result.ok ? EXIT.ok : result.stepsRun === 0 && !result.failedStep ? EXIT.refused : EXIT.failure;
+      const code = { ok: EXIT.ok, nothing: EXIT.ok, failed: EXIT.failure, blocked: EXIT.blocked, refused: EXIT.refused }[result.outcome];
       const text = `${result.message}\n${result.nextSteps.map((s) => `  - ${s}`).join('\n')}\n`;
       if (json) {
-        report(code === EXIT.ok ? 'applied' : code === EXIT.refused ? 'refused' : 'failed', { progress, result });
+        report(result.ok ? 'applied' : result.outcome === 'failed' ? 'failed' : 'refused', { progress, result });
         if (!result.ok) io.stderr.write(`pve-passthrough: ${text}`);
       } else (result.ok ? io.stdout : io.stderr).write(text);
       return code;

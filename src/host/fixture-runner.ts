@@ -1,6 +1,8 @@
 // The mocked host backend's command side: on a fixture or demo root nothing runs on the
 // machine. Canned answers come from `<root>/.fixture/commands.json` (command line -> result),
-// and commands that change state (qm set, ...) are simulated on the tree itself.
+// and commands that change state (qm set, ...) are simulated on the tree itself. A canned answer
+// for a command line wins over the simulation of its program, so a fixture (or a test) can make
+// `update-grub` fail.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingRunner, type Response } from './runner.ts';
@@ -15,5 +17,5 @@ export function createFixtureRunner(root: string): RecordingRunner {
   } catch {
     // No canned answers: every command not simulated answers "not available".
   }
-  return new RecordingRunner({ ...canned, ...simulatedCommands(root) });
+  return new RecordingRunner({ ...simulatedCommands(root), ...canned });
 }

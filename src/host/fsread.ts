@@ -2,14 +2,17 @@
 // the caller decides whether that deserves a notice. Synchronous on purpose: thousands of tiny
 // sysfs reads are several times faster without promise overhead.
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { decodeLossless } from '../model/bytes.ts';
 
 export interface ReadFailure {
   code: string;
 }
 
+// Text is decoded losslessly (model/bytes.ts): a file the planner edits keeps every byte of
+// the lines it does not touch, whatever their encoding.
 export function readText(path: string): string | null {
   try {
-    return readFileSync(path, 'utf8');
+    return decodeLossless(readFileSync(path));
   } catch {
     return null;
   }
@@ -18,7 +21,7 @@ export function readText(path: string): string | null {
 /** Like readText but says why it failed (ENOENT vs EACCES matter to the operator). */
 export function readTextOrError(path: string): string | ReadFailure {
   try {
-    return readFileSync(path, 'utf8');
+    return decodeLossless(readFileSync(path));
   } catch (e) {
     return { code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
   }

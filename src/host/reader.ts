@@ -1,6 +1,7 @@
 // Reads a node (or a fixture tree) rooted at a directory into one HostSnapshot: one pass over
 // sysfs, the config files the planner may edit, VMs and mappings. Never throws on bad input:
 // what is wrong becomes a Notice saying what and where.
+import { describeInterrupted, findInterrupted } from './state.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareAddress, idMatches, normalizeAddress } from '../model/address.ts';
@@ -175,7 +176,18 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
     mappings,
     files,
     notices,
+    interruptedApply: interruptedApply(root),
   };
+}
+
+/** An apply killed part-way (power cut, kill -9) on this root, found from its marker. */
+function interruptedApply(root: string): HostSnapshot['interruptedApply'] {
+  try {
+    const i = findInterrupted(root);
+    return i ? { message: describeInterrupted(i), running: i.running } : null;
+  } catch {
+    return null; // an unreadable state folder must not stop the reader
+  }
 }
 
 function detectBootloader(root: string, files: Record<string, string>): { kind: BootloaderKind; path: string | null } {

@@ -8,7 +8,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import { SRIOV_SPECS, vfSpecs, writeDevice, writeVirtfnLinks, type DeviceSpec } from '../demo/host-tree.ts';
 import { realFs, type FsOps } from './atomic.ts';
 
-const NUMVFS = /\/sys\/bus\/pci\/devices\/([^/]+)\/sriov_numvfs$/;
+// The apply layer writes through the resolved path (sys/devices/.../<addr>/sriov_numvfs).
+const NUMVFS = /\/([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])\/sriov_numvfs$/;
 
 export function simulatedKernelFs(root: string): FsOps {
   return {

@@ -52,6 +52,11 @@ export function checkHost(s: HostSnapshot): Finding[] {
   const groups = new Map(s.groups.map((g) => [g.id, g]));
   const targets: Target[] = [];
 
+  if (s.interruptedApply) {
+    if (s.interruptedApply.running) add('warning', 'host', s.interruptedApply.message, 'Wait for it to finish; check again afterwards.');
+    else add('error', 'host', s.interruptedApply.message, "Run 'pve-passthrough rollback': it puts back what the interrupted apply changed (see rollback --list).");
+  }
+
   for (const vm of s.vms) {
     for (const entry of vm.hostpci) {
       const t = resolve(s, vm, entry, { vmid: vm.vmid, slot: `hostpci${entry.index}` }, byAddr, add);

@@ -168,6 +168,11 @@ export interface HostSnapshot {
    */
   files: Record<string, string>;
   notices: Notice[];
+  /**
+   * An apply that was killed part-way on this host (its in-progress marker is still there), or
+   * one running right now in another process; absent or null when there is none.
+   */
+  interruptedApply?: { message: string; running: boolean } | null;
 }
 
 // ---- What the operator stages ------------------------------------------------------------

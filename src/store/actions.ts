@@ -1,5 +1,6 @@
 // Store actions: every key the operator presses ends in one of these. Synchronous except
 // commit, which awaits the host port's apply and re-reads the host afterwards.
+import { describeStep } from '../model/plan/describe.ts';
 import { slotOf } from '../model/address.ts';
 import { reservedAtBoot } from '../model/plan/reserve.ts';
 import type { AssignOptions, Intent } from '../model/types.ts';
@@ -288,7 +289,6 @@ export const RESULT_GRACE_MS = 800;
 export async function commit(store: AppStore): Promise<void> {
   const st = get(store);
   const plan = selectPlan(st);
-  const { describeStep } = await import('../host/apply.ts');
   const steps = plan.steps.map((s) => ({ text: describeStep(plan, s), status: 'waiting' as const }));
   openDialog(store, { kind: 'progress', steps });
   const result = await st.host.apply(plan, (i, status, detail) => {

@@ -1,6 +1,6 @@
 // The pending-changes pane as lines: staged items first (selectable, droppable), then what the
 // commit will do: each file's coloured diff, each command in order, reboot, warnings, errors.
-import { describeStep } from '../host/apply.ts';
+import { describeStep } from '../model/plan/describe.ts';
 import { unifiedDiff } from '../model/diff.ts';
 import type { Intent, Notice, Plan } from '../model/types.ts';
 import { describeVfioIdsChange } from '../model/vfio-ids.ts';

@@ -53,7 +53,7 @@ describe('apply', () => {
     expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain('hostpci0: 0000:07:00,pcie=1,x-vga=1');
     expect(readFileSync(join(root, 'sys/bus/pci/devices/0000:04:00.0/sriov_numvfs'), 'utf8')).toBe('8\n');
     expect(readFileSync(join(r.backupDir!, 'files/etc/pve/qemu-server/102.conf'), 'utf8')).toBe(plan.edits.find((e) => e.path.endsWith('102.conf'))!.before);
-    expect(readFileSync(join(root, STATE_DIR, 'journal.log'), 'utf8')).toMatch(/apply done/);
+    expect(readFileSync(join(r.backupDir!, 'journal'), 'utf8')).toMatch(/ done\n$/);
     expect(readFileSync(join(root, STATE_DIR, 'history.log'), 'utf8')).toMatch(/\tapply\t.*\tok\n$/);
     expect(planChanges(await readAt(root), INTENTS).steps.filter((s) => s.kind !== 'sysfs')).toEqual([]); // idempotent after apply
 
@@ -92,21 +92,15 @@ describe('apply', () => {
 
   it('refuses while a second instance holds the lock, changing nothing', async () => {
     const { root, plan, before } = await setup();
-    const release = takeLock(root);
+    const release = await takeLock(root);
     try {
       const r = await applyPlan(plan, { root, runner: createFixtureRunner(root), uid: 0 });
-      expect(r.ok).toBe(false);
-      expect(r.message).toMatch(/another pve-passthrough \(pid \d+\)/);
+      expect(r.outcome).toBe('refused');
+      expect(r.message).toMatch(/another pve-passthrough is applying/);
     } finally {
-      release();
+      await release();
     }
     expect(fingerprint(root, [STATE_DIR])).toEqual(before);
-  });
-
-  it('takes over a lock left by a dead process', async () => {
-    const { root, plan } = await setup();
-    takeLock(root);
-    writeFileSync(join(root, STATE_DIR, 'lock'), '999999\n');
     expect((await applyPlan(plan, { root, runner: createFixtureRunner(root), uid: 0 })).ok).toBe(true);
   });
 
@@ -134,6 +128,8 @@ describe('apply', () => {
 
   it('rollback with nothing applied says so', async () => {
     const { root } = await setup();
-    expect((await rollbackLast({ root, runner: createFixtureRunner(root), uid: 0 })).message).toMatch(/nothing to roll back/);
+    const r = await rollbackLast({ root, runner: createFixtureRunner(root), uid: 0 });
+    expect(r).toMatchObject({ ok: true, outcome: 'nothing' });
+    expect(r.message).toMatch(/^Nothing to roll back: no apply is in effect on this host\.$/);
   });
 });
