@@ -1,5 +1,25 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFixtureRunner } from '../../src/host/fixture-runner.ts';
 import { ExecaRunner, RecordingRunner } from '../../src/host/runner.ts';
+import { copyFixture, removeTree } from '../helpers/tree.ts';
+
+const roots: string[] = [];
+afterEach(() => roots.splice(0).forEach(removeTree));
+
+describe('fixture runner', () => {
+  it("a fixture's canned answers win over the simulated commands, so a test can make update-grub or qm fail", async () => {
+    const root = copyFixture('guide');
+    roots.push(root);
+    mkdirSync(join(root, '.fixture'), { recursive: true });
+    writeFileSync(join(root, '.fixture/commands.json'), JSON.stringify({ 'update-grub': { exitCode: 1, stderr: 'grub-probe: error' }, 'qm set 102 --delete hostpci0': { exitCode: 255, stderr: 'VM is locked (backup)' } }));
+    const r = createFixtureRunner(root);
+    expect(await r.run(['update-grub'])).toMatchObject({ exitCode: 1, stderr: 'grub-probe: error' });
+    expect(await r.run(['qm', 'set', '102', '--delete', 'hostpci0'])).toMatchObject({ exitCode: 255 });
+    expect((await r.run(['update-initramfs', '-u', '-k', 'all'])).exitCode).toBe(0); // still simulated
+  });
+});
 
 describe('RecordingRunner', () => {
   it('records calls and answers by full command line, then by program name', async () => {
