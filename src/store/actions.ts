@@ -2,6 +2,7 @@
 // commit, which awaits the host port's apply and re-reads the host afterwards.
 import { describeStep } from '../model/plan/describe.ts';
 import { slotOf } from '../model/address.ts';
+import { bootCmdline, iommuBootNeed } from '../model/plan/boot.ts';
 import { reservedAtBoot } from '../model/plan/reserve.ts';
 import type { AssignOptions, Intent } from '../model/types.ts';
 import { selectCursorIndex, selectFindings, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
@@ -38,7 +39,7 @@ export function setExpanded(store: AppStore, open: boolean) {
   const st = get(store);
   const row = selectRows(st)[selectCursorIndex(st)];
   if (!row) return;
-  const expandable = row.kind === 'group' || row.expandable;
+  const expandable = row.kind === 'group' || row.kind === 'fold' || row.expandable;
   if (expandable && row.expanded !== open) {
     const next = new Set(st.expanded);
     if (open) next.add(row.id);
@@ -66,7 +67,9 @@ export function setFilter(store: AppStore, filter: string) {
   store.setState({ filter, scroll: 0 });
   const st = get(store);
   const rows = selectRows(st);
-  if (!rows.some((r) => r.id === st.cursorId)) store.setState({ cursorId: rows.find((r) => r.kind === 'device')?.id ?? rows[0]?.id ?? null });
+  // Typing a filter puts the cursor on the first device that matches, unless it is on one already.
+  const on = rows.find((r) => r.id === st.cursorId);
+  if (!on || (filter && on.kind !== 'device')) store.setState({ cursorId: rows.find((r) => r.kind === 'device')?.id ?? rows[0]?.id ?? null });
   keepInView(store);
 }
 
@@ -76,7 +79,33 @@ export const openDialog = (store: AppStore, dialog: Dialog | null) => store.setS
 function stage(store: AppStore, add: Intent[], text: string) {
   const st = get(store);
   const keys = new Set(add.map(intentKey));
+  const first = !st.intents.some(needsIommu);
   store.setState({ intents: [...st.intents.filter((i) => !keys.has(intentKey(i))), ...add], flash: text });
+  if (!st.snapshot.iommu.enabled && first && add.some(needsIommu)) iommuOffNotice(store, text);
+}
+
+const needsIommu = (i: Intent) => i.kind === 'reserve' || i.kind === 'assign' || i.kind === 'vfs';
+
+/**
+ * With the IOMMU off nothing can be passed through: said at the first change that needs it, with
+ * what the plan does about it (the boot loader edit and the reboot), in the plan's own words.
+ */
+function iommuOffNotice(store: AppStore, staged: string) {
+  const st = get(store);
+  const snap = st.snapshot;
+  const plan = selectPlan(st);
+  const boot = snap.bootloader.path ? plan.edits.find((e) => e.path === snap.bootloader.path) : undefined;
+  const blocker = iommuBootNeed(snap, bootCmdline(snap)).blocker;
+  const lines = [staged, '', 'The IOMMU is off on this node: no device can be passed through to a VM until it is on (a VM with a hostpci device will not start).'];
+  if (boot) {
+    lines.push(`The plan turns it on in /${boot.path}: ${boot.reason}.`);
+    const cmdline = plan.rebootReasons.filter((r) => /command line/.test(r));
+    lines.push(`${cmdline.length ? `The ${cmdline.join('; ')}, in effect` : 'In effect'} after the reboot that follows the commit.`);
+  } else if (blocker) lines.push(`The plan cannot turn it on: ${blocker}.`);
+  else lines.push('The plan does not change the kernel command line: check the firmware setup (VT-d / AMD-Vi) and the boot loader.');
+  lines.push('', 'p shows every change before the commit. Enter or Esc closes this.');
+  openDialog(store, { kind: 'info', title: 'IOMMU is off', lines });
+  store.setState({ flash: staged });
 }
 
 /** One staged intent per device and kind (a VF count per PF, an assignment per device+VM). */

@@ -24,6 +24,10 @@ export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
 
 export type Dialog =
   | { kind: 'help'; scroll: number }
+  /** `i`: every detail of the selected row, scrolling. */
+  | { kind: 'details'; scroll: number }
+  /** Something the operator must know at once (Enter or Esc closes). */
+  | { kind: 'info'; title: string; lines: string[] }
   | { kind: 'checks'; cursor: number }
   | { kind: 'quit'; choice: number }
   | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number; /** the group is one device's functions */ isolated: boolean }
@@ -47,6 +51,8 @@ export interface AppState {
   expanded: ReadonlySet<string>;
   filter: string;
   filtering: boolean;
+  /** Where typed text goes in the filter line (0..filter.length). */
+  filterCursor: number;
   intents: Intent[];
   pane: 'tree' | 'pending';
   pendingCursor: number;
@@ -81,6 +87,7 @@ export function createAppStore(o: AppOptions): AppStore {
     expanded,
     filter: '',
     filtering: false,
+    filterCursor: 0,
     intents: [],
     pane: 'tree',
     pendingCursor: 0,

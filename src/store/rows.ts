@@ -1,6 +1,7 @@
 // The tree as the operator sees it, flattened into rows: group -> devices -> virtual functions.
 // VFs sit under their physical function even when the kernel gives each VF a group of its own
-// (groups holding only such VFs are not listed again at the top). Pure, memoised by the store.
+// (groups holding only such VFs are not listed again at the top). Devices first: groups that hold
+// only bridges are folded into one line at the end (unfolded while filtering). Pure, memoised.
 import type { HostSnapshot, Isolation, PciDevice } from '../model/types.ts';
 import { slotOf } from '../model/address.ts';
 import { deviceIndex } from './device-index.ts';
@@ -19,7 +20,11 @@ export type Row =
       /** Non-bridge devices in other slots than the lead's (shown as "+N"). */
       others: number;
     }
-  | { kind: 'device'; id: string; address: string; depth: 1 | 2; isolation: Isolation; expandable: boolean; expanded: boolean };
+  | { kind: 'device'; id: string; address: string; depth: 1 | 2; isolation: Isolation; expandable: boolean; expanded: boolean }
+  /** One line at the end for the groups that hold only bridges (nothing to pass through); opens to list them. */
+  | { kind: 'fold'; id: string; depth: 0; isolation: Isolation; count: number; groupIds: number[]; expanded: boolean };
+
+export const FOLD_ID = 'fold:bridges';
 
 export const groupRowId = (g: number | null) => `g:${g ?? 'none'}`;
 export const deviceRowId = (a: string) => `d:${a}`;
@@ -38,22 +43,23 @@ export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter
   const rest = s.devices.filter((d) => !grouped.has(d.address)).map((d) => d.address);
   if (rest.length) groups.push({ id: null, isolation: 'no-iommu', members: rest });
 
-  for (const g of groups) {
+  const bridgesOnly: typeof groups = [];
+  const emit = (g: (typeof groups)[number]) => {
     const top = g.members.filter((a) => !isNestedVf(byAddr.get(a)!));
-    if (!top.length) continue; // only VFs: shown under their PF
+    if (!top.length) return; // only VFs: shown under their PF
     const visible = (a: string) => {
       const d = byAddr.get(a)!;
       return matchesFilter(d, filter) || d.virtfns.some((vf) => byAddr.has(vf) && matchesFilter(byAddr.get(vf)!, filter));
     };
     const shown = top.filter(visible);
-    if (filter && !shown.length) continue;
+    if (filter && !shown.length) return;
     const gid = groupRowId(g.id);
     const open = filter ? true : expanded.has(gid);
     const endpoints = top.filter((a) => !byAddr.get(a)!.isBridge);
     const lead = endpoints[0] ?? null;
     const others = lead ? endpoints.filter((a) => slotOf(a) !== slotOf(lead)).length : 0;
     rows.push({ kind: 'group', id: gid, groupId: g.id, isolation: g.isolation, depth: 0, count: top.length, expanded: open, lead, others });
-    if (!open) continue;
+    if (!open) return;
     for (const a of shown) {
       const d = byAddr.get(a)!;
       const vfs = d.virtfns.filter((vf) => byAddr.has(vf));
@@ -67,6 +73,16 @@ export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter
         rows.push({ kind: 'device', id: deviceRowId(vf), address: vf, depth: 2, isolation: verdictOf.get(vf) ?? (s.iommu.enabled ? g.isolation : 'no-iommu'), expandable: false, expanded: false });
       }
     }
+  };
+  for (const g of groups) {
+    const onlyBridges = g.id !== null && g.members.length > 0 && g.members.every((a) => byAddr.get(a)!.isBridge);
+    if (onlyBridges && !filter) bridgesOnly.push(g);
+    else emit(g);
+  }
+  if (bridgesOnly.length) {
+    const open = expanded.has(FOLD_ID);
+    rows.push({ kind: 'fold', id: FOLD_ID, depth: 0, isolation: 'isolated', count: bridgesOnly.length, groupIds: bridgesOnly.map((g) => g.id!), expanded: open });
+    if (open) bridgesOnly.forEach(emit);
   }
   return rows;
 }

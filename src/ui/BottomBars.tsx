@@ -27,7 +27,7 @@ export function HintBar({ store }: { store: AppStore }) {
   const filtering = useStore(store, (s) => s.filtering);
   const columns = useStore(store, (s) => s.size.columns);
   const text = filtering
-    ? ' type to filter  Enter keep  Esc clear  ↑↓ move'
+    ? ' type to filter  Enter keep  Esc clear  Ctrl-U erase  ↑↓ move'
     : ` ${hintsFor(pane).map((h) => `${h.keys} ${h.hint}`).join(' ')}`;
   const { ascii } = useLook();
   return <T inverse>{fit(ascii ? text.replace(/[↑↓]/g, (c) => (c === '↑' ? '^' : 'v')).replace('→', '>') : text, columns)}</T>;

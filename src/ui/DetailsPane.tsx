@@ -1,22 +1,19 @@
-// Details of the selected row: ids, names, driver, link, reset, NUMA, SR-IOV, VMs, verdict.
+// Details of the selected row: ids, names, driver, link, reset, NUMA, SR-IOV, VMs, verdict. The
+// pane is as tall as its lines (up to half the screen); what does not fit is one key away (i).
 import { Box } from 'ink';
 import { useStore } from 'zustand';
-import { selectCursorIndex, selectFindings, selectRows, type AppStore } from '../store/app-store.ts';
-import { layout } from '../store/layout.ts';
-import { detailsLines } from './details-lines.ts';
-import { T, fit, g, titleRule, useLook, wrapText } from './Styled.tsx';
+import type { AppStore } from '../store/app-store.ts';
+import { screenLayout } from './screen.ts';
+import { T, fit, g, titleRule, useLook } from './Styled.tsx';
 
 export function DetailsPane({ store }: { store: AppStore }) {
   const st = useStore(store);
   const { ascii } = useLook();
-  const L = layout(st.size);
-  const row = selectRows(st)[selectCursorIndex(st)];
+  const { L, details } = screenLayout(st);
   const width = L.detailsWidth;
-  const lines = detailsLines(st.snapshot, row, selectFindings(st)).flatMap((l) => wrapText(l.text, width - 1).map((text) => ({ ...l, text })));
   const rule = g(ascii, '─', '-');
-  const shown = lines.slice(0, L.detailsRows - 1);
-  const more = lines.length - shown.length;
-  if (more > 0) shown[shown.length - 1] = { text: `... ${more + 1} more lines (widen the terminal)`, colour: 'gray' };
+  const room = L.detailsRows - 1;
+  const shown = details.length > room ? [...details.slice(0, room - 1), { text: `... ${details.length - room + 1} more lines: i shows them all`, colour: 'gray' as const }] : details;
   return (
     <Box flexDirection="column" width={width} height={L.detailsRows}>
       <T bold>{titleRule(`${rule}${rule} Details`, width, rule)}</T>

@@ -30,6 +30,13 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
     for (const r of g?.reasons ?? (s.iommu.enabled ? [] : [`IOMMU is off: ${howToTurnIommuOn(s)}`])) out.push({ text: `- ${r}` });
     return out;
   }
+  if (row.kind === 'fold') {
+    return [
+      { text: `${row.count} IOMMU groups hold only PCI bridges or root ports`, bold: true },
+      { text: `Groups ${row.groupIds.join(', ')}: nothing in them can be passed through; they stay with the host.` },
+      { text: row.expanded ? 'h or Left folds them again.' : 'Enter, l or Right lists them.', colour: 'gray' },
+    ];
+  }
   const d = s.devices.find((x) => x.address === row.address);
   if (!d) return [];
   const out: DetailLine[] = [{ text: d.name, bold: true }, ...problemLines(findings, [d.address])];

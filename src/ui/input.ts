@@ -3,11 +3,13 @@
 // tests and the benchmark can drive it directly.
 import * as A from '../store/actions.ts';
 import { describeIntent } from '../store/actions.ts';
-import { selectFindings, type AppStore } from '../store/app-store.ts';
+import { editLine } from '../store/line-edit.ts';
+import { selectFindings, type AppStore, type Dialog } from '../store/app-store.ts';
 import { KEYMAP, type KeyInfo } from './keymap.ts';
 import { clampScroll, pendingView } from './pending-lines.ts';
 import { helpLines, helpWidth } from './dialogs/HelpDialog.tsx';
 import { dialogRoom } from './dialogs/ScrollingDialog.tsx';
+import { detailsDialogLines } from './dialogs/DetailsDialog.tsx';
 
 export function handleKey(store: AppStore, k: KeyInfo): void {
   const st = store.getState();
@@ -77,14 +79,30 @@ function pendingKey(store: AppStore, k: KeyInfo): boolean {
   return false;
 }
 
+/** The filter line: readline editing keys, Enter keeps the filter, Esc clears it. */
 function filterKey(store: AppStore, k: KeyInfo) {
   const st = store.getState();
-  if (k.escape) return store.setState({ filtering: false }), A.setFilter(store, '');
+  if (k.escape) return store.setState({ filtering: false, filterCursor: 0 }), A.setFilter(store, '');
   if (k.return) return store.setState({ filtering: false });
   if (k.upArrow) return A.moveCursor(store, -1);
   if (k.downArrow) return A.moveCursor(store, 1);
-  if (k.backspace || k.delete) return A.setFilter(store, st.filter.slice(0, -1));
-  if (k.input && !k.ctrl && k.input >= ' ') return A.setFilter(store, st.filter + k.input);
+  const next = editLine({ text: st.filter, cursor: st.filterCursor }, k);
+  if (!next) return;
+  store.setState({ filterCursor: next.cursor });
+  if (next.text !== st.filter) A.setFilter(store, next.text);
+}
+
+/** j/k, PgUp/PgDn/space, g/G in a scrolling dialog, clamped to its last page. */
+function scrollKey(store: AppStore, k: KeyInfo, d: Extract<Dialog, { scroll: number }>, total: number) {
+  const room = dialogRoom(store.getState().size.rows - 3);
+  const last = Math.max(0, total - room);
+  const to = (n: number) => store.setState({ dialog: { ...d, scroll: Math.max(0, Math.min(last, n)) } });
+  if (k.downArrow || k.input === 'j') return to(d.scroll + 1);
+  if (k.upArrow || k.input === 'k') return to(d.scroll - 1);
+  if (k.pageDown || k.input === ' ') return to(d.scroll + room - 1);
+  if (k.pageUp) return to(d.scroll - room + 1);
+  if (k.input === 'G' || k.end) return to(last);
+  if (k.input === 'g' || k.home) return to(0);
 }
 
 function buttons(store: AppStore, k: KeyInfo, count: number, choice: number, onChoose: (c: number) => void, onCancel: () => void) {
@@ -112,20 +130,14 @@ function dialogKey(store: AppStore, k: KeyInfo) {
       return;
     }
     case 'help':
-      if (k.escape || k.return || k.input === '?' || k.input === 'q') return close();
-      {
-        // Clamped to the last page, so Up answers at once after scrolling past the end.
-        const st = store.getState();
-        const room = dialogRoom(st.size.rows - 3);
-        const last = Math.max(0, helpLines(helpWidth(st.size.columns), st.ascii).length - room);
-        const to = (n: number) => store.setState({ dialog: { ...d, scroll: Math.max(0, Math.min(last, n)) } });
-        if (k.downArrow || k.input === 'j') return to(d.scroll + 1);
-        if (k.upArrow || k.input === 'k') return to(d.scroll - 1);
-        if (k.pageDown || k.input === ' ') return to(d.scroll + room - 1);
-        if (k.pageUp) return to(d.scroll - room + 1);
-        if (k.input === 'G' || k.end) return to(last);
-        if (k.input === 'g' || k.home) return to(0);
-      }
+    case 'details': {
+      if (k.escape || k.return || k.input === 'q' || k.input === (d.kind === 'help' ? '?' : 'i')) return close();
+      const st = store.getState();
+      const total = d.kind === 'help' ? helpLines(helpWidth(st.size.columns), st.ascii).length : detailsDialogLines(st).length;
+      return scrollKey(store, k, d, total);
+    }
+    case 'info':
+      if (k.escape || k.return) close();
       return;
     case 'quit':
       if (k.input === 'y') return store.setState({ exiting: true });

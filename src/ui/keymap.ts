@@ -19,6 +19,7 @@ export interface KeyInfo {
   home?: boolean;
   end?: boolean;
   ctrl?: boolean;
+  meta?: boolean;
 }
 
 export type KeyContext = 'tree' | 'pending' | 'global' | 'dialog';
@@ -46,7 +47,9 @@ export const KEYMAP: Binding[] = [
   { keys: 'space', hint: 'vfio', description: 'reserve / release the device for vfio-pci (asks for shared and host-critical groups)', context: 'tree', match: ch(' '), run: A.toggleReserve },
   { keys: 'v', hint: 'VFs', description: 'set the SR-IOV virtual-function count of a physical function', context: 'tree', match: ch('v'), run: A.openVfEditor },
   { keys: 'a', hint: 'assign', description: 'assign the device or VF to a VM', context: 'tree', match: ch('a'), run: A.openAssign },
-  { keys: '/', hint: 'filter', description: 'filter by address, name, vendor:device or driver (Esc clears)', context: 'tree', match: ch('/'), run: (s) => s.setState({ filtering: true, flash: null }) },
+  { keys: 'i', description: 'all details of the selected row, in a dialog that scrolls (when the pane is too short)', context: 'tree', match: ch('i'), run: (s) => A.openDialog(s, { kind: 'details', scroll: 0 }) },
+  { keys: '/', hint: 'filter', description: 'filter by address, name, vendor:device or driver; Enter keeps it, Esc clears it', context: 'tree', match: ch('/'), run: (s) => s.setState({ filtering: true, filterCursor: s.getState().filter.length, flash: null }) },
+  { keys: 'Ctrl-U Ctrl-W Ctrl-A Ctrl-E', description: 'in the filter line: delete to the start (all of it), delete a word, go to the start / end', context: 'tree' },
   { keys: '↑/k ↓/j', description: 'select a staged change; past the first / last one, scroll the plan a line', context: 'pending' },
   { keys: 'PgUp PgDn space', description: 'scroll the plan a page', context: 'pending' },
   { keys: 'g G', description: 'first / last line of the plan (its steps and warnings)', context: 'pending' },
@@ -60,7 +63,7 @@ export const KEYMAP: Binding[] = [
   { keys: 'Ctrl-C', description: 'quit at once, staged changes are dropped', context: 'global', match: (k) => Boolean(k.ctrl) && k.input === 'c', run: (s) => s.setState({ exiting: true }) },
   { keys: 'Ctrl-Z', description: 'suspend to the shell; fg brings the program back as it was', context: 'global', match: (k) => Boolean(k.ctrl) && k.input === 'z', run: (s) => void (s.getState().host.suspend?.() === false && A.flash(s, 'Cannot suspend now.')) },
   { keys: 'Esc', description: 'back out of a dialog, the filter or the pending pane', context: 'dialog' },
-  { keys: 'j/k PgUp PgDn g G', description: 'scroll this help when it does not fit', context: 'dialog' },
+  { keys: 'j/k PgUp PgDn g G', description: 'scroll the help or the details (i) when they do not fit', context: 'dialog' },
   { keys: '←/→ Tab Enter', description: 'choose a button in a dialog', context: 'dialog' },
   { keys: 'j/k x', description: 'checks: select a problem; x stages removing its hostpci line from the VM', context: 'dialog' },
   { keys: '0-9 +/- ↑/↓', description: 'VF editor: type or step the count', context: 'dialog' },

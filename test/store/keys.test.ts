@@ -139,3 +139,34 @@ describe('commit result', () => {
     expect(s.getState().dialog).toBeNull();
   });
 });
+
+describe('IOMMU off', () => {
+  it('the first reservation says at once that nothing passes through until the IOMMU is on, and what the plan changes', async () => {
+    const off = await fixtureSnapshot('iommu-off');
+    const s = createAppStore({ snapshot: off, size: { columns: 80, rows: 24 }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => off } });
+    s.setState({ cursorId: 'd:0000:03:00.1' });
+    A.toggleReserve(s);
+    expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:03:00.1' }]);
+    const d = s.getState().dialog;
+    expect(d).toMatchObject({ kind: 'info', title: 'IOMMU is off' });
+    const text = d?.kind === 'info' ? d.lines.join('\n') : '';
+    expect(text).toContain('no device can be passed through to a VM until it is on');
+    expect(text).toMatch(/The plan turns it on in \/etc\/default\/grub: intel_iommu=on/);
+    expect(text).toMatch(/kernel command line gains intel_iommu=on.*after the reboot/);
+    press(s, { return: true });
+    expect(s.getState().dialog).toBeNull();
+    s.setState({ cursorId: 'd:0000:03:00.0' });
+    A.toggleReserve(s); // said once: the next one stages with the status line only
+    expect(s.getState().dialog).toBeNull();
+    expect(s.getState().intents).toHaveLength(2);
+  });
+
+  it('a node with the IOMMU on stages without that dialog', () => {
+    const s = make();
+    s.setState({ cursorId: 'd:0000:04:00.1' });
+    A.toggleReserve(s);
+    A.answerShared(s, true); // the other function of the card goes too
+    expect(s.getState().intents).toHaveLength(2);
+    expect(s.getState().dialog).toBeNull();
+  });
+});

@@ -26,6 +26,7 @@ describe('store', () => {
   it('names each group by its first non-bridge device, counts the others, and says when it holds bridges only', async () => {
     const consumer = await fixtureSnapshot('consumer');
     const s = make(24, consumer);
+    s.setState({ expanded: new Set([...s.getState().expanded, 'fold:bridges']) }); // bridges-only groups are folded
     const groups = selectRows(s.getState()).filter((r) => r.kind === 'group');
     const big = groups.find((r) => r.groupId === 13)!;
     // 02:00.x is the lead (USB + SATA, one slot); 05:00.0 and 06:00.0/.1 sit in other slots.

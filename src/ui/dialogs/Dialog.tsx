@@ -4,24 +4,37 @@ import { useStore } from 'zustand';
 import { pickVm } from '../../store/actions.ts';
 import { selectFindings, selectPlan, type AppStore } from '../../store/app-store.ts';
 import { ChecksDialog } from './ChecksDialog.tsx';
+import { DetailsDialog } from './DetailsDialog.tsx';
 import { AssignOptionsDialog, AssignVmDialog } from './AssignDialogs.tsx';
 import { ConfirmDialog, CriticalDialog, QuitDialog, SharedDialog } from './ChoiceDialogs.tsx';
 import { HelpDialog, helpWidth } from './HelpDialog.tsx';
 import { ProgressDialog, ResultDialog } from './ProgressDialog.tsx';
 import { VfDialog } from './VfDialog.tsx';
+import { Frame } from './Frame.tsx';
+import { T } from '../Styled.tsx';
 
 export function DialogView({ store }: { store: AppStore }) {
   const st = useStore(store);
   const d = st.dialog;
   if (!d) return null;
-  const width = d.kind === 'help' || d.kind === 'checks' ? helpWidth(st.size.columns) : Math.min(st.size.columns, 76);
+  const width = d.kind === 'help' || d.kind === 'checks' || d.kind === 'details' ? helpWidth(st.size.columns) : Math.min(st.size.columns, 76);
   const height = st.size.rows - 3;
   const body = (() => {
     switch (d.kind) {
       case 'help':
         return <HelpDialog width={width} height={height} scroll={d.scroll} />;
+      case 'details':
+        return <DetailsDialog st={st} height={height} scroll={d.scroll} />;
       case 'checks':
         return <ChecksDialog findings={selectFindings(st)} intents={st.intents} width={width} height={height} cursor={d.cursor} />;
+      case 'info':
+        return (
+          <Frame title={d.title} width={width} colour="yellow">
+            {d.lines.map((l, i) => (
+              <T key={i} wrap="wrap">{l || ' '}</T>
+            ))}
+          </Frame>
+        );
       case 'quit':
         return <QuitDialog staged={st.intents.length} choice={d.choice} width={width} />;
       case 'shared':
