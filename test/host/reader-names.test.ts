@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openHost } from '../../src/host/open.ts';
 import { readHost, systemPciIdsPaths } from '../../src/host/reader.ts';
 import { REAL_PCI_IDS_EXCERPT } from '../model/pci-ids-excerpt.ts';
+import { fixtureSnapshot } from '../helpers/snapshots.ts';
 import { copyFixture, removeTree, tempDir } from '../helpers/tree.ts';
 
 const name = async (root: string, addr: string, systemPciIds: string[]) => {
@@ -38,6 +39,14 @@ describe('pci.ids lookup', () => {
     expect(await name(root, '0000:01:00.0', [join(system, 'missing'), systemIds])).toBe('SAS3008 PCI-Express Fusion-MPT SAS-3');
     expect(await name(root, '0000:03:00.0', [systemIds])).toBe('Ethernet controller [8086:1521]');
     expect(await name(root, '0000:01:00.0', [])).toBe('Serial Attached SCSI controller [1000:0097]');
+  });
+
+  it('the by-hand node names its 82574L and its LSI HBA through comment lines in their vendor blocks', async () => {
+    const s = await fixtureSnapshot('by-hand');
+    const names = Object.fromEntries(s.devices.map((d) => [d.address, d.name]));
+    expect(names['0000:04:00.0']).toBe('82574L Gigabit Network Connection');
+    expect(names['0000:01:00.0']).toBe('SAS3008 PCI-Express Fusion-MPT SAS-3');
+    expect(s.devices.filter((d) => d.deviceName === null).map((d) => `${d.address} ${d.vendorId}:${d.deviceId}`)).toEqual([]);
   });
 
   it('the system paths are the usual ones unless overridden (tests: none)', () => {
