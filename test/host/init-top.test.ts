@@ -68,7 +68,7 @@ describe('init-top script', () => {
       const t = tree({ vfioRegistered: true, boundTo: null });
       expect(t.override).toBe('vfio-pci\n');
       expect(t.probe).toBe('0000:01:00.0\n');
-      expect(t.log).toBe('');
+      expect(t.log).toBe('pve-passthrough: 0000:01:00.0 probed now: vfio-pci is already registered\n');
     });
 
     it('vfio-pci not registered yet: only driver_override, vfio-pci binds when it loads', () => {

@@ -70,6 +70,7 @@ bind() {
 		echo "$1" >"$dev/driver/unbind"
 	fi
 	if [ -e "$sys/bus/pci/drivers/vfio-pci" ] && ! [ -e "$dev/driver" ]; then
+		echo "pve-passthrough: $1 probed now: vfio-pci is already registered" >>"$log"
 		echo "$1" >"$sys/bus/pci/drivers_probe"
 	fi
 }
