@@ -60,7 +60,10 @@ export function largeHost(opts: { functions: number; vms: number }): HostSpec {
     cpu: 'intel',
     cmdline: 'BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=ZFS=rpool/ROOT/pve-1 ro boot=zfs quiet intel_iommu=on iommu=pt',
     devices,
+    // VT-d on: the firmware's DMAR table and the kernel's unit (the reader lists sys/class/iommu only).
+    iommuUnit: { name: 'dmar0' },
     files: {
+      'sys/firmware/acpi/tables/DMAR': 'DMAR\x50\x00\x00\x00\x01\x3fDELL  ',
       'etc/kernel/cmdline': 'root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet intel_iommu=on iommu=pt\n',
       'etc/kernel/proxmox-boot-uuids': 'AAAA-BBBB\n',
       'etc/modules-load.d/vfio.conf': 'vfio\nvfio_iommu_type1\nvfio_pci\n',
