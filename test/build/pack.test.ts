@@ -52,7 +52,7 @@ beforeAll(() => {
   // The prepack script's own output (the build's size line) comes before npm's JSON on stdout.
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], { cwd: ROOT, env: npmEnv(), encoding: 'utf8', stdio: 'pipe' });
   const json = out.slice(out.search(/^\[/m));
-  pack = (JSON.parse(json) as PackResult[])[0];
+  [pack] = JSON.parse(json) as [PackResult];
   tarball = join(dest, pack.filename);
   const t0 = performance.now();
   execFileSync('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { cwd: dest, env: npmEnv(), stdio: 'pipe' });
