@@ -90,19 +90,21 @@ export function parseInitTop(text: string | null): Array<{ address: string; id: 
  * VF counts persist through a udev rule rather than a systemd unit: the rule fires whenever the
  * PF gets its driver (boot, hotplug, driver reload), where a unit runs once and can race it.
  *
- * The event is `bind` (kernel >= 4.14, systemd-udevd >= 235), not the PCI device's `add`: at
- * `add` no driver is bound yet and the kernel refuses a write to sriov_numvfs (it needs the PF
- * driver's sriov_configure), so a rule on `add` never restored anything. `bind` comes after the
- * PF driver's probe succeeded, for any PF (a NIC, an HBA, a GPU), also when the driver is a
- * module loaded late or is reloaded. The PF's net device `add` would also come after the probe,
- * but only NICs have one, and it is renamed and re-added on its own schedule. `DRIVER==` keeps
- * the rule off other drivers (vfio-pci binding the PF must not get VFs). To be checked on a
- * really booted kernel (see the real-boot issue).
+ * The events are `bind` (kernel >= 4.14, systemd-udevd >= 235) and `add` with the PF driver
+ * already bound. At a hotplug `add` no driver is bound yet and the kernel refuses a write to
+ * sriov_numvfs (it needs the PF driver's sriov_configure): `DRIVER==` skips that one, and `bind`
+ * follows once the driver's probe succeeded (a module loaded late, or reloaded). `bind` alone is
+ * not enough: seen on a real Debian 12 boot (kernel lab), when the PF driver is in the initramfs
+ * (MODULES=most brings every NIC and storage driver) it binds there, before the root file
+ * system's rules exist, and the boot's coldplug (`udevadm trigger --action=add`) replays only
+ * `add`: the coldplug `add` carries DRIVER= and the write succeeds then. `DRIVER==` also keeps
+ * the rule off other drivers (vfio-pci binding the PF must not get VFs). Writing the count the
+ * PF already has is a no-op for the kernel, so both events firing is harmless.
  */
 export function sriovRulesText(counts: Array<[string, number, string | null]>): string | null {
   const live = counts.filter(([, n]) => n > 0);
   if (!live.length) return null;
-  const rules = live.map(([addr, n, driver]) => `ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="${addr}", ${driver ? `DRIVER=="${driver}", ` : ''}ATTR{sriov_numvfs}="${n}"`);
+  const rules = live.map(([addr, n, driver]) => `ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="${addr}", ${driver ? `DRIVER=="${driver}", ` : ''}ATTR{sriov_numvfs}="${n}"`);
   return `${HEADER}${rules.join('\n')}\n`;
 }
 

@@ -128,7 +128,7 @@ describe('VF counts that come back at boot, adopting what the admin wrote', () =
   it('our rule fires on the PF driver\'s bind, and the admin\'s udev rule on the net add event is retired with a note', () => {
     const p = planChanges(hand, [{ kind: 'vfs', address: '0000:03:00.0', count: 6 }]);
     expect(p.errors).toEqual([]);
-    expect(edit(p, OWN.sriovRules)!.after).toContain('ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="6"\n');
+    expect(edit(p, OWN.sriovRules)!.after).toContain('ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="6"\n');
     expect(edit(p, OWN.sriovRules)!.after).not.toContain('ACTION=="add"');
     expect(edit(p, RULES_70)!.after).toBe('# I350 port 0: 4 VFs for the firewall and router VMs\n'
       + `# pve-passthrough: VF count of 0000:03:00.0 now kept in /${OWN.sriovRules} (set after the PF driver binds)\n`
@@ -172,8 +172,8 @@ describe('VF counts that come back at boot, adopting what the admin wrote', () =
     const s = withFiles(hand, { [OWN.sriovRules]: '# Managed by pve-passthrough; edits here are overwritten. See `pve-passthrough list`.\nACTION=="add", SUBSYSTEM=="pci", KERNEL=="0000:03:00.1", ATTR{sriov_numvfs}="2"\n' });
     const p = planChanges(s, [{ kind: 'vfs', address: '0000:03:00.0', count: 4 }]);
     expect(edit(p, OWN.sriovRules)!.after).toBe('# Managed by pve-passthrough; edits here are overwritten. See `pve-passthrough list`.\n'
-      + 'ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="4"\n'
-      + 'ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.1", DRIVER=="igb", ATTR{sriov_numvfs}="2"\n');
+      + 'ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="4"\n'
+      + 'ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.1", DRIVER=="igb", ATTR{sriov_numvfs}="2"\n');
   });
 
   it('committed on a copy: VFs made, the admin rule retired, and planning the same count again writes nothing', async () => {

@@ -90,7 +90,7 @@ describe('VF counts', () => {
     const p = planChanges(guide, [{ kind: 'vfs', address: '0000:04:00.0', count: 8 }]);
     const sys = p.steps.filter((s) => s.kind === 'sysfs');
     expect(sys.map((s) => (s as { value: string }).value)).toEqual(['0', '8']);
-    expect(edit(p, OWN.sriovRules)!.after).toContain('ACTION=="bind", SUBSYSTEM=="pci", KERNEL=="0000:04:00.0", DRIVER=="i40e", ATTR{sriov_numvfs}="8"'); // after the PF driver binds
+    expect(edit(p, OWN.sriovRules)!.after).toContain('ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:04:00.0", DRIVER=="i40e", ATTR{sriov_numvfs}="8"'); // after the PF driver binds
     expect(p.rebootRequired).toBe(false);
   });
 
