@@ -30,6 +30,6 @@ export function checksLines(findings: Finding[], width: number, cursor: number, 
 
 export function ChecksDialog({ findings, intents, width, height, cursor }: { findings: Finding[]; intents: Intent[]; width: number; height: number; cursor: number }) {
   const { lines, starts } = checksLines(findings, width - 6, cursor, intents);
-  const title = `Checks: ${findingsSummary(findings)} (${findings.length > 1 ? 'j/k select, ' : ''}Esc closes)`;
+  const title = `Checks${intents.length ? ' with the staged changes' : ''}: ${findingsSummary(findings)} (${findings.length > 1 ? 'j/k select, ' : ''}Esc closes)`;
   return <ScrollingDialog title={title} lines={lines} width={width} height={height} scroll={starts[cursor] ?? 0} />;
 }
