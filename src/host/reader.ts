@@ -184,7 +184,9 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
 function interruptedApply(root: string): HostSnapshot['interruptedApply'] {
   try {
     const i = findInterrupted(root);
-    return i ? { message: describeInterrupted(i), running: i.running } : null;
+    if (!i) return null;
+    const m = i.record?.manifest;
+    return { message: describeInterrupted(i), running: i.running, time: m?.time ?? i.marker.started, summary: m?.summary ?? '', steps: m?.steps ?? [], lastStep: i.record?.lastStep ?? -1 };
   } catch {
     return null; // an unreadable state folder must not stop the reader
   }

@@ -172,7 +172,16 @@ export interface HostSnapshot {
    * An apply that was killed part-way on this host (its in-progress marker is still there), or
    * one running right now in another process; absent or null when there is none.
    */
-  interruptedApply?: { message: string; running: boolean } | null;
+  interruptedApply?: {
+    /** One sentence for the operator: what, when, at which step, what to do. */
+    message: string;
+    running: boolean;
+    time: string;
+    summary: string;
+    /** The apply's steps in words, and the last one that began (-1: none). */
+    steps: string[];
+    lastStep: number;
+  } | null;
 }
 
 // ---- What the operator stages ------------------------------------------------------------
