@@ -14,9 +14,10 @@ export interface DetailLine {
 
 /** Check findings about these devices, first in the pane: they are why the operator looks. */
 function problemLines(findings: Finding[], addresses: string[]): DetailLine[] {
+  // With changes staged the findings are those of the planned node: what they fix is no problem.
   return findings
-    .filter((f) => f.addresses.some((a) => addresses.includes(a)))
-    .map((f) => ({ text: `${f.severity === 'error' ? 'Problem' : 'Warning'} (${f.where}): ${f.message}  [! for the fix]`, colour: f.severity === 'error' ? 'red' : 'yellow' }));
+    .filter((f) => f.plan !== 'resolved' && f.addresses.some((a) => addresses.includes(a)))
+    .map((f) => ({ text: `${f.severity === 'error' ? 'Problem' : 'Warning'} (${f.where}${f.plan === 'new' ? ', staged changes' : ''}): ${f.message}  [! for the fix]`, colour: f.severity === 'error' ? 'red' : 'yellow' }));
 }
 
 export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Finding[] = []): DetailLine[] {

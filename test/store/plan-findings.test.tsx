@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findingsSummary } from '../../src/model/checks.ts';
 import type { HostSnapshot, Intent } from '../../src/model/types.ts';
 import { createAppStore, selectFindings, selectHostFindings, type AppStore } from '../../src/store/app-store.ts';
+import { detailsLines } from '../../src/ui/details-lines.ts';
 import { checksLines } from '../../src/ui/dialogs/ChecksDialog.tsx';
 import { fixtureSnapshot, readAt } from '../helpers/snapshots.ts';
 import { copyFixture, removeTree } from '../helpers/tree.ts';
@@ -58,5 +59,21 @@ describe('checks on the staged plan in the store', () => {
     } finally {
       removeTree(root);
     }
+  });
+});
+
+describe('details of a device with changes staged', () => {
+  it('show what the staged changes bring, not what they fix', () => {
+    const intents: Intent[] = [
+      { kind: 'assign', address: '0000:03:00.0', vmid: 102, options: { ...OPTS, pcie: false } },
+      { kind: 'assign', address: '0000:03:00.1', vmid: 103, options: OPTS },
+    ];
+    const s = make();
+    s.setState({ intents });
+    const row = { kind: 'device' as const, id: 'd:0000:03:00.0', address: '0000:03:00.0', depth: 1, isolation: 'isolated' as const, expandable: false, expanded: false };
+    const text = detailsLines(snap, row as never, selectFindings(s.getState())).map((l) => l.text).join('\n');
+    expect(text).toContain('Warning (IOMMU group 14, staged changes): split across VMs 102, 103');
+    const resolved = [{ severity: 'error' as const, where: 'VM 105 hostpci0', message: 'gone', fix: 'x', addresses: ['0000:03:00.0'], line: null, plan: 'resolved' as const }];
+    expect(detailsLines(snap, row as never, resolved).map((l) => l.text).join('\n')).not.toContain('gone');
   });
 });
