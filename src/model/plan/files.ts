@@ -10,6 +10,21 @@ export const OWN = {
 
 export const HEADER = '# Managed by pve-passthrough; edits here are overwritten. See `pve-passthrough list`.\n';
 
+/**
+ * The kill switch, on the recovery boot entry's kernel command line. `pve-passthrough=off` makes
+ * our init-top script bind nothing. `module_blacklist=vfio_pci` keeps vfio-pci from claiming
+ * devices by `ids=`: it is the kernel's own parameter (Documentation/admin-guide/
+ * kernel-parameters.txt, commit be7de5f91fdc "modules: Add kernel parameter to blacklist
+ * modules"): load_module() refuses a listed module whoever asks for it, so it also holds against
+ * /etc/modules-load.d and `softdep <drv> pre: vfio-pci`. `modprobe.blacklist=` does not: kmod
+ * reads it as a `blacklist` line, which only stops loading through an alias, never by name (what
+ * modules-load.d and softdeps do). A softdep that fails to load does not stop its host driver:
+ * kmod_module_probe_insert_module() ignores errors of modules that are not required ("Ignore
+ * errors from softdeps", libkmod-module.c), so igb still loads when vfio-pci is refused.
+ */
+export const KILL_SWITCH_WORD = 'pve-passthrough=off';
+export const KILL_SWITCH = [KILL_SWITCH_WORD, 'module_blacklist=vfio_pci'] as const;
+
 export const VFIO_MODULES = ['vfio', 'vfio_iommu_type1', 'vfio_pci'];
 
 export function modprobeText(ids: string[], softdeps: Array<[string, string[]]>): string | null {
@@ -46,6 +61,17 @@ case "$1" in prereqs) prereqs; exit 0 ;; esac
 # Overridable only so tests can run this script on a copy of a node's tree.
 sys="\${PVE_PASSTHROUGH_SYSFS:-/sys}"
 log="\${PVE_PASSTHROUGH_LOG:-/dev/kmsg}"
+cmdline="\${PVE_PASSTHROUGH_CMDLINE:-/proc/cmdline}"
+
+# The kill switch: booted with ${KILL_SWITCH_WORD} (the recovery boot entry) nothing is bound here.
+words=""
+[ -r "$cmdline" ] && read -r words <"$cmdline"
+case " $words " in
+*" ${KILL_SWITCH_WORD} "*)
+	echo "pve-passthrough: ${KILL_SWITCH_WORD} on the kernel command line: no device bound to vfio-pci" >>"$log"
+	exit 0
+	;;
+esac
 
 bind() {
 	dev="$sys/bus/pci/devices/$1"
