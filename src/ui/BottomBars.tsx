@@ -26,9 +26,9 @@ export function HintBar({ store }: { store: AppStore }) {
   const pane = useStore(store, (s) => s.pane);
   const filtering = useStore(store, (s) => s.filtering);
   const columns = useStore(store, (s) => s.size.columns);
-  const text = filtering
-    ? ' type to filter  Enter keep  Esc clear  Ctrl-U erase  ↑↓ move'
-    : ` ${hintsFor(pane).map((h) => `${h.keys} ${h.hint}`).join(' ')}`;
+  const text = ` ${hintsFor(filtering ? 'filter' : pane)
+    .map((h) => (h.keys ? `${h.keys} ${h.hint}` : h.hint))
+    .join(filtering ? '  ' : ' ')}`;
   const { ascii } = useLook();
   return <T inverse>{fit(ascii ? text.replace(/[↑↓]/g, (c) => (c === '↑' ? '^' : 'v')).replace('→', '>') : text, columns)}</T>;
 }

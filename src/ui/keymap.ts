@@ -1,7 +1,13 @@
-// THE table of keys: it drives input handling, the hint bar, the `?` overlay and the manual
-// page, so they can never disagree.
+// THE table of keys: one binding list per context (the tree, the filter line, the pending pane,
+// each dialog). Key handling (input.ts), the hint bar, the `?` help and the manual page are all
+// generated from it, so they cannot disagree; test/ui/keymap.test.ts checks that every key a
+// binding names is the key it handles, and the other way round.
 import * as A from '../store/actions.ts';
-import type { AppStore } from '../store/app-store.ts';
+import { selectFindings, type AppStore, type Dialog } from '../store/app-store.ts';
+import { detailsDialogLines } from './dialogs/DetailsDialog.tsx';
+import { dialogRoom, helpWidth, type DialogLine } from './dialogs/ScrollingDialog.tsx';
+import * as P from './pending-keys.ts';
+import { fit, width as textWidth, wrapText } from './Styled.tsx';
 
 export interface KeyInfo {
   input: string;
@@ -14,6 +20,7 @@ export interface KeyInfo {
   return?: boolean;
   escape?: boolean;
   tab?: boolean;
+  shift?: boolean;
   backspace?: boolean;
   delete?: boolean;
   home?: boolean;
@@ -22,54 +29,214 @@ export interface KeyInfo {
   meta?: boolean;
 }
 
+/** Sections of the help and the manual. */
 export type KeyContext = 'tree' | 'pending' | 'global' | 'dialog';
 
+/** Where a binding applies: the pane, the filter line, or one dialog. */
+export type Scope = 'tree' | 'filter' | 'pending' | 'global' | Dialog['kind'];
+
 export interface Binding {
-  /** How the key is written in hints, help and the manual. */
+  /** How the keys are written in hints, help and the manual (tokens split on spaces and '/'). */
   keys: string;
   /** Short word for the hint bar; omitted bindings appear in help only. */
   hint?: string;
   /** The key as shown in the hint bar (defaults to the first of `keys`). */
   hintKey?: string;
   description: string;
+  scope: Scope;
+  /** The help / manual section (derived from the scope). */
   context: KeyContext;
-  match?: (k: KeyInfo) => boolean;
-  run?: (store: AppStore) => void;
+  match: (k: KeyInfo) => boolean;
+  /** Absent: the key is handled by a component of its own (the VM list, ink-select-input). */
+  run?: (store: AppStore, k: KeyInfo) => void;
 }
 
-const ch = (...cs: string[]) => (k: KeyInfo) => !k.ctrl && cs.includes(k.input);
+const plain = (k: KeyInfo) => !k.ctrl && !k.meta;
+const ch = (...cs: string[]) => (k: KeyInfo) => plain(k) && cs.includes(k.input);
+const ctrl = (c: string) => (k: KeyInfo) => Boolean(k.ctrl) && k.input === c;
+const any = (...ms: Array<(k: KeyInfo) => boolean>) => (k: KeyInfo) => ms.some((m) => m(k));
+const up = (k: KeyInfo) => Boolean(k.upArrow);
+const down = (k: KeyInfo) => Boolean(k.downArrow);
+const left = (k: KeyInfo) => Boolean(k.leftArrow);
+const right = (k: KeyInfo) => Boolean(k.rightArrow);
+const pgUp = (k: KeyInfo) => Boolean(k.pageUp);
+const pgDn = (k: KeyInfo) => Boolean(k.pageDown);
+const enter = (k: KeyInfo) => Boolean(k.return);
+const esc = (k: KeyInfo) => Boolean(k.escape);
+const tab = (k: KeyInfo) => Boolean(k.tab) && !k.shift;
+const shiftTab = (k: KeyInfo) => Boolean(k.tab) && Boolean(k.shift);
+const home = (k: KeyInfo) => Boolean(k.home);
+const end = (k: KeyInfo) => Boolean(k.end);
+// Ink reports the Backspace key (DEL) as `delete`: both erase.
+const erase = (k: KeyInfo) => Boolean(k.backspace || k.delete);
+const digit = (k: KeyInfo) => plain(k) && /^[0-9]$/.test(k.input);
+const typed = (k: KeyInfo) => plain(k) && k.input.length === 1 && k.input >= ' ' && !k.upArrow && !k.downArrow;
+
+const contextOf = (scope: Scope): KeyContext => (scope === 'tree' || scope === 'filter' ? 'tree' : scope === 'pending' ? 'pending' : scope === 'global' ? 'global' : 'dialog');
+const close = (s: AppStore) => A.openDialog(s, null);
+const dialogOf = <K extends Dialog['kind']>(s: AppStore, kind: K) => {
+  const d = s.getState().dialog;
+  return d?.kind === kind ? (d as Extract<Dialog, { kind: K }>) : null;
+};
+
+type Row = Omit<Binding, 'scope' | 'context'>;
+const scope = (sc: Scope, rows: Row[]): Binding[] => rows.map((r) => ({ ...r, scope: sc, context: contextOf(sc) }));
+
+/** Buttons in a row (or a short list): move between them, Enter chooses, Esc cancels. */
+function buttons(sc: Dialog['kind'], count: (s: AppStore) => number, choose: (s: AppStore, c: number) => void, what: string): Binding[] {
+  const move = (s: AppStore, delta: number) => {
+    const d = s.getState().dialog;
+    if (d && 'choice' in d) s.setState({ dialog: { ...d, choice: (d.choice + delta + count(s)) % count(s) } });
+  };
+  const choice = (s: AppStore) => {
+    const d = s.getState().dialog;
+    return d && 'choice' in d ? d.choice : 0;
+  };
+  return scope(sc, [
+    { keys: '←/h ↑/k Shift-Tab', description: `${what}: previous choice`, match: any(left, up, ch('h', 'k'), shiftTab), run: (s) => move(s, -1) },
+    { keys: '→/l ↓/j Tab', description: `${what}: next choice`, match: any(right, down, ch('l', 'j'), tab), run: (s) => move(s, 1) },
+    { keys: 'Enter', description: `${what}: do the chosen one`, match: enter, run: (s) => choose(s, choice(s)) },
+    { keys: 'Esc', description: `${what}: cancel`, match: esc, run: close },
+  ]);
+}
+
+/** Scrolls the help or details dialog: ±1 a line, ±2 a page, ±Infinity to an end; clamped. */
+function scrollDialog(store: AppStore, step: number) {
+  const st = store.getState();
+  const d = st.dialog;
+  if (d?.kind !== 'help' && d?.kind !== 'details') return;
+  const total = d.kind === 'help' ? helpLines(helpWidth(st.size.columns), st.ascii).length : detailsDialogLines(st).length;
+  const room = dialogRoom(st.size.rows - 3);
+  const by = Math.abs(step) === 2 ? Math.sign(step) * Math.max(1, room - 1) : step;
+  store.setState({ dialog: { ...d, scroll: Math.max(0, Math.min(Math.max(0, total - room), d.scroll + by)) } });
+}
+
+/** j/k, PgUp/PgDn/space, g/G in a dialog that scrolls (help, details). */
+function scrolling(sc: 'help' | 'details', closeKey: string, what: string): Binding[] {
+  return scope(sc, [
+    { keys: `Esc Enter q ${closeKey}`, description: `${what}: close`, match: any(esc, enter, ch('q', closeKey)), run: close },
+    { keys: '↑/k ↓/j', description: `${what}: scroll a line`, match: any(up, down, ch('k', 'j')), run: (s, k) => scrollDialog(s, k.upArrow || k.input === 'k' ? -1 : 1) },
+    { keys: 'PgUp PgDn space', description: `${what}: scroll a page`, match: any(pgUp, pgDn, ch(' ')), run: (s, k) => scrollDialog(s, k.pageUp ? -2 : 2) },
+    { keys: 'g G Home End', description: `${what}: first / last line`, match: any(ch('g', 'G'), home, end), run: (s, k) => scrollDialog(s, k.input === 'g' || k.home ? -Infinity : Infinity) },
+  ]);
+}
 
 export const KEYMAP: Binding[] = [
-  { keys: '↑/k ↓/j', hint: 'move', hintKey: 'jk', description: 'move the cursor', context: 'tree', match: (k) => Boolean(k.upArrow) || Boolean(k.downArrow) || ch('k', 'j')(k), run: undefined },
-  { keys: 'PgUp PgDn g G', description: 'page up / down, first / last row', context: 'tree', match: (k) => Boolean(k.pageUp || k.pageDown) || ch('g', 'G')(k) },
-  { keys: '→/l/Enter', description: 'expand a group or a physical function', context: 'tree', match: (k) => Boolean(k.rightArrow || k.return) || ch('l')(k), run: (s) => A.setExpanded(s, true) },
-  { keys: '←/h', description: 'collapse, or go to the parent row', context: 'tree', match: (k) => Boolean(k.leftArrow) || ch('h')(k), run: (s) => A.setExpanded(s, false) },
-  { keys: 'space', hint: 'vfio', description: 'reserve / release the device for vfio-pci (asks for shared and host-critical groups)', context: 'tree', match: ch(' '), run: A.toggleReserve },
-  { keys: 'v', hint: 'VFs', description: 'set the SR-IOV virtual-function count of a physical function', context: 'tree', match: ch('v'), run: A.openVfEditor },
-  { keys: 'a', hint: 'assign', description: 'assign the device or VF to a VM', context: 'tree', match: ch('a'), run: A.openAssign },
-  { keys: 'i', description: 'all details of the selected row, in a dialog that scrolls (when the pane is too short)', context: 'tree', match: ch('i'), run: (s) => A.openDialog(s, { kind: 'details', scroll: 0 }) },
-  { keys: '/', hint: 'filter', description: 'filter by address, name, vendor:device or driver; Enter keeps it, Esc clears it', context: 'tree', match: ch('/'), run: (s) => s.setState({ filtering: true, filterCursor: s.getState().filter.length, flash: null }) },
-  { keys: 'Ctrl-U Ctrl-W Ctrl-A Ctrl-E', description: 'in the filter line: delete to the start (all of it), delete a word, go to the start / end', context: 'tree' },
-  { keys: '↑/k ↓/j', description: 'select a staged change; past the first / last one, scroll the plan a line', context: 'pending' },
-  { keys: 'PgUp PgDn space', description: 'scroll the plan a page', context: 'pending' },
-  { keys: 'g G', description: 'first / last line of the plan (its steps and warnings)', context: 'pending' },
-  { keys: 'd/Delete', hint: 'drop', hintKey: 'd', description: 'drop the selected staged change', context: 'pending', match: (k) => Boolean(k.delete) || ch('d')(k), run: (s) => A.dropIntent(s, s.getState().pendingCursor) },
-  { keys: 'p/Tab', hint: 'pending', hintKey: 'p', description: 'switch between the device tree and the pending-changes pane', context: 'global', match: (k) => Boolean(k.tab) || ch('p')(k), run: A.togglePane },
-  { keys: 'u', description: 'unstage the last staged change', context: 'global', match: ch('u'), run: A.undoLast },
-  { keys: 'c', hint: 'commit', description: 'review and apply the plan (asks first)', context: 'global', match: ch('c'), run: A.requestCommit },
-  { keys: '!', description: 'pre-flight checks: VMs that will not start, devices in two VMs, boot risks', context: 'global', match: ch('!'), run: (s) => A.openDialog(s, { kind: 'checks', cursor: 0 }) },
-  { keys: '?', hint: 'help', description: 'show all keys', context: 'global', match: ch('?'), run: (s) => A.openDialog(s, { kind: 'help', scroll: 0 }) },
-  { keys: 'q', hint: 'quit', description: 'quit (asks first when changes are staged)', context: 'global', match: ch('q'), run: A.requestQuit },
-  { keys: 'Ctrl-C', description: 'quit at once, staged changes are dropped', context: 'global', match: (k) => Boolean(k.ctrl) && k.input === 'c', run: (s) => s.setState({ exiting: true }) },
-  { keys: 'Ctrl-Z', description: 'suspend to the shell; fg brings the program back as it was', context: 'global', match: (k) => Boolean(k.ctrl) && k.input === 'z', run: (s) => void (s.getState().host.suspend?.() === false && A.flash(s, 'Cannot suspend now.')) },
-  { keys: 'Esc', description: 'back out of a dialog, the filter or the pending pane', context: 'dialog' },
-  { keys: 'j/k PgUp PgDn g G', description: 'scroll the help or the details (i) when they do not fit', context: 'dialog' },
-  { keys: '←/→ Tab Enter', description: 'choose a button in a dialog', context: 'dialog' },
-  { keys: 'j/k x', description: 'checks: select a problem; x stages removing its hostpci line from the VM', context: 'dialog' },
-  { keys: '0-9 +/- ↑/↓', description: 'VF editor: type or step the count', context: 'dialog' },
-  { keys: 'space 1-4', description: 'assign options: toggle all functions, PCI-Express, x-vga, ROM-Bar', context: 'dialog' },
+  ...scope('tree', [
+    { keys: '↑/k ↓/j', hint: 'move', hintKey: 'jk', description: 'move the cursor', match: any(up, down, ch('k', 'j')), run: (s, k) => A.moveCursor(s, k.upArrow || k.input === 'k' ? -1 : 1) },
+    { keys: 'PgUp PgDn', description: 'page up / down', match: any(pgUp, pgDn), run: (s, k) => A.moveCursor(s, k.pageUp ? 'pageUp' : 'pageDown') },
+    { keys: 'g G Home End', description: 'first / last row', match: any(ch('g', 'G'), home, end), run: (s, k) => A.moveCursor(s, k.input === 'g' || k.home ? 'top' : 'bottom') },
+    { keys: '→/l/Enter', description: 'expand a group, a physical function or the bridges-only line', match: any(right, enter, ch('l')), run: (s) => A.setExpanded(s, true) },
+    { keys: '←/h', description: 'collapse, or go to the parent row', match: any(left, ch('h')), run: (s) => A.setExpanded(s, false) },
+    { keys: 'space', hint: 'vfio', description: 'reserve / release the device for vfio-pci (asks for shared and host-critical groups)', match: ch(' '), run: A.toggleReserve },
+    { keys: 'v', hint: 'VFs', description: 'set the SR-IOV virtual-function count of a physical function', match: ch('v'), run: A.openVfEditor },
+    { keys: 'a', hint: 'assign', description: 'assign the device or VF to a VM', match: ch('a'), run: A.openAssign },
+    { keys: 'i', description: 'all details of the selected row, in a dialog that scrolls (when the pane is too short)', match: ch('i'), run: (s) => A.openDialog(s, { kind: 'details', scroll: 0 }) },
+    { keys: '/', hint: 'filter', description: 'filter by address, name, vendor:device or driver; Enter keeps it, Esc clears it', match: ch('/'), run: (s) => s.setState({ filtering: true, filterCursor: s.getState().filter.length, flash: null }) },
+    { keys: 'Esc', description: 'clear the filter', match: esc, run: (s) => void (s.getState().filter && A.setFilter(s, '')) },
+  ]),
+  ...scope('filter', [
+    { keys: 'type', hint: 'type to filter', hintKey: '', description: 'in the filter line: the text goes where the cursor is', match: typed, run: P.editFilter },
+    { keys: 'Enter', hint: 'keep', description: 'in the filter line: keep the filter and go back to the tree', match: enter, run: (s) => s.setState({ filtering: false }) },
+    { keys: 'Esc', hint: 'clear', description: 'in the filter line: clear the filter', match: esc, run: (s) => (s.setState({ filtering: false, filterCursor: 0 }), A.setFilter(s, '')) },
+    { keys: '↑ ↓', hint: 'move', hintKey: '↑↓', description: 'in the filter line: move the cursor in the tree', match: any(up, down), run: (s, k) => A.moveCursor(s, k.upArrow ? -1 : 1) },
+    { keys: 'Ctrl-U', hint: 'erase', description: 'in the filter line: delete to the start (all of it with the cursor at the end)', match: ctrl('u'), run: P.editFilter },
+    { keys: 'Ctrl-W', description: 'in the filter line: delete the word before the cursor', match: ctrl('w'), run: P.editFilter },
+    { keys: 'Ctrl-K', description: 'in the filter line: delete to the end', match: ctrl('k'), run: P.editFilter },
+    { keys: 'Ctrl-A/Home Ctrl-E/End', description: 'in the filter line: go to the start / end', match: any(ctrl('a'), ctrl('e'), home, end), run: P.editFilter },
+    { keys: '←/Ctrl-B →/Ctrl-F', description: 'in the filter line: move a character', match: any(left, right, ctrl('b'), ctrl('f')), run: P.editFilter },
+    { keys: 'Backspace/Ctrl-H', description: 'in the filter line: delete before the cursor', match: any(erase, ctrl('h')), run: P.editFilter },
+  ]),
+  ...scope('pending', [
+    { keys: '↑/k ↓/j', description: 'select a staged change; past the first / last one, scroll the plan a line', match: any(up, down, ch('k', 'j')), run: (s, k) => P.pendingLine(s, k.upArrow || k.input === 'k' ? -1 : 1) },
+    { keys: 'PgUp PgDn space', description: 'scroll the plan a page', match: any(pgUp, pgDn, ch(' ')), run: (s, k) => P.pendingPage(s, k.pageUp ? -1 : 1) },
+    { keys: 'g G Home End', description: 'first / last line of the plan (its steps and warnings)', match: any(ch('g', 'G'), home, end), run: (s, k) => P.pendingEnd(s, k.input === 'g' || k.home ? 'top' : 'bottom') },
+    { keys: 'd/Delete', hint: 'drop', hintKey: 'd', description: 'drop the selected staged change (shown first when it is scrolled away)', match: any(ch('d'), (k) => Boolean(k.delete)), run: P.pendingDrop },
+    { keys: 'Esc', description: 'back to the device tree', match: esc, run: A.togglePane },
+  ]),
+  ...scope('global', [
+    { keys: 'p/Tab', hint: 'pending', hintKey: 'p', description: 'switch between the device tree and the pending-changes pane', match: any(tab, ch('p')), run: A.togglePane },
+    { keys: 'u', description: 'unstage the last staged change', match: ch('u'), run: A.undoLast },
+    { keys: 'c', hint: 'commit', description: 'review and apply the plan (asks first)', match: ch('c'), run: A.requestCommit },
+    { keys: '!', description: 'pre-flight checks: VMs that will not start, devices in two VMs, boot risks', match: ch('!'), run: (s) => A.openDialog(s, { kind: 'checks', cursor: 0 }) },
+    { keys: '?', hint: 'help', description: 'show all keys', match: ch('?'), run: (s) => A.openDialog(s, { kind: 'help', scroll: 0 }) },
+    { keys: 'q', hint: 'quit', description: 'quit (asks first when changes are staged)', match: ch('q'), run: A.requestQuit },
+    { keys: 'Ctrl-C', description: 'quit at once, staged changes are dropped', match: ctrl('c'), run: (s) => s.setState({ exiting: true }) },
+    { keys: 'Ctrl-Z', description: 'suspend to the shell; fg brings the program back as it was', match: ctrl('z'), run: (s) => void (s.getState().host.suspend?.() === false && A.flash(s, 'Cannot suspend now.')) },
+  ]),
+  ...scrolling('help', '?', 'help'),
+  ...scrolling('details', 'i', 'details (i)'),
+  ...scope('checks', [
+    { keys: 'Esc Enter q !', description: 'checks: close', match: any(esc, enter, ch('q', '!')), run: close },
+    { keys: '↑/k ↓/j', description: 'checks: select a problem', match: any(up, down, ch('k', 'j')), run: (s, k) => P.checksMove(s, k.upArrow || k.input === 'k' ? -1 : 1, selectFindings(s.getState()).length) },
+    { keys: 'x', description: 'checks: stage removing the hostpci line the selected problem is about', match: ch('x'), run: (s) => A.stageFindingFix(s, dialogOf(s, 'checks')?.cursor ?? 0) },
+  ]),
+  ...scope('quit', [
+    { keys: 'y', description: 'quit dialog: quit, dropping the staged changes', match: ch('y'), run: (s) => s.setState({ exiting: true }) },
+    { keys: 'n', description: 'quit dialog: stay', match: ch('n'), run: close },
+  ]),
+  ...buttons('quit', () => 2, (s, c) => (c === 1 ? s.setState({ exiting: true }) : close(s)), 'quit dialog'),
+  ...buttons('shared', () => 3, (s, c) => (c === 0 ? A.answerShared(s, true) : c === 1 ? A.answerShared(s, false) : close(s)), 'shared group'),
+  ...buttons('critical', () => 2, (s, c) => (c === 1 ? A.answerCritical(s) : close(s)), 'host-critical group'),
+  ...scope('vfs', [
+    { keys: '0-9', description: 'VF editor: type the count', match: digit, run: (s, k) => A.editVfValue(s, (v) => v + k.input) },
+    { keys: '↑/+/k ↓/-/j', description: 'VF editor: one more / one less', match: any(up, down, ch('+', 'k', '-', 'j')), run: (s, k) => P.stepVfs(s, k.upArrow || k.input === '+' || k.input === 'k' ? 1 : -1) },
+    { keys: 'Backspace', description: 'VF editor: delete a digit', match: erase, run: (s) => A.editVfValue(s, (v) => v.slice(0, -1)) },
+    { keys: 'Enter', description: 'VF editor: stage the count', match: enter, run: A.confirmVfs },
+    { keys: 'Esc', description: 'VF editor: cancel', match: esc, run: close },
+  ]),
+  ...scope('assign-vm', [
+    // The list is ink-select-input (a fixed choice): it moves and picks; the options come next.
+    { keys: '↑/k ↓/j', description: 'VM list: move', match: any(up, down, ch('k', 'j')) },
+    { keys: 'Enter 1-9', description: 'VM list: pick the VM (then its options)', match: any(enter, (k) => plain(k) && /^[1-9]$/.test(k.input)) },
+    { keys: 'Esc', description: 'VM list: cancel', match: esc, run: close },
+  ]),
+  ...scope('assign-options', [
+    { keys: '↑/k ↓/j Tab', description: 'assign options: move', match: any(up, down, ch('k', 'j'), tab), run: (s, k) => A.moveAssignFocus(s, k.upArrow || k.input === 'k' ? -1 : 1) },
+    { keys: 'space 1-4', description: 'assign options: toggle all functions, PCI-Express, x-vga, ROM-Bar', match: (k) => plain(k) && /^[ 1-4]$/.test(k.input), run: (s, k) => A.toggleAssignOption(s, k.input === ' ' ? undefined : Number(k.input) - 1) },
+    { keys: 'Enter', description: 'assign options: stage the assignment', match: enter, run: A.confirmAssign },
+    { keys: 'Esc', description: 'assign options: back to the VM list', match: esc, run: (s) => A.openDialog(s, { kind: 'assign-vm', address: dialogOf(s, 'assign-options')!.address }) },
+  ]),
+  ...scope('confirm', [{ keys: 'y', description: 'commit dialog: apply now', match: ch('y'), run: (s) => void A.commit(s) }]),
+  ...buttons('confirm', () => 2, (s, c) => (c === 1 ? void A.commit(s) : close(s)), 'commit dialog'),
+  // progress: no keys at all while the apply runs.
+  ...scope('result', [{ keys: 'Enter Esc', description: 'after a commit: close the result (keys typed during the run are ignored)', match: any(enter, esc), run: (s) => void (Date.now() >= (dialogOf(s, 'result')?.readyAt ?? 0) && close(s)) }]),
+  ...scope('info', [{ keys: 'Enter Esc', description: 'a notice (IOMMU off): close it', match: any(enter, esc), run: close }]),
 ];
 
-export function hintsFor(context: 'tree' | 'pending'): Array<{ keys: string; hint: string }> {
-  return KEYMAP.filter((b) => b.hint && (b.context === context || b.context === 'global')).map((b) => ({ keys: b.hintKey ?? b.keys.split(' ')[0]!, hint: b.hint! }));
+/** The bindings a key is looked up in, in order: the scope's own, then the keys of both panes. */
+export function bindingsFor(sc: Scope): Binding[] {
+  const own = KEYMAP.filter((b) => b.scope === sc);
+  return sc === 'tree' || sc === 'pending' ? [...own, ...KEYMAP.filter((b) => b.scope === 'global')] : own;
 }
+
+export function hintsFor(sc: 'tree' | 'pending' | 'filter'): Array<{ keys: string; hint: string }> {
+  return bindingsFor(sc)
+    .filter((b) => b.hint)
+    .map((b) => ({ keys: b.hintKey ?? b.keys.split(' ')[0]!, hint: b.hint! }));
+}
+
+
+// ---- the `?` help, written from the table ----------------------------------------------------------
+
+const TITLES: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', global: 'Everywhere', dialog: 'Dialogs' };
+const KEYS = 16;
+
+/** The help as lines for a dialog of `width` columns (its inner width is width - 4). */
+export function helpLines(width: number, ascii: boolean): DialogLine[] {
+  const plain = (s: string) => (ascii ? s.replace(/↑/g, 'Up').replace(/↓/g, 'Down').replace(/←/g, 'Left').replace(/→/g, 'Right') : s);
+  const lines: DialogLine[] = [];
+  for (const ctx of ['tree', 'pending', 'global', 'dialog'] as const) {
+    lines.push({ text: TITLES[ctx], bold: true, colour: 'cyan' });
+    for (const b of KEYMAP.filter((x) => x.context === ctx)) {
+      const keys = plain(b.keys);
+      // Keys wider than their column get a line of their own: nothing is cut.
+      if (textWidth(keys) > KEYS) lines.push({ text: `  ${keys}` });
+      const head = textWidth(keys) > KEYS ? ' '.repeat(KEYS) : fit(keys, KEYS);
+      for (const text of wrapText(`  ${head} ${b.description}`, width - 4, KEYS + 3)) lines.push({ text });
+    }
+  }
+  return lines;
+}
+
+

@@ -1,8 +1,7 @@
 // `i`: every detail of the selected row in a dialog that scrolls, for when the pane is too short.
 import { selectCursorIndex, selectRows, type AppState } from '../../store/app-store.ts';
 import { wrappedDetails } from '../screen.ts';
-import { helpWidth } from './HelpDialog.tsx';
-import { ScrollingDialog, type DialogLine } from './ScrollingDialog.tsx';
+import { ScrollingDialog, helpWidth, type DialogLine } from './ScrollingDialog.tsx';
 
 export function detailsDialogLines(st: AppState): DialogLine[] {
   return wrappedDetails(st, helpWidth(st.size.columns) - 4);

@@ -9,6 +9,9 @@ export interface DialogLine {
   bold?: boolean;
 }
 
+/** Width of the wide dialogs (help, details, checks). */
+export const helpWidth = (columns: number) => Math.min(columns, 100);
+
 /** Rows a scrolling dialog of this height shows (borders and title take 3). */
 export const dialogRoom = (height: number) => Math.max(3, height - 3);
 
