@@ -2,7 +2,8 @@
 // of the snapshot with the plan's file edits, its VM config changes (a running VM's [PENDING]
 // values as they are at its next start), its VF counts and the drivers its reservations give
 // at boot. Pure: the same checks then run on it (checkPlan), so a plan that would leave a VM
-// unable to start is seen before it is committed.
+// unable to start is seen before it is committed. What the checks do not read stays as on the
+// node now (devices' usedBy, host uses, the IOMMU state: groups only appear after a real boot).
 import { predictVfAddresses } from './address.ts';
 import { checkHost, type Finding, type VmLine } from './checks.ts';
 import { parseModprobe, parseModulesLoad } from './modprobe.ts';
