@@ -6,7 +6,7 @@ import { bootCmdline, iommuBootNeed } from '../model/plan/boot.ts';
 import { reservedAtBoot } from '../model/plan/reserve.ts';
 import type { AssignOptions, Intent } from '../model/types.ts';
 import { selectCursorIndex, selectFindings, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
-import { assignDefaults } from './assign.ts';
+import { assignDefaults, assignIntents, existingLine } from './assign.ts';
 import { layout } from './layout.ts';
 
 const get = (s: AppStore) => s.getState();
@@ -217,8 +217,9 @@ export function pickVm(store: AppStore, vmid: number) {
   if (!vm) return;
   // Staged before for this VM: reopen with those options; otherwise defaults from device and VM.
   const staged = st.intents.find((i) => i.kind === 'assign' && i.address === d.address && i.vmid === vmid);
-  const options = staged?.kind === 'assign' ? staged.options : assignDefaults(st.snapshot, d, vm);
-  openDialog(store, { kind: 'assign-options', address: dlg.address, vmid, options, focus: 0 });
+  const have = existingLine(st.snapshot, d, vm);
+  const options = staged?.kind === 'assign' ? staged.options : have ? have.options : assignDefaults(st.snapshot, d, vm);
+  openDialog(store, { kind: 'assign-options', address: dlg.address, vmid, options, focus: 0, ...(have ? { replaces: have.slot } : {}) });
 }
 
 export const ASSIGN_OPTIONS: Array<{ key: keyof AssignOptions; label: string }> = [
@@ -247,7 +248,8 @@ export function confirmAssign(store: AppStore) {
   const dlg = get(store).dialog;
   if (dlg?.kind !== 'assign-options') return;
   openDialog(store, null);
-  stage(store, [{ kind: 'assign', address: dlg.address, vmid: dlg.vmid, options: dlg.options }], `Staged: ${dlg.address} to VM ${dlg.vmid}.`);
+  const add = assignIntents({ kind: 'assign', address: dlg.address, vmid: dlg.vmid, options: dlg.options }, dlg.replaces);
+  stage(store, add, dlg.replaces ? `Staged: VM ${dlg.vmid}'s ${dlg.replaces} replaced by ${dlg.address} with these options.` : `Staged: ${dlg.address} to VM ${dlg.vmid}.`);
 }
 
 export function undoLast(store: AppStore) {

@@ -34,7 +34,8 @@ export type Dialog =
   | { kind: 'critical'; address: string; groupId: number; lost: string[]; members: string[]; choice: number; confirmed: boolean }
   | { kind: 'vfs'; address: string; value: string; total: number }
   | { kind: 'assign-vm'; address: string }
-  | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number }
+  /** `replaces`: the VM's hostpciN that already has the device; staging swaps it for these options. */
+  | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number; replaces?: string }
   | { kind: 'confirm'; choice: number }
   | { kind: 'progress'; steps: Array<{ text: string; status: StepStatus; detail?: string }> }
   /** Keys before `readyAt` (ms since the epoch) are dropped: typed during the run, not at this screen. */

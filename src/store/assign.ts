@@ -1,23 +1,29 @@
-// Defaults for the assign dialog, from the device and the VM. A local helper until the model has
-// its own (issue 10 moves "what does this VM already have" into src/model): no machine type
-// change is ever ticked by default, and x-vga only for a GPU that becomes an OVMF VM's display.
-import { idMatches, normalizeAddress, slotOf } from '../model/address.ts';
+// Defaults for the assign dialog, from the device and the VM: no machine type change is ever
+// ticked by default, and x-vga only for a GPU that becomes an OVMF VM's display. A device the VM
+// already has (model/assigned.ts) opens with that line's options, to edit it.
+import { existingAssignment } from '../model/assigned.ts';
+import { slotOf } from '../model/address.ts';
 import { planChanges } from '../model/plan/index.ts';
-import type { AssignOptions, HostpciEntry, HostSnapshot, Intent, PciDevice, VmConfig } from '../model/types.ts';
+import type { AssignOptions, HostSnapshot, Intent, PciDevice, VmConfig } from '../model/types.ts';
 import { isQ35 } from '../model/vmconf.ts';
 
 export const isGpu = (d: PciDevice) => d.classId.startsWith('03');
 
 /**
- * The VM's hostpci lines that already pass this device: by its address, its whole slot, or
- * (not for a VF, whose neighbours are other VFs) another function of the same card.
+ * The VM's line that already has this device (the model's answer: by address, by the card's
+ * slot, through a mapping), with the options written on it, so the dialog edits that line
+ * instead of adding the device twice.
  */
-export function existingLines(vm: VmConfig, d: PciDevice): HostpciEntry[] {
-  const sameCard = (id: string) => {
-    const n = normalizeAddress(id);
-    return n !== null && !d.physfn && (n.includes('.') ? slotOf(n) : n) === slotOf(d.address);
+export function existingLine(snap: HostSnapshot, d: PciDevice, vm: VmConfig): { slot: string; raw: string; options: AssignOptions } | null {
+  const have = existingAssignment(vm, d.address, { allFunctions: !d.physfn, mappings: snap.mappings, node: snap.nodeName });
+  if (!have) return null;
+  const o = have.entry.options;
+  const on = (v: string | undefined) => v === '1' || v === 'on';
+  return {
+    slot: have.slot,
+    raw: have.entry.raw,
+    options: { allFunctions: have.entry.hosts.some((h) => !h.includes('.')), pcie: on(o.pcie), xVga: on(o['x-vga']), rombar: o.rombar !== '0' && o.rombar !== 'off' },
   };
-  return vm.hostpci.filter((h) => h.hosts.some((id) => idMatches(id, d.address) || sameCard(id)));
 }
 
 export function assignDefaults(snap: HostSnapshot, d: PciDevice, vm: VmConfig): AssignOptions {
@@ -37,14 +43,19 @@ export function assignDefaults(snap: HostSnapshot, d: PciDevice, vm: VmConfig): 
  * What the planner itself says about this assignment: its warnings and errors with the
  * assignment staged that it does not give without it (so the dialog never words them again).
  */
-export function assignFindings(snap: HostSnapshot, intents: Intent[], candidate: Extract<Intent, { kind: 'assign' }>): Array<{ severity: 'warning' | 'error'; where: string; message: string }> {
-  const others = intents.filter((i) => !(i.kind === 'assign' && i.address === candidate.address && i.vmid === candidate.vmid));
+export function assignFindings(snap: HostSnapshot, intents: Intent[], candidate: Extract<Intent, { kind: 'assign' }>, replaces?: string): Array<{ severity: 'warning' | 'error'; where: string; message: string }> {
+  const others = intents.filter((i) => !(i.kind === 'assign' && i.address === candidate.address && i.vmid === candidate.vmid) && !(replaces && i.kind === 'unassign' && i.vmid === candidate.vmid && i.slot === replaces));
   const before = planChanges(snap, others);
-  const after = planChanges(snap, [...others, candidate]);
+  const after = planChanges(snap, [...others, ...assignIntents(candidate, replaces)]);
   const key = (x: { where: string; message: string }) => `${x.where}\n${x.message}`;
   const known = new Set([...before.warnings, ...before.errors].map(key));
   return [
     ...after.errors.filter((x) => !known.has(key(x))).map((x) => ({ severity: 'error' as const, where: x.where, message: x.message })),
     ...after.warnings.filter((x) => !known.has(key(x))).map((x) => ({ severity: 'warning' as const, where: x.where, message: x.message })),
   ];
+}
+
+/** What staging the dialog adds: the assignment, after removing the line it replaces. */
+export function assignIntents(candidate: Extract<Intent, { kind: 'assign' }>, replaces?: string): Intent[] {
+  return replaces ? [{ kind: 'unassign', vmid: candidate.vmid, slot: replaces }, candidate] : [candidate];
 }

@@ -1,8 +1,8 @@
 // Key handling on the store, without rendering: the pending pane's scrolling, the assign defaults.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../../src/store/actions.ts';
-import { createAppStore, type AppStore } from '../../src/store/app-store.ts';
-import { assignDefaults, existingLines } from '../../src/store/assign.ts';
+import { createAppStore, selectPlan, type AppStore } from '../../src/store/app-store.ts';
+import { assignDefaults, existingLine } from '../../src/store/assign.ts';
 import type { HostSnapshot, Intent } from '../../src/model/types.ts';
 import { handleKey } from '../../src/ui/input.ts';
 import type { KeyInfo } from '../../src/ui/keymap.ts';
@@ -85,9 +85,21 @@ describe('assign defaults', () => {
     expect(assignDefaults(snap, vf, vm(104))).toMatchObject({ allFunctions: false, pcie: true, xVga: false });
   });
 
-  it('knows the lines a VM already has for a card', () => {
-    expect(existingLines(vm(101), dev('0000:01:00.0')).map((h) => h.index)).toEqual([0]);
-    expect(existingLines(vm(102), dev('0000:07:00.0'))).toEqual([]);
+  it('a device the VM already has opens with that line\'s options, and staging replaces the line (no second one)', () => {
+    expect(existingLine(snap, dev('0000:07:00.0'), vm(102))).toBeNull();
+    const s = make();
+    s.setState({ cursorId: 'd:0000:01:00.0' }); // VM 101 has it: hostpci0: 0000:01:00.0,pcie=1
+    A.openAssign(s);
+    A.pickVm(s, 101);
+    expect(s.getState().dialog).toMatchObject({ kind: 'assign-options', vmid: 101, replaces: 'hostpci0', options: { allFunctions: false, pcie: true, xVga: false, rombar: true } });
+    press(s, '4', { return: true }); // ROM-Bar off
+    expect(s.getState().intents).toEqual([
+      { kind: 'unassign', vmid: 101, slot: 'hostpci0' },
+      { kind: 'assign', address: '0000:01:00.0', vmid: 101, options: { allFunctions: false, pcie: true, xVga: false, rombar: false } },
+    ]);
+    const plan = selectPlan(s.getState());
+    expect(plan.errors).toEqual([]);
+    expect(plan.steps.some((x) => x.kind === 'command' && x.argv.join(' ').includes('--delete hostpci0'))).toBe(true);
   });
 
   it('Enter in the picker goes to the options with those defaults; a staged assignment reopens with its own', () => {

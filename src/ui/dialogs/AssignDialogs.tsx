@@ -4,7 +4,7 @@ import { slotOf } from '../../model/address.ts';
 import type { AssignOptions, HostSnapshot, Intent } from '../../model/types.ts';
 import { isQ35 } from '../../model/vmconf.ts';
 import type { Dialog } from '../../store/app-store.ts';
-import { assignFindings, existingLines, isGpu } from '../../store/assign.ts';
+import { assignFindings, isGpu } from '../../store/assign.ts';
 import { ASSIGN_OPTIONS } from '../../store/actions.ts';
 import { T, fit, useLook } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
@@ -40,16 +40,14 @@ export function AssignOptionsDialog({ d, snap, intents, width }: { d: Extract<Di
     pcie: q35 ? 'VM is q35' : d.options.pcie ? `SWITCHES VM ${vm.vmid} from ${machine} to q35` : `VM is ${machine}; ticked: switches to q35`,
     xVga: isGpu(dev) ? (vm.bios === 'ovmf' ? 'the card becomes the VM display' : 'needs OVMF for most cards') : 'for display controllers only',
   };
-  const existing = existingLines(vm, dev);
-  const findings = assignFindings(snap, intents, { kind: 'assign', address: d.address, vmid: d.vmid, options: d.options });
+  const existing = d.replaces ? vm.hostpci.find((h) => `hostpci${h.index}` === d.replaces) : undefined;
+  const findings = assignFindings(snap, intents, { kind: 'assign', address: d.address, vmid: d.vmid, options: d.options }, d.replaces);
   return (
     <Frame title={`${d.address} -> VM ${vm.vmid} ${vm.name ?? ''}`} width={width}>
       {ASSIGN_OPTIONS.map((o, i) => (
         <T key={o.key} inverse={i === d.focus}>{fit(`${i + 1} [${d.options[o.key] ? 'x' : ' '}] ${o.label}`, 26) + (note[o.key] ? ` ${note[o.key]}` : '')}</T>
       ))}
-      {existing.map((h) => (
-        <T key={h.index} c="red" wrap="wrap">{`! VM ${vm.vmid} already has hostpci${h.index}: ${h.raw}; staging this adds the card a second time`}</T>
-      ))}
+      {existing && <T c="cyan" wrap="wrap">{`VM ${vm.vmid} already has it as ${d.replaces}: ${existing.raw}. Enter replaces that line with these options (never a second one).`}</T>}
       {findings.map((f) => (
         <T key={`${f.where}${f.message}`} c={f.severity === 'error' ? 'red' : 'yellow'} wrap="wrap">{`${f.severity === 'error' ? 'BLOCKED' : '!'} ${f.where}: ${f.message}`}</T>
       ))}
