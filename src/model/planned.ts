@@ -132,14 +132,24 @@ export interface PlanCheck {
 /** The pre-flight checks on the node as `intents` would leave it, marked against the node as it is. */
 export function checkPlan(snap: HostSnapshot, intents: Intent[], plan: Plan = planChanges(snap, intents), now: Finding[] = checkHost(snap)): PlanCheck {
   const after = checkHost(plannedSnapshot(snap, plan));
-  const before = new Set(now.map(findingKey));
-  const afterKeys = new Set(after.map(findingKey));
   // A line the plan itself adds is not there to remove yet: dropping the staged change fixes it.
   const exists = (l: VmLine) => snap.vms.some((v) => v.vmid === l.vmid && v.hostpci.some((h) => `hostpci${h.index}` === l.slot));
   const fresh = (f: Finding): Finding => (f.line && !exists(f.line) ? { ...f, line: null, fix: `${f.fix} (${f.line.slot} comes from the staged changes: dropping that change also fixes it)`, plan: 'new' } : { ...f, plan: 'new' });
-  const findings: Finding[] = [
-    ...after.map((f) => (before.has(findingKey(f)) ? f : fresh(f))),
-    ...now.filter((f) => !afterKeys.has(findingKey(f))).map((f) => ({ ...f, plan: 'resolved' as const })),
-  ];
+  // The same finding: same text; or, left over on both sides, the same kind at the same place
+  // (e.g. 'IOMMU is off, yet 2 VMs ...' becoming '3 VMs'): changed wording, not new and not fixed.
+  const place = (f: Finding) => `${f.severity}\u0000${f.where}\u0000${f.line ? `${f.line.vmid}/${f.line.slot}` : ''}\u0000${f.addresses.join(',')}\u0000${f.message.split(/[\s:,]/)[0]}`;
+  const unmatchedNow = new Map<string, Finding[]>();
+  const afterKeys = new Set(after.map(findingKey));
+  for (const f of now) if (!afterKeys.has(findingKey(f))) unmatchedNow.set(place(f), [...(unmatchedNow.get(place(f)) ?? []), f]);
+  const before = new Set(now.map(findingKey));
+  const findings: Finding[] = [];
+  for (const f of after) {
+    if (before.has(findingKey(f))) findings.push(f);
+    else if (unmatchedNow.get(place(f))?.length) {
+      unmatchedNow.get(place(f))!.shift();
+      findings.push(f);
+    } else findings.push(fresh(f));
+  }
+  for (const list of unmatchedNow.values()) for (const f of list) findings.push({ ...f, plan: 'resolved' });
   return { plan, findings };
 }

@@ -124,3 +124,18 @@ describe('checks on the plan', () => {
     expect(JSON.stringify(guide)).toBe(before);
   });
 });
+
+describe('checks on the plan: the same finding in other words', () => {
+  it('IOMMU off and one more VM with a device: the error stays (its wording changes), neither new nor fixed', async () => {
+    const root = copyFixture('iommu-off');
+    try {
+      writeFileSync(join(root, 'etc/pve/qemu-server/301.conf'), 'cores: 2\nmemory: 2048\nname: spare\n');
+      const off = await readAt(root);
+      expect(checkHost(off).filter((f) => f.message.startsWith('IOMMU is off')).map((f) => f.message)).toEqual(['IOMMU is off, yet 1 VM has PCI devices (300): none of them can start']);
+      const { findings } = checkPlan(off, [{ kind: 'assign', address: '0000:03:00.1', vmid: 301, options: { ...OPTS, pcie: false } }]);
+      expect(findings.filter((f) => f.message.startsWith('IOMMU is off')).map((f) => [f.message, f.plan])).toEqual([['IOMMU is off, yet 2 VMs have PCI devices (300, 301): none of them can start', undefined]]);
+    } finally {
+      removeTree(root);
+    }
+  });
+});
