@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { preferSmallHeap } from '../heap-tuning.ts';
 import { applyPlan } from '../host/apply.ts';
 import { openHost } from '../host/open.ts';
-import { readHost } from '../host/reader.ts';
+import { readHost, readHostInTwo } from '../host/reader.ts';
 import { STATE_DIR } from '../host/state.ts';
 import { createAppStore } from '../store/app-store.ts';
 import { detectTerminal } from '../terminal/detect.ts';
@@ -94,7 +94,8 @@ terminal, 70 crashed (terminal restored, report written), 129/130/143 ended by S
 
 async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<number> {
   const handle = openHost({ root: rootDir });
-  const snapshot = await readHost(handle.root, handle.runner);
+  // The details pane's attributes are read after the first frame (a second pass).
+  const { snapshot, details } = await readHostInTwo(handle.root, handle.runner);
   // Loaded only here: list / plan / apply never pay for Ink and React.
   const { renderApp } = await import('../ui/render-app.tsx');
   const session = startSession({ stdin, stdout, env, realHost: !handle.fixture });
@@ -114,6 +115,10 @@ async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadS
   });
   try {
     const running = renderApp(store, { stdin, stdout }); // the first frame is drawn synchronously
+    // Then the details, unless a commit's re-read has replaced the snapshot in the meantime.
+    setImmediate(() => {
+      if (store.getState().snapshot === snapshot) store.setState({ snapshot: details() });
+    });
     preferSmallHeap();
     armCrashTest(env);
     await running;

@@ -1,7 +1,7 @@
 // Tolerant synchronous reads: a missing or unreadable file is a null, never an exception, and
 // the caller decides whether that deserves a notice. Synchronous on purpose: thousands of tiny
 // sysfs reads are several times faster without promise overhead.
-import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import { decodeLossless } from '../model/bytes.ts';
 
 export interface ReadFailure {
@@ -30,6 +30,40 @@ export function readTextOrError(path: string): string | ReadFailure {
 export function readTrimmed(path: string): string | null {
   const t = readText(path);
   return t === null ? null : t.trim();
+}
+
+const PAGE = Buffer.allocUnsafe(4096);
+
+/**
+ * readTrimmed for a sysfs attribute (at most a page): open, read into one shared buffer until
+ * EOF, close. readFileSync would also fstat, and allocate a 4 KiB buffer per attribute on a real
+ * node (sysfs says every file is 4096 bytes long): tens of MB of garbage on a 2,000-function
+ * host. A file that fills the page is read again in full.
+ */
+export function readAttr(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  let n = 0;
+  try {
+    for (;;) {
+      const r = readSync(fd, PAGE, n, PAGE.length - n, null);
+      n += r;
+      if (r === 0 || n === PAGE.length) break;
+    }
+  } catch {
+    return null;
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing to do: the descriptor is gone either way
+    }
+  }
+  return n === PAGE.length ? readTrimmed(path) : decodeLossless(PAGE.subarray(0, n)).trim();
 }
 
 export function readLink(path: string): string | null {

@@ -14,7 +14,7 @@ import { getKey, hostpciEntries, parseVmConf } from '../model/vmconf.ts';
 import { listDir, readText, readTextOrError, readTrimmed } from './fsread.ts';
 import { readHostUses } from './host-uses.ts';
 import type { CommandRunner } from './runner.ts';
-import { readPciFunction } from './sysfs.ts';
+import { readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
 
 /** Config files of ours that the planner reads back to stay idempotent. */
 export const OWN_FILES = [
@@ -59,7 +59,30 @@ export interface ReadOptions {
   systemPciIds?: readonly string[];
 }
 
+/** Everything in one go: what `list`, `check`, `plan` and `apply` read. */
 export async function readHost(root: string, runner: CommandRunner, opts: ReadOptions = {}): Promise<HostSnapshot> {
+  return (await read(root, runner, opts, false)).snapshot;
+}
+
+export interface TwoPassRead {
+  /** Everything but the attributes only the details pane shows (PciDetails: null in every device). */
+  snapshot: HostSnapshot;
+  /**
+   * The second pass: reads the details and returns a new snapshot equal to what readHost gives
+   * (new device objects and notices; `snapshot` itself is left as it was). Never throws.
+   */
+  details(): HostSnapshot;
+}
+
+/**
+ * The TUI's read: its first frame needs no details, and on a 2,000-function host they are about
+ * a third of the sysfs reads. The second pass reuses the first pass's folder listings.
+ */
+export function readHostInTwo(root: string, runner: CommandRunner, opts: ReadOptions = {}): Promise<TwoPassRead> {
+  return read(root, runner, opts, true);
+}
+
+async function read(root: string, runner: CommandRunner, opts: ReadOptions, deferDetails: boolean): Promise<TwoPassRead> {
   const notices: Notice[] = [];
   const files: Record<string, string> = {};
   const keep = (rel: string): string | null => {
@@ -90,9 +113,13 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
   const devDir = join(root, 'sys/bus/pci/devices');
   if (!existsSync(devDir)) notices.push({ where: 'sys/bus/pci/devices', message: 'missing: no PCI devices can be listed' });
   const names = createPciNames(readPciIds(root, opts.systemPciIds ?? systemPciIdsPaths()));
-  const devices: PciDevice[] = listDir(devDir)
+  const cores: PciCore[] = listDir(devDir)
     .sort(compareAddress)
-    .map((addr) => readPciFunction(devDir, addr, notices));
+    .map((addr) => readPciCore(devDir, addr, notices));
+  const devices: PciDevice[] = cores.map((c) => c.device);
+  // The details' notices sit right after the first pass's device notices, in either mode.
+  const detailNoticesAt = notices.length;
+  if (!deferDetails) for (const c of cores) Object.assign(c.device, readPciDetails(devDir, c, notices));
   const byAddr = new Map(devices.map((d) => [d.address, d]));
   for (const d of devices) {
     d.vendorName = names.vendor(d.vendorId);
@@ -156,7 +183,7 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
     ? /IRQ remapping|Interrupt remapping enabled|x2apic enabled|Enabled IRQ remapping/i.test(dmesg.stdout)
     : null;
 
-  return {
+  const snapshot: HostSnapshot = {
     root,
     nodeName,
     isProxmox: existsSync(join(root, 'etc/pve')),
@@ -178,6 +205,16 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
     notices,
     interruptedApply: interruptedApply(root),
   };
+  const details = (): HostSnapshot => {
+    if (!deferDetails) return snapshot;
+    const more: Notice[] = [];
+    return {
+      ...snapshot,
+      devices: cores.map((c) => ({ ...c.device, ...readPciDetails(devDir, c, more) })),
+      notices: [...notices.slice(0, detailNoticesAt), ...more, ...notices.slice(detailNoticesAt)],
+    };
+  };
+  return { snapshot, details };
 }
 
 /** An apply killed part-way (power cut, kill -9) on this root, found from its marker. */

@@ -1,0 +1,68 @@
+// The TUI's read in two passes (readHostInTwo): the first frame's snapshot without the details
+// pane's attributes, then details() gives exactly what the one full read (readHost) gives.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openHost } from '../../src/host/open.ts';
+import { readHost, readHostInTwo } from '../../src/host/reader.ts';
+import { checkHost } from '../../src/model/checks.ts';
+import { groupVerdict } from '../../src/model/isolation.ts';
+import { copyFixture, FIXTURES, fingerprint, removeTree } from '../helpers/tree.ts';
+
+const DETAILS = ['subsystemVendorId', 'subsystemDeviceId', 'revision', 'numaNode', 'link', 'resetMethods', 'driverOverride'] as const;
+const trash: string[] = [];
+afterAll(() => trash.forEach(removeTree));
+
+async function both(root: string) {
+  const h = openHost({ root });
+  return { full: await readHost(h.root, h.runner), two: await readHostInTwo(h.root, h.runner) };
+}
+
+describe('two-pass read', () => {
+  it('first pass: everything but the details; the second gives what readHost gives', async () => {
+    const { full, two } = await both(join(FIXTURES, 'guide'));
+    const first = two.snapshot;
+    const firstCopy = structuredClone(first);
+    for (const d of first.devices) for (const k of DETAILS) expect(d[k], `${d.address} ${k}`).toBeNull();
+    // What the tree and the verdicts use is all there already.
+    const strip = (s: typeof full) => ({ ...s, devices: s.devices.map((d) => ({ ...d, ...Object.fromEntries(DETAILS.map((k) => [k, null])) })) });
+    expect(first).toEqual(strip(full));
+    expect(first.groups).toEqual(full.groups);
+    const i350 = full.devices.find((d) => d.address === '0000:03:00.0')!;
+    expect(i350).toMatchObject({ subsystemVendorId: '8086', revision: '01', numaNode: 0, resetMethods: ['flr', 'bus'], link: { speed: '5.0 GT/s PCIe', width: '4' } });
+    const second = two.details();
+    expect(second).toEqual(full);
+    expect(second).not.toBe(first);
+    expect(first, 'the first snapshot is left as it was').toEqual(firstCopy);
+    expect(checkHost(second)).toEqual(checkHost(full));
+    // The verdicts do not depend on the details.
+    for (const g of full.groups) expect(groupVerdict(g.id, second.devices.filter((d) => g.devices.includes(d.address)))).toEqual(g);
+  });
+
+  it('garbled details: the same notices, in the same order, as the one full read', async () => {
+    const root = copyFixture('guide');
+    trash.push(root);
+    const d = (a: string) => join(root, 'sys/bus/pci/devices', a);
+    writeFileSync(join(d('0000:03:00.0'), 'revision'), 'xyz\n');
+    writeFileSync(join(d('0000:03:00.1'), 'numa_node'), 'zero\n');
+    writeFileSync(join(d('0000:06:00.0'), 'class'), 'banana\n'); // a first-pass notice
+    rmSync(join(d('0000:04:00.0'), 'vendor'));
+    writeFileSync(join(d('0000:07:00.0'), 'driver_override'), 'vfio-pci\n');
+    const before = fingerprint(root);
+    const { full, two } = await both(root);
+    expect(fingerprint(root), 'reading changes nothing').toEqual(before);
+    expect(full.notices.map((n) => n.message)).toEqual(expect.arrayContaining([expect.stringMatching(/garbled attribute 'revision'/), expect.stringMatching(/garbled attribute 'numa_node'/)]));
+    expect(two.snapshot.notices.some((n) => /revision|numa_node/.test(n.message))).toBe(false);
+    expect(two.snapshot.notices.some((n) => /garbled attribute 'class'/.test(n.message))).toBe(true);
+    const second = two.details();
+    expect(second.notices).toEqual(full.notices);
+    expect(second).toEqual(full);
+    expect(second.devices.find((x) => x.address === '0000:07:00.0')!.driverOverride).toBe('vfio-pci');
+  });
+
+  it('readHost reads everything in one go (list and check need it all)', async () => {
+    const { full } = await both(join(FIXTURES, 'guide'));
+    expect(full.devices.filter((d) => d.link !== null).length).toBeGreaterThan(5);
+    expect(full.devices.every((d) => d.numaNode !== null)).toBe(true);
+  });
+});
