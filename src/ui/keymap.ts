@@ -83,7 +83,8 @@ type Row = Omit<Binding, 'scope' | 'context'>;
 const scope = (sc: Scope, rows: Row[]): Binding[] => rows.map((r) => ({ ...r, scope: sc, context: contextOf(sc) }));
 
 /** Buttons in a row (or a short list): move between them, Enter chooses, Esc cancels. */
-function buttons(sc: Dialog['kind'], count: (s: AppStore) => number, choose: (s: AppStore, c: number) => void, what: string): Binding[] {
+function buttons(sc: Dialog['kind'], count: (s: AppStore) => number, choose: (s: AppStore, c: number) => void): Binding[] {
+  const what = 'buttons (quit, shared or host-critical group, commit)';
   const move = (s: AppStore, delta: number) => {
     const d = s.getState().dialog;
     if (d && 'choice' in d) s.setState({ dialog: { ...d, choice: (d.choice + delta + count(s)) % count(s) } });
@@ -175,9 +176,9 @@ export const KEYMAP: Binding[] = [
     { keys: 'y', description: 'quit dialog: quit, dropping the staged changes', match: ch('y'), run: (s) => s.setState({ exiting: true }) },
     { keys: 'n', description: 'quit dialog: stay', match: ch('n'), run: close },
   ]),
-  ...buttons('quit', () => 2, (s, c) => (c === 1 ? s.setState({ exiting: true }) : close(s)), 'quit dialog'),
-  ...buttons('shared', () => 3, (s, c) => (c === 0 ? A.answerShared(s, true) : c === 1 ? A.answerShared(s, false) : close(s)), 'shared group'),
-  ...buttons('critical', () => 2, (s, c) => (c === 1 ? A.answerCritical(s) : close(s)), 'host-critical group'),
+  ...buttons('quit', () => 2, (s, c) => (c === 1 ? s.setState({ exiting: true }) : close(s))),
+  ...buttons('shared', () => 3, (s, c) => (c === 0 ? A.answerShared(s, true) : c === 1 ? A.answerShared(s, false) : close(s))),
+  ...buttons('critical', () => 2, (s, c) => (c === 1 ? A.answerCritical(s) : close(s))),
   ...scope('vfs', [
     { keys: '0-9', description: 'VF editor: type the count', match: digit, run: (s, k) => A.editVfValue(s, (v) => v + k.input) },
     { keys: '↑/+/k ↓/-/j', description: 'VF editor: one more / one less', match: any(up, down, ch('+', 'k', '-', 'j')), run: (s, k) => P.stepVfs(s, k.upArrow || k.input === '+' || k.input === 'k' ? 1 : -1) },
@@ -198,7 +199,7 @@ export const KEYMAP: Binding[] = [
     { keys: 'Esc', description: 'assign options: back to the VM list', match: esc, run: (s) => A.openDialog(s, { kind: 'assign-vm', address: dialogOf(s, 'assign-options')!.address }) },
   ]),
   ...scope('confirm', [{ keys: 'y', description: 'commit dialog: apply now', match: ch('y'), run: (s) => void A.commit(s) }]),
-  ...buttons('confirm', () => 2, (s, c) => (c === 1 ? void A.commit(s) : close(s)), 'commit dialog'),
+  ...buttons('confirm', () => 2, (s, c) => (c === 1 ? void A.commit(s) : close(s))),
   // progress: no keys at all while the apply runs.
   ...scope('result', [{ keys: 'Enter Esc', description: 'after a commit: close the result (keys typed during the run are ignored)', match: any(enter, esc), run: (s) => void (Date.now() >= (dialogOf(s, 'result')?.readyAt ?? 0) && close(s)) }]),
   ...scope('info', [{ keys: 'Enter Esc', description: 'a notice (IOMMU off): close it', match: any(enter, esc), run: close }]),
@@ -226,10 +227,15 @@ const KEYS = 16;
 export function helpLines(width: number, ascii: boolean): DialogLine[] {
   const plain = (s: string) => (ascii ? s.replace(/↑/g, 'Up').replace(/↓/g, 'Down').replace(/←/g, 'Left').replace(/→/g, 'Right') : s);
   const lines: DialogLine[] = [];
+  const listed = new Set<string>();
   for (const ctx of ['tree', 'pending', 'global', 'dialog'] as const) {
     lines.push({ text: TITLES[ctx], bold: true, colour: 'cyan' });
     for (const b of KEYMAP.filter((x) => x.context === ctx)) {
       const keys = plain(b.keys);
+      // Bindings several dialogs share (their buttons) are listed once.
+      const seen = `${b.keys}\n${b.description}`;
+      if (listed.has(seen)) continue;
+      listed.add(seen);
       // Keys wider than their column get a line of their own: nothing is cut.
       if (textWidth(keys) > KEYS) lines.push({ text: `  ${keys}` });
       const head = textWidth(keys) > KEYS ? ' '.repeat(KEYS) : fit(keys, KEYS);

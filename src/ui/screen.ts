@@ -11,8 +11,16 @@ export function wrappedDetails(st: AppState, cols: number): DetailLine[] {
   return detailsLines(st.snapshot, row, selectFindings(st)).flatMap((l) => wrapText(l.text, cols - 1).map((text) => ({ ...l, text })));
 }
 
+// Both panes ask for the same state in one render: computed once per state.
+const memo = new WeakMap<AppState, { L: Layout; details: DetailLine[] }>();
+
 export function screenLayout(st: AppState): { L: Layout; details: DetailLine[] } {
-  const base = layout(st.size);
-  const details = wrappedDetails(st, base.detailsWidth);
-  return { L: base.wide ? base : layout(st.size, details.length), details };
+  let hit = memo.get(st);
+  if (!hit) {
+    const base = layout(st.size);
+    const details = wrappedDetails(st, base.detailsWidth);
+    hit = { L: base.wide ? base : layout(st.size, details.length), details };
+    memo.set(st, hit);
+  }
+  return hit;
 }
