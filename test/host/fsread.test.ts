@@ -1,8 +1,8 @@
 // readAttr: sysfs attributes through one shared page buffer, with readTrimmed's results.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readAttr, readTrimmed } from '../../src/host/fsread.ts';
+import { readAttr, readTrimmed, realPath } from '../../src/host/fsread.ts';
 import { encodeLossless } from '../../src/model/bytes.ts';
 import { removeTree, tempDir } from '../helpers/tree.ts';
 
@@ -35,5 +35,18 @@ describe('readAttr', () => {
     expect(readAttr(join(dir, 'missing'))).toBeNull();
     expect(readAttr(join(dir, 'folder'))).toBeNull();
     expect(readTrimmed(join(dir, 'folder'))).toBeNull();
+  });
+});
+
+describe('realPath', () => {
+  it('resolves a link relative to a folder that is itself a link (sys/class/net/X/device), null when dangling', () => {
+    const pci = join(dir, 'devices/pci0000:00/0000:00:1c.0/0000:03:00.0');
+    mkdirSync(join(pci, 'net/enp3s0f0'), { recursive: true });
+    mkdirSync(join(dir, 'class/net'), { recursive: true });
+    symlinkSync('../../devices/pci0000:00/0000:00:1c.0/0000:03:00.0/net/enp3s0f0', join(dir, 'class/net/enp3s0f0'));
+    symlinkSync('../../../0000:03:00.0', join(pci, 'net/enp3s0f0/device'));
+    expect(realPath(join(dir, 'class/net/enp3s0f0/device'))).toBe(pci);
+    symlinkSync('../../devices/gone', join(dir, 'class/net/eth9'));
+    expect(realPath(join(dir, 'class/net/eth9/device'))).toBeNull();
   });
 });
