@@ -89,3 +89,17 @@ describe('small texts', () => {
     }
   });
 });
+
+describe('progress', () => {
+  it('wraps a long step instead of cutting it', async () => {
+    const { render } = await import('ink-testing-library');
+    const { ProgressDialog } = await import('../../src/ui/dialogs/ProgressDialog.tsx');
+    const step = 'qm set 102 --hostpci0 0000:07:00,pcie=1,x-vga=1 --machine q35 --delete hostpci3';
+    const r = render(<ProgressDialog steps={[{ text: step, status: 'running' }]} width={40} />);
+    const f = r.lastFrame()!.replace(/\x1b\[[0-9;]*m/g, '');
+    r.unmount();
+    expect(f).not.toContain('~');
+    // Every word of the command is on the screen, in order.
+    expect(f.replace(/[│╭╮╰╯─\s]+/g, ' ')).toContain(`1. ${step}`);
+  });
+});

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ApplyResult } from '../../host/apply.ts';
 import type { StepStatus } from '../../store/app-store.ts';
-import { T, fit, g, useLook } from '../Styled.tsx';
+import { T, g, useLook, wrapText } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
 
 export function ProgressDialog({ steps, width }: { steps: Array<{ text: string; status: StepStatus; detail?: string }>; width: number }) {
@@ -12,7 +12,8 @@ export function ProgressDialog({ steps, width }: { steps: Array<{ text: string; 
   return (
     <Frame title="Applying..." width={width}>
       {steps.map((s, i) => (
-        <T key={i} c={colour[s.status]}>{fit(`[${mark[s.status]}] ${i + 1}. ${s.text}`, width - 4)}</T>
+        // Long commands wrap under their text (nothing cut): the step is what the operator checks.
+        <T key={i} c={colour[s.status]}>{wrapText(`[${mark[s.status]}] ${i + 1}. ${s.text}`, width - 4, 4 + String(i + 1).length + 2).join('\n')}</T>
       ))}
     </Frame>
   );
