@@ -13,10 +13,22 @@ export function StatusLine({ store }: { store: AppStore }) {
   const findings = useStore(store, selectFindings);
   const columns = useStore(store, (s) => s.size.columns);
   const flags = cmdlineWords(snap.iommu.cmdline).filter((w) => /iommu|acs_override|vfio/.test(w)).join(' ') || 'no IOMMU flags';
-  // DEMO goes first: it must survive the cut at 80 columns. A root path is shortened from the
-  // left (its last folders say which tree it is), or left out when there is no room at all.
+  // What must never be cut comes first: node (DEMO), IOMMU state, staged count, problems. When
+  // the line is too long the boot loader, then the kernel flags are left out (both are in `list`);
+  // a root path is shortened from the left (its last folders say which tree it is), or left out.
   const { ascii } = useLook();
-  const text = ` ${snap.nodeName}${host.demo ? ' DEMO' : ''}  IOMMU ${snap.iommu.enabled ? 'on' : 'OFF'}  ${flags}  ${snap.bootloader.kind}  ${staged} staged${findings.length ? `  ${findingsSummary(findings)} (!)` : ''}${snap.notices.length ? `  ${snap.notices.length} notices (p)` : ''}`;
+  const parts: Array<{ text: string; drop: number }> = [
+    { text: `${snap.nodeName}${host.demo ? ' DEMO' : ''}`, drop: 0 },
+    { text: `IOMMU ${snap.iommu.enabled ? 'on' : 'OFF'}`, drop: 0 },
+    { text: flags, drop: 2 },
+    { text: snap.bootloader.kind, drop: 3 },
+    { text: `${staged} staged`, drop: 0 },
+    ...(findings.length ? [{ text: `${findingsSummary(findings)} (!)`, drop: 0 }] : []),
+    ...(snap.notices.length ? [{ text: `${snap.notices.length} notices (p)`, drop: 1 }] : []),
+  ];
+  const line = (maxDrop: number) => ` ${parts.filter((p) => p.drop === 0 || p.drop < maxDrop).map((p) => p.text).join('  ')}`;
+  let text = line(Infinity);
+  for (const cut of [3, 2, 1]) if (width(text) > columns) text = line(cut);
   const room = columns - width(text) - ' root '.length;
   const where = host.fixture && !host.demo && room >= 8 ? ` root ${fitLeft(host.root, room, ascii)}` : '';
   return (

@@ -67,6 +67,19 @@ describe('small texts', () => {
     expect(top).toContain('0 staged'); // the counts come first and are never cut for the path
   });
 
+  it('keeps the problem count whole on a long status line: boot loader and flags give way first', async () => {
+    h = await renderFixture('guide', {
+      files: {
+        'etc/pve/qemu-server/105.conf': 'name: moved\nhostpci0: 0000:0a:00,pcie=1\nmachine: q35\n',
+        'etc/pve/qemu-server/106.conf': 'name: twice\nonboot: 1\nhostpci0: 0000:00:1f.6\n',
+      },
+    });
+    h.store.setState({ host: { ...h.store.getState().host, demo: true } });
+    const top = lines(await h.waitFor((x) => x.includes('DEMO')))[0]!;
+    expect(top).toMatch(/^ pve1 DEMO {2}IOMMU on {2}.*0 staged {2}2 errors \(!\)/);
+    expect(top).not.toContain('~');
+  });
+
   it('says "1 device", and "2 devices"', async () => {
     h = await renderFixture('guide');
     await h.press('/', ...'01:00.0');
