@@ -32,13 +32,17 @@ kpkg="$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ 
 versions+="$kpkg=$(apt-cache policy "$kpkg" | awk '/Candidate:/ {print $2}')"
 key="$( (echo "$versions"; cat "$0" "$here"/guest/*) | sha256sum | cut -c1-16)"
 dir="$cache_root/$key"
+mkdir -p "$cache_root"
+# One build at a time: a second run waits and then finds the image. An image in the cache is
+# never replaced (overlays of running scenarios are backed by it).
+exec 9>"$cache_root/.lock"
+flock 9
 if [ -s "$dir/base.img" ] && [ -s "$dir/versions" ]; then
 	echo "build-image: cached $dir ($(cat "$dir/versions"))" >&2
 	echo "$dir"
 	exit 0
 fi
 
-mkdir -p "$cache_root"
 work="$(mktemp -d "$cache_root/build.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 start=$SECONDS
