@@ -46,6 +46,7 @@ for (const host of ['guide', 'large-400', 'large-2000']) {
   const f = run('floor', host, 15);
   scans[host] = s;
   add(s, host, `${s.extra.functions} functions; ${fmtRatio(s.medianMs / f.medianMs)} of floor`);
+  add(run('scan-first', host, 15), host, "the TUI's first pass: no details-pane attributes (read after the first frame)");
   add(f, host, 'bare reads, no parsing');
 }
 rows.push(['', '', '', '', '', '', `growth 400 -> 2000 functions: ${fmtRatio(scans['large-2000']!.medianMs / scans['large-400']!.medianMs)} time for 5x size`]);
