@@ -25,6 +25,9 @@ export const OWN_FILES = [
   'etc/pve-passthrough/vfio-pci.addresses',
   'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio',
   'etc/udev/rules.d/70-pve-passthrough-sriov.rules',
+  'etc/grub.d/42_pve-passthrough-recovery',
+  'etc/kernel/postinst.d/zz-pve-passthrough-recovery',
+  'etc/kernel/postrm.d/zz-pve-passthrough-recovery',
   'etc/pve/mapping/pci.cfg',
 ];
 

@@ -31,5 +31,7 @@ export function simulatedCommands(root: string): Record<string, Response> {
     'update-initramfs': ok,
     'proxmox-boot-tool': ok,
     'update-grub': ok,
+    // The recovery hook mounts the ESPs of a real node; a fixture has none.
+    '/etc/kernel/postinst.d/zz-pve-passthrough-recovery': ok,
   };
 }

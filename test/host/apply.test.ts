@@ -49,7 +49,7 @@ describe('apply', () => {
     expect(r.ok).toBe(true);
     expect(r.rebootRequired).toBe(true);
     expect(progress).toEqual(plan.steps.flatMap((_, i) => [`${i}:running`, `${i}:done`]));
-    expect(runner.calls.map((c) => c[0])).toEqual(['qm', 'update-initramfs']);
+    expect(runner.calls.map((c) => c[0])).toEqual(['qm', 'update-initramfs', 'proxmox-boot-tool', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery']);
     expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain('hostpci0: 0000:07:00,pcie=1,x-vga=1');
     expect(readFileSync(join(root, 'sys/bus/pci/devices/0000:04:00.0/sriov_numvfs'), 'utf8')).toBe('8\n');
     expect(readFileSync(join(r.backupDir!, 'files/etc/pve/qemu-server/102.conf'), 'utf8')).toBe(plan.edits.find((e) => e.path.endsWith('102.conf'))!.before);

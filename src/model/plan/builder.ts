@@ -3,7 +3,7 @@
 import type { FileEdit, Notice, Plan, PlanStep } from '../types.ts';
 
 /** Step phases, so steps come out in a safe order whatever order the intents came in. */
-export type Phase = 'files' | 'sysfs' | 'vm' | 'boot' | 'initramfs';
+export type Phase = 'before-files' | 'files' | 'sysfs' | 'vm' | 'boot' | 'initramfs';
 const ORDER: Phase[] = ['files', 'sysfs', 'vm', 'initramfs', 'boot'];
 
 export class PlanBuilder {
@@ -75,6 +75,8 @@ export class PlanBuilder {
     }));
     const index = new Map(edits.map((e, i) => [e.path, i]));
     const steps: PlanStep[] = [];
+    // A command that needs a file this plan deletes (the recovery hook cleaning the ESPs).
+    for (const s of this.steps) if (s.phase === 'before-files' && s.step.kind !== 'command-edit') steps.push(s.step);
     for (const e of edits) if (e.writer === 'direct') steps.push({ kind: 'write', editIndex: index.get(e.path)! });
     for (const phase of ORDER) {
       for (const s of this.steps.filter((x) => x.phase === phase)) {

@@ -27,7 +27,8 @@ describe('reservations', () => {
     expect(script.after).toMatch(/if \[ "\$found" != "\$2" \]/);
     expect(edit(p, OWN.modprobe)).toBeUndefined(); // no ids= line: it would catch 08:00 too
     expect(messages(p.warnings)).toMatch(/0000:08:00.0, 0000:08:00.1 share the id 8086:1521/);
-    expect(commands(p)).toEqual(['update-initramfs -u -k all']);
+    // The recovery entry comes with the first reservation (test/model/plan/recovery.test.ts).
+    expect(commands(p)).toEqual(['update-initramfs -u -k all', 'proxmox-boot-tool refresh', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery']);
     expect(p.rebootRequired).toBe(true);
   });
 
