@@ -4,7 +4,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { preferSmallHeap } from '../heap-tuning.ts';
-import { applyPlan } from '../host/apply.ts';
+import { applyPlan, rollback } from '../host/apply.ts';
 import { openHost } from '../host/open.ts';
 import { readHost, readHostInTwo } from '../host/reader.ts';
 import { STATE_DIR } from '../host/state.ts';
@@ -109,6 +109,7 @@ async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadS
       demo,
       apply: (plan, onProgress) => session.whileBusy(applyPlan(plan, { root: handle.root, runner: handle.runner, fs: handle.fs, onProgress })),
       reread: () => readHost(handle.root, handle.runner),
+      rollback: () => session.whileBusy(rollback({ root: handle.root, runner: handle.runner, fs: handle.fs })),
       // Back from the shell: a new size object makes Ink paint the whole screen again.
       suspend: () => session.suspend(() => store.setState({ size: { columns: stdout.columns || 80, rows: stdout.rows || 24 } })),
     },

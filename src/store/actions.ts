@@ -340,6 +340,16 @@ export async function commit(store: AppStore): Promise<void> {
   if (!rows.some((r) => r.id === get(store).cursorId)) store.setState({ cursorId: rows[0]?.id ?? null });
 }
 
+/** The interrupted-apply dialog's "Roll it back": the host port undoes it, then the host is read again. */
+export async function rollbackInterrupted(store: AppStore): Promise<void> {
+  const st = get(store);
+  if (!st.host.rollback) return openDialog(store, null);
+  openDialog(store, { kind: 'progress', steps: [{ text: 'put back what the interrupted apply changed', status: 'running' }] });
+  const result = await st.host.rollback();
+  const snapshot = await st.host.reread();
+  store.setState({ snapshot, dialog: { kind: 'result', result, readyAt: Date.now() + RESULT_GRACE_MS }, pane: 'tree' });
+}
+
 export function requestQuit(store: AppStore) {
   if (get(store).intents.length) openDialog(store, { kind: 'quit', choice: 0 });
   else store.setState({ exiting: true });

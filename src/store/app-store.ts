@@ -16,6 +16,8 @@ export interface HostPort {
   demo: boolean;
   apply(plan: Plan, onProgress: (i: number, status: 'running' | 'done' | 'failed', detail?: string) => void): Promise<ApplyResult>;
   reread(): Promise<HostSnapshot>;
+  /** Roll back the interrupted (or last) apply; absent where nothing can be rolled back (tests). */
+  rollback?(): Promise<ApplyResult>;
   /** Ctrl-Z: stop as a shell job until `fg`; false when not now (an apply runs). Absent in tests. */
   suspend?(): boolean;
 }
@@ -37,6 +39,8 @@ export type Dialog =
   /** `replaces`: the VM's hostpciN that already has the device; staging swaps it for these options. */
   | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number; replaces?: string }
   | { kind: 'confirm'; choice: number }
+  /** At start: an apply was killed part-way; roll it back now, or look first. */
+  | { kind: 'interrupted'; choice: number }
   | { kind: 'progress'; steps: Array<{ text: string; status: StepStatus; detail?: string }> }
   /** Keys before `readyAt` (ms since the epoch) are dropped: typed during the run, not at this screen. */
   | { kind: 'result'; result: ApplyResult; readyAt: number };
@@ -93,7 +97,8 @@ export function createAppStore(o: AppOptions): AppStore {
     pane: 'tree',
     pendingCursor: 0,
     pendingScroll: 0,
-    dialog: null,
+    // A killed apply comes before anything else (the reader found its marker).
+    dialog: o.snapshot.interruptedApply && !o.snapshot.interruptedApply.running ? { kind: 'interrupted', choice: 0 } : null,
     flash: null,
     exiting: false,
   }));

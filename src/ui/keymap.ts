@@ -84,7 +84,7 @@ const scope = (sc: Scope, rows: Row[]): Binding[] => rows.map((r) => ({ ...r, sc
 
 /** Buttons in a row (or a short list): move between them, Enter chooses, Esc cancels. */
 function buttons(sc: Dialog['kind'], count: (s: AppStore) => number, choose: (s: AppStore, c: number) => void): Binding[] {
-  const what = 'buttons (quit, shared or host-critical group, commit)';
+  const what = 'buttons (quit, shared or host-critical group, commit, interrupted apply)';
   const move = (s: AppStore, delta: number) => {
     const d = s.getState().dialog;
     if (d && 'choice' in d) s.setState({ dialog: { ...d, choice: (d.choice + delta + count(s)) % count(s) } });
@@ -199,6 +199,7 @@ export const KEYMAP: Binding[] = [
     { keys: 'Esc', description: 'assign options: back to the VM list', match: esc, run: (s) => A.openDialog(s, { kind: 'assign-vm', address: dialogOf(s, 'assign-options')!.address }) },
   ]),
   ...scope('confirm', [{ keys: 'y', description: 'commit dialog: apply now', match: ch('y'), run: (s) => void A.commit(s) }]),
+  ...buttons('interrupted', () => 2, (s, c) => (c === 0 ? void A.rollbackInterrupted(s) : close(s))),
   ...buttons('confirm', () => 2, (s, c) => (c === 1 ? void A.commit(s) : close(s))),
   // progress: no keys at all while the apply runs.
   ...scope('result', [{ keys: 'Enter Esc', description: 'after a commit: close the result (keys typed during the run are ignored)', match: any(enter, esc), run: (s) => void (Date.now() >= (dialogOf(s, 'result')?.readyAt ?? 0) && close(s)) }]),

@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { applyPlan } from '../../src/host/apply.ts';
+import { applyPlan, rollback } from '../../src/host/apply.ts';
 import { openHost } from '../../src/host/open.ts';
 import { readHost } from '../../src/host/reader.ts';
 import { createAppStore, type AppStore } from '../../src/store/app-store.ts';
@@ -21,9 +21,10 @@ export interface Harness {
   unmount(): void;
 }
 
-export async function renderFixture(name: string, o: { columns?: number; rows?: number; colour?: boolean; ascii?: boolean; /** written into the copy first (paths relative to its root) */ files?: Record<string, string> } = {}): Promise<Harness> {
+export async function renderFixture(name: string, o: { columns?: number; rows?: number; colour?: boolean; ascii?: boolean; /** written into the copy first (paths relative to its root) */ files?: Record<string, string>; /** runs on the copy before it is read */ prepare?: (root: string) => Promise<void> } = {}): Promise<Harness> {
   const root = copyFixture(name);
   for (const [p, text] of Object.entries(o.files ?? {})) writeFileSync(join(root, p), text);
+  await o.prepare?.(root);
   const h = openHost({ root });
   const snapshot = await readHost(h.root, h.runner);
   const store = createAppStore({
@@ -38,6 +39,7 @@ export async function renderFixture(name: string, o: { columns?: number; rows?: 
       demo: false,
       apply: (plan, onProgress) => applyPlan(plan, { root, runner: h.runner, onProgress, uid: 0 }),
       reread: () => readHost(h.root, h.runner),
+      rollback: () => rollback({ root, runner: h.runner, fs: h.fs, uid: 0 }),
     },
   });
   const r = render(<App store={store} />);

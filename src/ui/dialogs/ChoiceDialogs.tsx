@@ -2,7 +2,7 @@
 // (asked twice, naming what the host loses), and the commit confirmation.
 import { Box } from 'ink';
 import type { Dialog } from '../../store/app-store.ts';
-import type { Plan } from '../../model/types.ts';
+import type { HostSnapshot, Plan } from '../../model/types.ts';
 import { T } from '../Styled.tsx';
 import { Buttons, Frame } from './Frame.tsx';
 
@@ -53,6 +53,33 @@ export function ConfirmDialog({ plan, choice, width, demo }: { plan: Plan; choic
       {plan.warnings.length > 0 && <T c="yellow">{`${plan.warnings.length} warning(s): review them in the pending pane (p).`}</T>}
       {demo && <T c="cyan">Demo host: this writes only into its temporary copy.</T>}
       <Buttons labels={['Cancel', 'Apply']} choice={choice} />
+    </Frame>
+  );
+}
+
+/**
+ * At start, when an apply was killed part-way (power cut, kill -9): what it was doing, each step
+ * as done / where it stopped / not run, and the way back. Roll back is the first choice: the host
+ * may be half-changed, and a new commit is refused until this is resolved.
+ */
+export function InterruptedDialog({ info, choice, width, height, canRollBack }: { info: HostSnapshot['interruptedApply']; choice: number; width: number; height: number; canRollBack: boolean }) {
+  if (!info) return null;
+  const room = Math.max(1, height - 9);
+  const from = Math.max(0, Math.min(info.lastStep - Math.floor(room / 2), info.steps.length - room));
+  const shown = info.steps.slice(from, from + room);
+  return (
+    <Frame title="An apply was interrupted" width={width} colour="red">
+      <T wrap="wrap">{`Started ${info.time}: ${info.summary}. It stopped at step ${info.lastStep + 1} of ${info.steps.length}; the host may be half-changed.`}</T>
+      <Box flexDirection="column" marginTop={1}>
+        {shown.map((text, k) => {
+          const i = from + k;
+          const mark = i < info.lastStep ? 'done   ' : i === info.lastStep ? 'STOPPED' : 'not run';
+          return <T key={i} c={i === info.lastStep ? 'red' : i < info.lastStep ? 'green' : undefined} wrap="wrap">{`${mark} ${i + 1}. ${text}`}</T>;
+        })}
+      </Box>
+      <T wrap="wrap">{`Roll back puts every file and VF count back and rebuilds the boot files${canRollBack ? '' : " (here: run 'pve-passthrough rollback')"}.`}</T>
+      <T wrap="wrap">New commits are refused until then.</T>
+      <Buttons labels={['Roll it back now', 'Later']} choice={choice} />
     </Frame>
   );
 }

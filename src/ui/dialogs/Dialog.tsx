@@ -6,7 +6,7 @@ import { selectFindings, selectPlan, type AppStore } from '../../store/app-store
 import { ChecksDialog } from './ChecksDialog.tsx';
 import { DetailsDialog } from './DetailsDialog.tsx';
 import { AssignOptionsDialog, AssignVmDialog } from './AssignDialogs.tsx';
-import { ConfirmDialog, CriticalDialog, QuitDialog, SharedDialog } from './ChoiceDialogs.tsx';
+import { ConfirmDialog, CriticalDialog, InterruptedDialog, QuitDialog, SharedDialog } from './ChoiceDialogs.tsx';
 import { HelpDialog } from './HelpDialog.tsx';
 import { helpWidth } from './ScrollingDialog.tsx';
 import { ProgressDialog, ResultDialog } from './ProgressDialog.tsx';
@@ -53,6 +53,8 @@ export function DialogView({ store }: { store: AppStore }) {
         return <AssignOptionsDialog d={d} snap={st.snapshot} intents={st.intents} width={width} />;
       case 'confirm':
         return <ConfirmDialog plan={selectPlan(st)} choice={d.choice} width={width} demo={st.host.demo} />;
+      case 'interrupted':
+        return <InterruptedDialog info={st.snapshot.interruptedApply ?? null} choice={d.choice} width={width} height={height} canRollBack={Boolean(st.host.rollback)} />;
       case 'progress':
         return <ProgressDialog steps={d.steps} width={width} />;
       case 'result':
