@@ -3,6 +3,7 @@
 import { EXIT } from './cli/command.ts';
 import { commands } from './cli/commands.ts';
 import { OWN } from './model/plan/files.ts';
+import { RECOVERY } from './model/plan/recovery.ts';
 import { STATE_DIR } from './host/state.ts';
 import { KEYMAP, type KeyContext } from './ui/keymap.ts';
 import { version } from './version.ts';
@@ -22,6 +23,8 @@ export const FILES: Array<[string, string]> = [
   [`/${OWN.sriovRules}`, 'udev rule that restores SR-IOV VF counts at boot, on the PF driver\'s bind event (ACTION=="bind", DRIVER==the PF driver): on the PCI add event the kernel still refuses the write. Rules of earlier versions (on add) are read and rewritten at the next VF change'],
   ['/etc/modprobe.d/*.conf', 'the vfio-pci ids= list where it lives: modprobe reads these files in name order and the last ids= wins (the kernel command line\'s vfio-pci.ids= after all of them), so a reservation or release by id edits that one line in place (an admin\'s vfio.conf keeps its list, with the new id added); an ids= line that a later one overrides is commented out behind a note saying where the list lives. The plan and the pending pane show the list before -> after. Everything else kept'],
   ['/etc/udev/rules.d/*.rules, /etc/systemd/system/*.service, /etc/network/interfaces(.d)', 'only when you set the VF count of a PF that another writer also sets at boot (an admin udev rule on the pci or net event, a unit or a pre-up/up/post-up line echoing into sriov_numvfs): that line is commented out behind a note, the count moves into the rule above (a rule for several PFs hands their live counts over too); a unit left with nothing to run is named for systemctl disable'],
+  [`/${RECOVERY.grub}`, 'the recovery boot entry for GRUB (see WHEN THE NODE DOES NOT COME BACK), while any device is reserved; also on proxmox-boot-tool nodes, for ESPs that boot GRUB'],
+  [`/${RECOVERY.espInstall}, /${RECOVERY.espRemove}`, 'proxmox-boot-tool nodes: kernel hook writing the recovery entries (loader/entries/pve-passthrough-recovery-VERSION.conf) on every ESP, while any device is reserved'],
   ['/etc/kernel/cmdline or /etc/default/grub', 'only when the IOMMU is off in the kernel: intel_iommu=on (firmware has VT-d, DMAR table) with iommu=pt, or drops an amd_iommu=off / intel_iommu=off / iommu=off; never amd_iommu=on (not a kernel option); nothing when the firmware has no IOMMU table'],
   ['/etc/pve/qemu-server/VMID.conf', 'never written directly: changed by qm set (the file is shown as a diff)'],
   ['/sys/bus/pci/devices/ADDR/sriov_numvfs', 'live VF count (through 0 when changing a non-zero count)'],
@@ -40,7 +43,7 @@ export const OTHER_FILES: Array<[string, string]> = [
   ['$TMPDIR/pve-passthrough-XXXXXX/', 'standalone executable only: the program unpacked at start into a private folder, removed once loaded'],
 ];
 
-const COMMANDS_RUN = ['qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub'];
+const COMMANDS_RUN = ['qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery [--remove] (after proxmox-boot-tool refresh; --remove before the hook is deleted)'];
 const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name'];
 
 const ENVIRONMENT: Array<[string, string]> = [
@@ -62,12 +65,20 @@ const COMMAND_LINE = [
   '--json prints one JSON document on standard output, also when a plan is blocked or an apply is refused or not confirmed; messages and progress go to standard error. If standard output is closed early (piped into head), output stops quietly and the command finishes with its own exit code. Errors from the system name the operation, the path and the code (cannot write /etc/x: no space left on device (ENOSPC)), exit 1.',
 ];
 
+const NO_COMING_BACK = [
+  'While any device is reserved for vfio-pci the program keeps a recovery entry in the boot menu: the same kernel with pve-passthrough=off module_blacklist=vfio_pci on its command line. There the init-top script binds nothing and the kernel refuses to load vfio-pci at all (module_blacklist= is the kernel\'s own parameter: it holds against /etc/modules-load.d and softdep lines too), so every device comes up with its host driver: the storage controller, the management NIC.',
+  'Where it is. GRUB: the last entry of the main menu, "... with Linux VERSION - passthrough off (pve-passthrough recovery)" (id pve-passthrough-recovery), for the newest kernel; /etc/grub.d/42_pve-passthrough-recovery writes it at every update-grub. systemd-boot (proxmox-boot-tool, UEFI on ZFS): one entry per kernel, titled "Proxmox Virtual Environment - passthrough off (pve-passthrough recovery)", after the normal ones; press a key or hold Space while systemd-boot starts to see the menu. The kernel hook /etc/kernel/postinst.d/zz-pve-passthrough-recovery writes them on every ESP at every kernel install and removal (and the program runs it after proxmox-boot-tool refresh).',
+  'If the node does not come back after a reboot: at its console (or IPMI/iKVM), choose the recovery entry. Once it is up, pve-passthrough check says that this boot runs with passthrough off; pve-passthrough rollback undoes the last apply (or release the device that took the host down: apply --release ADDR), then reboot into the normal entry. No entry in the menu (an older version wrote the reservations; check warns about it): edit the normal entry at the boot menu (e in GRUB or systemd-boot) and add pve-passthrough=off module_blacklist=vfio_pci to the linux / options line for this one boot.',
+  'The entry goes with the last reservation: the plan that releases it removes the script and the hook (the hook first deletes its entries from every ESP), and update-grub or proxmox-boot-tool refresh rebuilds the menu.',
+];
+
 const NODE_RULE = 'With no --root, a machine with /etc/pve and /usr/sbin/qm is a Proxmox node and / is read; anywhere else the built-in demo host opens.';
 
 export function manualMarkdown(): string {
   const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
   out.push('## DESCRIPTION', `${DESCRIPTION}`, '', NODE_RULE, '');
   out.push('## COMMAND LINE', ...COMMAND_LINE.flatMap((p) => [p, '']));
+  out.push('## WHEN THE NODE DOES NOT COME BACK', ...NO_COMING_BACK.flatMap((p) => [p, '']));
   out.push('## COMMANDS');
   for (const c of commands) out.push(`### ${c.name}`, c.summary, '', '```', c.usage.trimEnd(), '```', '');
   out.push('## KEYS');
@@ -107,6 +118,7 @@ export function manualRoff(): string {
   const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
   out.push('.SH DESCRIPTION', esc(DESCRIPTION), '.PP', esc(NODE_RULE));
   out.push('.SH COMMAND LINE', ...COMMAND_LINE.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
+  out.push('.SH WHEN THE NODE DOES NOT COME BACK', ...NO_COMING_BACK.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
   out.push('.SH COMMANDS');
   for (const c of commands) out.push(`.SS ${c.name}`, esc(c.summary), '.PP', '.nf', esc(c.usage.trimEnd()), '.fi');
   out.push('.SH KEYS');

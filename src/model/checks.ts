@@ -3,7 +3,8 @@
 import { normalizeAddress, predictVfAddresses, slotOf } from './address.ts';
 import type { HostSnapshot, HostpciEntry, IommuGroup, PciDevice, VmConfig } from './types.ts';
 import { howToTurnIommuOn } from './plan/boot.ts';
-import { OWN, parseInitTop } from './plan/files.ts';
+import { KILL_SWITCH_WORD, OWN, parseInitTop } from './plan/files.ts';
+import { recoveryState } from './plan/recovery.ts';
 import { isQ35 } from './vmconf.ts';
 
 export interface Finding {
@@ -83,6 +84,7 @@ export function checkHost(s: HostSnapshot): Finding[] {
   }
   checkVfioIds(s, add);
   checkAddressReservations(s, byAddr, add);
+  checkRecovery(s, add);
   return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
 
@@ -252,6 +254,17 @@ function checkTwiceInVm(targets: Target[], add: Add) {
  * Reservations by address (our init-top script pins `bind ADDR vendor:device`) that do not hold:
  * no device there any more, another card there (the script leaves it), or the host driver has it.
  */
+/** The way back from a bad boot: booted through it, or reservations without it. */
+function checkRecovery(s: HostSnapshot, add: Add) {
+  const r = recoveryState(s);
+  if (r.bootedWithSwitch) {
+    add('warning', 'host', `this boot runs with passthrough off (${KILL_SWITCH_WORD}: the recovery boot entry): no device was bound to vfio-pci, so VMs with passthrough devices will not start`, 'find the reservation that kept the node from booting (manual: When the node does not come back), release it (pve-passthrough apply --release ADDR), then reboot into the normal entry');
+  }
+  if (r.reservations && r.missing.length) {
+    add('warning', 'host', `devices are reserved for vfio-pci but the recovery boot entry is missing (${r.missing.map((p) => `/${p}`).join(', ')}): a bad reservation would leave no way back but a rescue system`, 'release and reserve one device again with this version (it writes the entry), or add a boot entry by hand with pve-passthrough=off module_blacklist=vfio_pci');
+  }
+}
+
 function checkAddressReservations(s: HostSnapshot, byAddr: Map<string, PciDevice>, add: Add) {
   const where = `/${OWN.initTop}`;
   for (const e of parseInitTop(s.files[OWN.initTop] ?? null)) {

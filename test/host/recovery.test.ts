@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan, rollbackLast } from '../../src/host/apply.ts';
 import { createFixtureRunner } from '../../src/host/fixture-runner.ts';
 import { STATE_DIR } from '../../src/host/state.ts';
+import { checkHost } from '../../src/model/checks.ts';
 import { OWN } from '../../src/model/plan/files.ts';
 import { planChanges } from '../../src/model/plan/index.ts';
 import { espHookText, grubRecoveryText, RECOVERY } from '../../src/model/plan/recovery.ts';
@@ -207,5 +208,31 @@ describe('the ESP hook (postinst.d / postrm.d, after zz-proxmox-boot)', () => {
     execFileSync('rm', [join(t.root, 'proxmox-boot-uuids')]);
     expect(t.run()).toBe('');
     expect(t.list(0)).toEqual(['proxmox-6.8.12-4-pve.conf']);
+  });
+});
+
+describe('check: the state of the way back', () => {
+  const recoveryFindings = async (root: string) => checkHost(await readAt(root)).filter((f) => /recovery boot entry|passthrough off/.test(f.message));
+
+  it('booted through the recovery entry: says so, and what to do', async () => {
+    const root = fixture('guide');
+    writeFileSync(join(root, 'proc/cmdline'), `${readFileSync(join(root, 'proc/cmdline'), 'utf8').trimEnd()} pve-passthrough=off module_blacklist=vfio_pci\n`);
+    const f = await recoveryFindings(root);
+    expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/^this boot runs with passthrough off/)]);
+    expect(f[0]!.fix).toMatch(/When the node does not come back/);
+  });
+
+  it('reservations written by an older version (no entry): a warning until the entry is there', async () => {
+    const root = fixture('guide');
+    const runner = createFixtureRunner(root);
+    expect((await applyPlan(planChanges(await readAt(root), RESERVE), { root, runner, uid: 0 })).ok).toBe(true);
+    expect(await recoveryFindings(root)).toEqual([]);
+    execFileSync('rm', [join(root, RECOVERY.espInstall)]);
+    const f = await recoveryFindings(root);
+    expect(f.map((x) => x.message)).toEqual([expect.stringContaining(`recovery boot entry is missing (/${RECOVERY.espInstall})`)]);
+  });
+
+  it('nothing reserved: nothing to report', async () => {
+    expect(await recoveryFindings(fixture('iommu-off'))).toEqual([]);
   });
 });

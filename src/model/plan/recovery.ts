@@ -33,9 +33,10 @@
 //   reruns 10_linux with the switch added to GRUB_CMDLINE_LINUX_DEFAULT and keeps its first
 //   entry (the newest kernel), renamed, with its own id: root device, LVM and ZFS handling stay
 //   10_linux's own, and the entry follows every kernel update.
+import { cmdlineWords } from '../kernel-cmdline.ts';
 import type { HostSnapshot } from '../types.ts';
 import type { PlanBuilder } from './builder.ts';
-import { HEADER, KILL_SWITCH, OWN } from './files.ts';
+import { HEADER, KILL_SWITCH, KILL_SWITCH_WORD, OWN } from './files.ts';
 
 export const RECOVERY = {
   grub: 'etc/grub.d/42_pve-passthrough-recovery',
@@ -146,6 +147,14 @@ while IFS= read -r uuid || [ -n "$uuid" ]; do
 done <"$esp_list"
 exit $status
 `;
+}
+
+/** What `check` reports: booted through the recovery entry; reservations without the entry. */
+export function recoveryState(snap: HostSnapshot): { bootedWithSwitch: boolean; reservations: boolean; missing: string[] } {
+  const has = (p: string) => snap.files[p] !== undefined;
+  const reservations = has(OWN.initTop) || has(OWN.modprobe);
+  const want = snap.bootloader.kind === 'grub' ? [RECOVERY.grub] : snap.bootloader.kind === 'systemd-boot' ? [RECOVERY.espInstall, RECOVERY.espRemove] : [];
+  return { bootedWithSwitch: cmdlineWords(snap.iommu.cmdline).includes(KILL_SWITCH_WORD), reservations, missing: want.filter((p) => !has(p)) };
 }
 
 const REASON = `recovery boot entry: boots with passthrough off (${KILL_SWITCH.join(' ')}) while any device is reserved`;
