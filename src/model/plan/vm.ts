@@ -99,7 +99,8 @@ function warnAssign(snap: HostSnapshot, vm: VmConfig, d: PciDevice, o: AssignOpt
   }
   if (d.isBridge) b.error(d.address, 'a bridge cannot be passed through');
   if (!isQ35(vm) && !o.pcie) b.warn(where, `machine is ${vm.machine ?? 'i440fx (default)'}: PCI-Express passthrough needs q35`);
-  if (!vm.bios || vm.bios === 'seabios') b.warn(where, 'SeaBIOS: OVMF (UEFI) is recommended for passthrough, especially for GPUs');
+  // A GPU under SeaBIOS needs a legacy VGA ROM and often shows nothing; a NIC, VF or HBA does not care.
+  if ((!vm.bios || vm.bios === 'seabios') && d.classId.startsWith('03')) b.warn(where, 'SeaBIOS: a GPU is best passed to an OVMF (UEFI) VM; under SeaBIOS it needs a legacy VGA ROM and often shows nothing');
   if (vm.bios === 'ovmf' && !vm.hasEfidisk) b.warn(where, 'OVMF without an efidisk0: UEFI settings are not kept across restarts');
   if (o.xVga && !d.classId.startsWith('03')) b.warn(d.address, 'x-vga (primary GPU) set on a device that is not a display controller');
   if (d.sriov && d.sriov.numVfs > 0) b.warn(d.address, `passing the physical function removes its ${d.sriov.numVfs} VFs from the host`);

@@ -127,8 +127,13 @@ describe('VM assignments', () => {
     const e = edit(p, 'etc/pve/qemu-server/102.conf')!;
     expect(e.writer).toBe('command');
     expect(e.after).toBe(e.before!.replace('machine: pc-i440fx-8.1', 'machine: q35').replace('ostype: win11\n', 'ostype: win11\nhostpci0: 0000:07:00,pcie=1,x-vga=1\n'));
-    expect(messages(p.warnings)).toMatch(/SeaBIOS/);
+    expect(messages(p.warnings)).toMatch(/SeaBIOS: a GPU is best passed to an OVMF/);
     expect(messages(p.warnings)).toMatch(/machine type changes/);
+  });
+
+  it('the OVMF advice is for GPUs only: a NIC to the same SeaBIOS VM gets none', () => {
+    const p = planChanges(guide, [{ kind: 'assign', address: '0000:03:00.0', vmid: 102, options: OPTS }]);
+    expect(messages(p.warnings)).not.toMatch(/SeaBIOS|OVMF/);
   });
 
   it('queues a running VM\'s change in [PENDING] and warns; snapshots untouched', () => {
