@@ -120,17 +120,17 @@ export class Scenario {
    * A boot that died before the root file system was mounted (a kernel panic under TCG, nothing
    * of the guest's state touched) is tried once more and says so; anything later counts.
    */
-  async boot(stepFile: string, timeoutSec = 900): Promise<BootResult> {
-    const first = await this.bootOnce(stepFile, timeoutSec);
+  async boot(stepFile: string, timeoutSec = 900, extraCmdline = ''): Promise<BootResult> {
+    const first = await this.bootOnce(stepFile, timeoutSec, extraCmdline);
     if (first.console.includes('LAB-INIT') || first.timedOut) return first;
     const n = this.boots.length;
     renameSync(join(this.dir, `console-${n}.log`), join(this.dir, `console-${n}-died.log`));
     this.boots.pop();
     process.stderr.write(`kernel-lab ${this.name}: boot ${n} never reached the root file system (${/Kernel panic[^\n]*/.exec(first.console)?.[0] ?? 'no panic line'}; console-${n}-died.log); booting once more\n`);
-    return this.bootOnce(stepFile, timeoutSec);
+    return this.bootOnce(stepFile, timeoutSec, extraCmdline);
   }
 
-  private async bootOnce(stepFile: string, timeoutSec: number): Promise<BootResult> {
+  private async bootOnce(stepFile: string, timeoutSec: number, extraCmdline: string): Promise<BootResult> {
     const step = readFileSync(join(LAB_DIR, 'scenarios', stepFile), 'utf8');
     const { kernel, initrd } = this.extractBoot();
     const payload = this.payload(step);
@@ -142,7 +142,7 @@ export class Scenario {
       '-accel', 'tcg', '-machine', 'q35,kernel-irqchip=split', '-cpu', 'max', '-smp', '1', '-m', '2048',
       '-nodefaults', '-display', 'none', '-vga', 'none', '-serial', `file:${log}`, '-monitor', 'none', '-no-reboot',
       '-device', 'intel-iommu,intremap=on,caching-mode=on',
-      '-kernel', kernel, '-initrd', initrd, '-append', CMDLINE,
+      '-kernel', kernel, '-initrd', initrd, '-append', extraCmdline ? `${CMDLINE} ${extraCmdline}` : CMDLINE,
       '-drive', `file=${this.overlay},if=none,id=root,format=qcow2,cache=unsafe`, '-device', 'ide-hd,drive=root,bus=ide.0',
       '-drive', `file=${payload},if=none,id=lab,format=raw`, '-device', 'ide-hd,drive=lab,bus=ide.1',
       ...DEVICES,
