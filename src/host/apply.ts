@@ -167,6 +167,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyRes
       })),
       sysfs: plan.steps.flatMap((s, i) => (s.kind === 'sysfs' ? [{ path: s.path, previous: s.previous, value: s.value, step: i }] : [])),
       refresh: plan.steps.flatMap((s, i) => (s.kind === 'command' && REFRESH_COMMANDS.has(s.argv[0]!) ? [{ argv: s.argv, step: i }] : [])),
+      undo: plan.steps.flatMap((s, i) => (s.kind === 'command' && (s.undoFirst || s.undoLast) ? [{ step: i, first: s.undoFirst, last: s.undoLast }] : [])),
       steps,
     };
     try {
@@ -297,6 +298,18 @@ async function undo(ctx: ApplyContext, fs: FsOps, record: ApplyRecord, why: stri
   } catch (e) {
     problems.push(`journal: ${errorText(e, root)}`); // the undo goes on: it matters more than its record
   }
+  const begun = (m.undo ?? []).filter((u) => u.step <= record.lastStep);
+  const notUndone: string[] = [];
+  const runUndo = async (argv: string[]) => {
+    try {
+      const r = await ctx.runner.run(argv);
+      if (r.exitCode !== 0) throw new Error(`exit code ${r.exitCode}: ${`${r.stdout}${r.stderr}`.trim()}`);
+    } catch (e) {
+      notUndone.push(argv.join(' '));
+      problems.push(`${argv.join(' ')} failed (${(e as Error).message})`);
+    }
+  };
+  for (const u of [...begun].reverse()) if (u.first) await runUndo(u.first);
   for (const f of m.files) {
     try {
       const target = resolveInRoot(root, f.path);
@@ -344,6 +357,8 @@ async function undo(ctx: ApplyContext, fs: FsOps, record: ApplyRecord, why: stri
       problems.push(`${argv.join(' ')} failed again (${(e as Error).message})`);
     }
   }
+  for (const u of begun) if (u.last) await runUndo(u.last);
+  notRefreshed.push(...notUndone);
   const filesOk = !problems.some((p) => p.startsWith('/'));
   try {
     // A refresh that fails again leaves the files restored: the marker goes, the message says what to run.

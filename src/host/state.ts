@@ -70,6 +70,8 @@ export interface BackupManifest {
   sysfs: Array<{ path: string; previous: string | null; value: string; step: number }>;
   /** Commands that push files into the initramfs or the boot entries; re-run after a restore. */
   refresh: Array<{ argv: string[]; step: number }>;
+  /** Commands that undo a step's effect outside the files (see PlanStep undoFirst / undoLast). */
+  undo?: Array<{ step: number; first?: string[]; last?: string[] }>;
   steps: string[];
 }
 

@@ -228,7 +228,19 @@ export type PlanStep =
   /** A live sysfs attribute write (not a file we back up; undone by writing `previous`). */
   | { kind: 'sysfs'; path: string; value: string; previous: string | null; reason: string }
   /** argv never passes through a shell. editIndex: the file edit the command performs, if any. */
-  | { kind: 'command'; argv: string[]; reason: string; editIndex?: number };
+  | {
+      kind: 'command';
+      argv: string[];
+      reason: string;
+      editIndex?: number;
+      /**
+       * What undoes the command's effect outside the files it has (entries it wrote on an ESP):
+       * `undoFirst` runs before an undo restores the files (while the command's own files still
+       * exist), `undoLast` after (when the files it needs come back with them).
+       */
+      undoFirst?: string[];
+      undoLast?: string[];
+    };
 
 export interface Plan {
   edits: FileEdit[];

@@ -64,7 +64,7 @@ describe('plan: the recovery entry follows the reservations', () => {
     expect((await applyPlan(one, { root, runner, uid: 0 })).ok).toBe(true);
     const last = planChanges(await readAt(root), [{ kind: 'release', address: '0000:03:00.1' }]);
     for (const path of [RECOVERY.grub, RECOVERY.espInstall, RECOVERY.espRemove]) expect(edit(last, path)).toMatchObject({ after: null });
-    expect(last.steps[0]).toEqual({ kind: 'command', argv: [HOOK, '--remove'], reason: 'delete the recovery entries from every ESP' });
+    expect(last.steps[0]).toEqual({ kind: 'command', argv: [HOOK, '--remove'], reason: 'delete the recovery entries from every ESP', undoLast: [HOOK] });
     expect(commands(last)).not.toContain(HOOK);
     runner.calls.length = 0;
     expect((await applyPlan(last, { root, runner, uid: 0 })).ok).toBe(true);

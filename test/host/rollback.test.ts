@@ -208,3 +208,19 @@ describe('an interrupted apply is found at the next start', () => {
     expect((await runCli(['check', '--root', root])).stdout).not.toMatch(/interrupted/);
   });
 });
+
+describe('effects outside the files are undone too', () => {
+  it('rollback removes the recovery entries the hook wrote on the ESPs, before the hook itself goes', async () => {
+    const root = guide();
+    const plan = planChanges(await readAt(root), [RESERVE]);
+    const hook = plan.steps.find((s) => s.kind === 'command' && s.argv[0]!.endsWith('zz-pve-passthrough-recovery'));
+    expect(hook).toMatchObject({ undoFirst: [expect.stringMatching(/zz-pve-passthrough-recovery$/), '--remove'] });
+    const h = openHost({ root });
+    const calls: string[] = [];
+    const runner = { run: (argv: readonly string[], o?: object) => (calls.push(argv.join(' ')), h.runner.run(argv, o)) };
+    expect((await applyPlan(plan, { root, runner, fs: h.fs, uid: 0 })).outcome).toBe('ok');
+    calls.length = 0;
+    expect((await rollback({ root, runner, fs: h.fs, uid: 0 })).outcome).toBe('ok');
+    expect(calls).toEqual(['/etc/kernel/postinst.d/zz-pve-passthrough-recovery --remove', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh']);
+  });
+});

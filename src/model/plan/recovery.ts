@@ -185,10 +185,12 @@ export function planRecovery(snap: HostSnapshot, b: PlanBuilder): void {
   if (kind === 'systemd-boot' && (grubChanged || hookChanged)) {
     b.step('boot', { kind: 'command', argv: ['proxmox-boot-tool', 'refresh'], reason: 'renew the boot entries on every ESP (an ESP booting GRUB gets the recovery menu entry)' });
     if (active) {
-      b.step('boot', { kind: 'command', argv: [`/${RECOVERY.espInstall}`], reason: 'write the recovery entry on every ESP (proxmox-boot-tool refresh does not run other hooks)' });
+      // Undone by the new hook's --remove (before the rollback deletes it), or by the old hook run again.
+      const undo = before(RECOVERY.espInstall) === null ? { undoFirst: [`/${RECOVERY.espInstall}`, '--remove'] } : { undoLast: [`/${RECOVERY.espInstall}`] };
+      b.step('boot', { kind: 'command', argv: [`/${RECOVERY.espInstall}`], reason: 'write the recovery entry on every ESP (proxmox-boot-tool refresh does not run other hooks)', ...undo });
     } else if (before(RECOVERY.espInstall) !== null) {
       // Before the hook itself is deleted: it is the one that knows how to mount the ESPs.
-      b.step('before-files', { kind: 'command', argv: [`/${RECOVERY.espInstall}`, '--remove'], reason: 'delete the recovery entries from every ESP' });
+      b.step('before-files', { kind: 'command', argv: [`/${RECOVERY.espInstall}`, '--remove'], reason: 'delete the recovery entries from every ESP', undoLast: [`/${RECOVERY.espInstall}`] });
     }
   }
 }
