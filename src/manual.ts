@@ -12,15 +12,15 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   ok: 'success (also: nothing to do)',
   failure: 'runtime failure; an apply that failed was rolled back',
   usage: 'bad usage (unknown option, stray argument, malformed value, --root that is not a folder), or no terminal for the full-screen program',
-  blocked: 'the plan has blocking errors, or apply was not confirmed with --yes',
-  refused: 'refused before anything ran: not root on a real node, another instance holds the lock, nothing to roll back',
+  blocked: 'the plan has blocking errors, apply was not confirmed with --yes, check found errors, or rollback would overwrite files changed since the apply (see rollback --force)',
+  refused: 'refused before anything ran: not root on a real node, another instance holds the lock, an interrupted apply must be rolled back first, the host changed since the plan, a path leads out of --root',
 };
 
 export const FILES: Array<[string, string]> = [
   [`/${OWN.modprobe}`, 'softdep lines for devices reserved by vendor:device, and the options vfio-pci ids= list only when no other file has one (there is one list: see /etc/modprobe.d/*.conf)'],
   [`/${OWN.initTop}`, 'initramfs init-top script pinning single addresses to vfio-pci (driver_override, guarded by vendor:device)'],
   [`/${OWN.modulesLoad}`, 'vfio, vfio_iommu_type1, vfio_pci at boot (only those not loaded by another file)'],
-  [`/${OWN.sriovRules}`, 'udev rule that restores SR-IOV VF counts at boot, on the PF driver\'s bind event (ACTION=="bind", DRIVER==the PF driver): on the PCI add event the kernel still refuses the write. Rules of earlier versions (on add) are read and rewritten at the next VF change'],
+  [`/${OWN.sriovRules}`, 'udev rule that restores SR-IOV VF counts at boot once the PF driver is bound (ACTION=="add|bind", DRIVER==the PF driver): a bare add event comes before the driver and the kernel refuses the write; a driver bound in the initramfs is seen through the coldplug add (which carries DRIVER=), one loaded later through bind (both seen on a real Debian 12 boot in the kernel lab). Rules of earlier versions are read and rewritten at the next VF change'],
   ['/etc/modprobe.d/*.conf', 'the vfio-pci ids= list where it lives: modprobe reads these files in name order and the last ids= wins (the kernel command line\'s vfio-pci.ids= after all of them), so a reservation or release by id edits that one line in place (an admin\'s vfio.conf keeps its list, with the new id added); an ids= line that a later one overrides is commented out behind a note saying where the list lives. The plan and the pending pane show the list before -> after. Everything else kept'],
   ['/etc/udev/rules.d/*.rules, /etc/systemd/system/*.service, /etc/network/interfaces(.d)', 'only when you set the VF count of a PF that another writer also sets at boot (an admin udev rule on the pci or net event, a unit or a pre-up/up/post-up line echoing into sriov_numvfs): that line is commented out behind a note, the count moves into the rule above (a rule for several PFs hands their live counts over too); a unit left with nothing to run is named for systemctl disable'],
   [`/${RECOVERY.grub}`, 'the recovery boot entry for GRUB (see WHEN THE NODE DOES NOT COME BACK), while any device is reserved; also on proxmox-boot-tool nodes, for ESPs that boot GRUB'],
@@ -28,12 +28,10 @@ export const FILES: Array<[string, string]> = [
   ['/etc/kernel/cmdline or /etc/default/grub', 'only when the IOMMU is off in the kernel: intel_iommu=on (firmware has VT-d, DMAR table) with iommu=pt, or drops an amd_iommu=off / intel_iommu=off / iommu=off; never amd_iommu=on (not a kernel option); nothing when the firmware has no IOMMU table'],
   ['/etc/pve/qemu-server/VMID.conf', 'never written directly: changed by qm set (the file is shown as a diff)'],
   ['/sys/bus/pci/devices/ADDR/sriov_numvfs', 'live VF count (through 0 when changing a non-zero count)'],
-  [`/${STATE_DIR}/backups/TIME/`, 'a copy of every file before it is changed, with manifest.json'],
-  [`/${STATE_DIR}/journal.log`, 'each step of each apply'],
+  [`/${STATE_DIR}/backups/TIME/`, 'the write-ahead record of one apply: files/ (every file as it was, byte for byte), after/ (what the apply wrote), manifest.json (each file with the sha256 of its bytes before and after, VF counts, the refresh commands), journal (a line before and after each step; its last line says whether the apply is done, was put back or rolled back)'],
+  [`/${STATE_DIR}/in-progress`, 'present from the moment the record is complete until the apply (or its undo) has ended: a leftover one is an interrupted apply'],
   [`/${STATE_DIR}/history.log`, 'one line per apply or rollback: time, user, summary, result'],
-  [`/${STATE_DIR}/lock`, 'held while applying (pid inside)'],
-  [`/${STATE_DIR}/last-applied`, 'name of the backup folder the next rollback restores (emptied by rollback)'],
-  ['DIR/.NAME.pvept-PID.tmp', 'beside each file written directly: the new content, fsync-ed, then renamed over NAME'],
+  ['DIR/.NAME.pvept-PID.tmp', 'beside each file written directly: the new content (mode 0600 until complete), fsync-ed, then renamed over NAME; one left by a killed process is removed by the next apply or rollback'],
 ];
 
 /** Written outside --root. */
@@ -65,6 +63,13 @@ const COMMAND_LINE = [
   '--json prints one JSON document on standard output, also when a plan is blocked or an apply is refused or not confirmed; messages and progress go to standard error. If standard output is closed early (piped into head), output stops quietly and the command finishes with its own exit code. Errors from the system name the operation, the path and the code (cannot write /etc/x: no space left on device (ENOSPC)), exit 1.',
 ];
 
+const POWER_CUT = [
+  'Every apply first writes its record under /var/lib/pve-passthrough/backups/TIME/ (the files as they are, what they will become, a manifest with the hash of each) and fsyncs it, then the in-progress marker; only then does it change the host, one step at a time, with a journal line before and after each step. A file is replaced atomically (temp file, fsync, rename, fsync of the folder): after a power cut it holds either the old or the new content, never half of each. The lock is a socket the kernel drops with the process, so a killed apply never leaves a lock behind.',
+  'Cut before the marker was written: nothing on the host changed; the next apply starts afresh. Cut after it, at any step (files written, VF counts changed, qm set run, update-initramfs or the boot loader refresh half-done): the marker is still there. The next start of any command says so (list and plan warn, check reports an error, apply refuses until it is resolved, the full-screen program opens with a dialog); pve-passthrough rollback puts back every file still different from its backup and every VF count, then re-runs the initramfs and boot loader refresh that had started, so the boot files match the restored configuration. Rollback can itself be cut and run again: what is already back is left alone.',
+  'Cut after the journal\'s done line (the commit point): the apply is complete; the next start removes the marker, and rollback undoes it as usual.',
+  'Rollback compares each file with what the apply wrote: a file changed since (by hand, or by a later apply) is not overwritten; its difference is shown and the exit code is 3, until rollback --force. rollback --list shows every apply with its status.',
+];
+
 const NO_COMING_BACK = [
   'While any device is reserved for vfio-pci the program keeps a recovery entry in the boot menu: the same kernel with pve-passthrough=off module_blacklist=vfio_pci on its command line. There the init-top script binds nothing and the kernel refuses to load vfio-pci at all (module_blacklist= is the kernel\'s own parameter: it holds against /etc/modules-load.d and softdep lines too), so every device comes up with its host driver: the storage controller, the management NIC.',
   'Where it is. GRUB: the last entry of the main menu, "... with Linux VERSION - passthrough off (pve-passthrough recovery)" (id pve-passthrough-recovery), for the newest kernel; /etc/grub.d/42_pve-passthrough-recovery writes it at every update-grub. systemd-boot (proxmox-boot-tool, UEFI on ZFS): one entry per kernel, titled "Proxmox Virtual Environment - passthrough off (pve-passthrough recovery)", after the normal ones; press a key or hold Space while systemd-boot starts to see the menu. The kernel hook /etc/kernel/postinst.d/zz-pve-passthrough-recovery writes them on every ESP at every kernel install and removal (and the program runs it after proxmox-boot-tool refresh).',
@@ -78,6 +83,7 @@ export function manualMarkdown(): string {
   const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
   out.push('## DESCRIPTION', `${DESCRIPTION}`, '', NODE_RULE, '');
   out.push('## COMMAND LINE', ...COMMAND_LINE.flatMap((p) => [p, '']));
+  out.push('## IF THE POWER GOES OUT', ...POWER_CUT.flatMap((p) => [p, '']));
   out.push('## WHEN THE NODE DOES NOT COME BACK', ...NO_COMING_BACK.flatMap((p) => [p, '']));
   out.push('## COMMANDS');
   for (const c of commands) out.push(`### ${c.name}`, c.summary, '', '```', c.usage.trimEnd(), '```', '');
@@ -118,6 +124,7 @@ export function manualRoff(): string {
   const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
   out.push('.SH DESCRIPTION', esc(DESCRIPTION), '.PP', esc(NODE_RULE));
   out.push('.SH COMMAND LINE', ...COMMAND_LINE.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
+  out.push('.SH IF THE POWER GOES OUT', ...POWER_CUT.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
   out.push('.SH WHEN THE NODE DOES NOT COME BACK', ...NO_COMING_BACK.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
   out.push('.SH COMMANDS');
   for (const c of commands) out.push(`.SS ${c.name}`, esc(c.summary), '.PP', '.nf', esc(c.usage.trimEnd()), '.fi');

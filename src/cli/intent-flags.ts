@@ -1,6 +1,6 @@
 // Intents from command-line flags, shared by `plan` and `apply`:
 // --reserve ADDR  --release ADDR  --vfs ADDR=N  --assign ADDR=VMID[,pcie=1,x-vga=1,rombar=0,all-functions=1]
-// --unassign VMID:hostpciN  --force (override a host-critical group for --reserve)
+// --unassign VMID:hostpciN  --force (override a host-critical group, or a shared group split, for --reserve)
 //
 // Addresses mean what they mean in Proxmox's hostpci: `0000:06:00.1` (or `06:00.1`) is one
 // function, `0000:06:00` (or `06:00`) is the slot, i.e. every function in it. So a slot given to

@@ -20,7 +20,9 @@ const FLAGS_HELP = `Options:
                           add to a VM as the first free hostpciN (pcie on by default); a slot
                           passes all its functions, as hostpciN: 0000:06:00 does in Proxmox
   --unassign VMID:hostpciN  remove a hostpci entry
-  --force                 reserve even in a host-critical group (the host loses those devices)
+  --force                 reserve even in a host-critical group (the host loses those devices),
+                          or one device alone from a shared group (no VM can use it until the
+                          rest of the group is reserved too)
 `;
 
 const HELP = `  -h, --help              this text

@@ -163,7 +163,10 @@ export function answerShared(store: AppStore, wholeGroup: boolean) {
   if (dlg?.kind !== 'shared') return;
   const addrs = wholeGroup ? dlg.members : [dlg.address];
   openDialog(store, null);
-  stage(store, addrs.map((address) => ({ kind: 'reserve' as const, address })), wholeGroup ? `Staged: reserve all ${addrs.length} devices of group ${dlg.groupId}.` : `Staged: reserve ${dlg.address} only (the plan warns: the group goes together).`);
+  // One device alone from a shared group is an explicit override (the plan refuses it otherwise);
+  // the functions of one card (isolated) need none.
+  const force = !wholeGroup && !dlg.isolated;
+  stage(store, addrs.map((address) => ({ kind: 'reserve' as const, address, ...(force ? { force } : {}) })), wholeGroup ? `Staged: reserve all ${addrs.length} devices of group ${dlg.groupId}.` : force ? `Staged with override: reserve ${dlg.address} only (the plan warns: the group goes together).` : `Staged: reserve ${dlg.address} only.`);
 }
 
 /** First "stage anyway" asks again; only the second one stages (with force). */

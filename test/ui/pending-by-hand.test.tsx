@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 it('shows the effective reservation list and the adopted VF-count writers', async () => {
-  h = await renderFixture('by-hand', { columns: 120, rows: 80, colour: false });
+  h = await renderFixture('by-hand', { columns: 120, rows: 110, colour: false });
   h.store.setState({
     intents: [
       { kind: 'reserve', address: '0000:07:00.0' },

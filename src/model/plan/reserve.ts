@@ -65,10 +65,10 @@ export function planReservations(snap: HostSnapshot, intents: Intent[], b: PlanB
     if (!byAddr.has(r.address)) b.error(r.address, 'no such PCI device on this host');
     desired.delete(r.address);
   }
-  // Shared-group warnings once all intents are known (staging the whole group clears them).
+  // A shared group split once all intents are known (staging the whole group clears it).
   for (const r of reserves) {
     const d = byAddr.get(r.address);
-    if (d) sharedWarning(snap, d, desired, b);
+    if (d) sharedSplit(snap, d, desired, r.force === true, b);
   }
 
   // Decide id vs address per vendor:device.
@@ -160,9 +160,17 @@ function checkGroup(snap: HostSnapshot, d: PciDevice, force: boolean, b: PlanBui
   else b.error(d.address, `IOMMU group ${g.id} is host-critical: Proxmox binds every device of the group to vfio-pci at VM start, and the host would lose ${what}. Stage it with an explicit override to do it anyway.`);
 }
 
-function sharedWarning(snap: HostSnapshot, d: PciDevice, desired: Set<string>, b: PlanBuilder) {
+/**
+ * One device of a shared group reserved alone is refused: the VM cannot start while the rest of
+ * the group stays with host drivers (vfio needs the whole group), so the reservation would only
+ * take a device from the host for nothing. An explicit override (force) makes it a warning.
+ */
+function sharedSplit(snap: HostSnapshot, d: PciDevice, desired: Set<string>, force: boolean, b: PlanBuilder) {
   const g = snap.groups.find((x) => x.id === d.iommuGroup);
   if (!g || g.isolation !== 'shared') return;
   const missing = snap.devices.filter((x) => g.devices.includes(x.address) && !x.isBridge && !desired.has(x.address));
-  if (missing.length) b.warn(d.address, `IOMMU group ${g.id} is shared: ${missing.map((x) => x.address).join(', ')} must go with it (Proxmox binds the whole group at VM start); stage the whole group`);
+  if (!missing.length) return;
+  const why = `IOMMU group ${g.id} is shared: ${missing.map((x) => x.address).join(', ')} must go with it (vfio needs the whole group: a VM cannot start with part of it)`;
+  if (force) b.warn(d.address, `${why}; reserved alone by override`);
+  else b.error(d.address, `${why}; stage the whole group (or override explicitly)`);
 }

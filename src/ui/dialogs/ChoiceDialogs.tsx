@@ -23,7 +23,7 @@ export function SharedDialog({ d, width }: { d: Extract<Dialog, { kind: 'shared'
         <T key={a}>{`  ${a}${a === d.address ? '  (selected)' : ''}`}</T>
       ))}
       <Box flexDirection="column" marginTop={1}>
-        {[`Stage all ${d.members.length} (recommended)`, d.isolated ? 'Only this function' : 'Only this device (the plan will warn)', 'Cancel'].map((l, i) => (
+        {[`Stage all ${d.members.length} (recommended)`, d.isolated ? 'Only this function' : 'Only this device (override: no VM can use it until the rest of the group goes too)', 'Cancel'].map((l, i) => (
           <T key={l} inverse={i === d.choice}>{`${i === d.choice ? '>' : ' '} ${l}`}</T>
         ))}
       </Box>

@@ -62,12 +62,16 @@ describe('reservations', () => {
     expect(messages(forced.warnings)).toMatch(/OVERRIDDEN.*rpool/);
   });
 
-  it('warns when a shared group is not staged whole, and not once it is', () => {
+  it('refuses one device of a shared group alone (a warning with an override), and nothing once the group is staged whole', () => {
     // The consumer chipset group is host-critical (management NIC); force it to look at sharing.
     const one = planChanges(consumer, [{ kind: 'reserve', address: '0000:06:00.0', force: true }]);
     expect(messages(one.warnings)).toMatch(/OVERRIDDEN/);
     const g = { ...consumer, groups: consumer.groups.map((x) => (x.id === 13 ? { ...x, isolation: 'shared' as const } : x)) };
-    expect(messages(planChanges(g, [{ kind: 'reserve', address: '0000:06:00.0' }]).warnings)).toMatch(/group 13 is shared: .*0000:02:00.0.*stage the whole group/);
+    const alone = planChanges(g, [{ kind: 'reserve', address: '0000:06:00.0' }]);
+    expect(messages(alone.errors)).toMatch(/group 13 is shared: .*0000:02:00.0.*stage the whole group/);
+    const forced = planChanges(g, [{ kind: 'reserve', address: '0000:06:00.0', force: true }]);
+    expect(forced.errors).toEqual([]);
+    expect(messages(forced.warnings)).toMatch(/group 13 is shared: .*reserved alone by override/);
     const whole = g.devices.filter((d) => d.iommuGroup === 13 && !d.isBridge).map((d) => ({ kind: 'reserve' as const, address: d.address }));
     expect(messages(planChanges(g, whole).warnings)).not.toMatch(/is shared/);
   });
