@@ -7,7 +7,7 @@ import { readHost } from '../../src/host/reader.ts';
 import { createAppStore } from '../../src/store/app-store.ts';
 import { pendingView } from '../../src/ui/pending-lines.ts';
 import { KEY } from '../helpers/keys.ts';
-import { runInPty, type PtyRun } from '../helpers/pty.ts';
+import { runInPty, settled, type PtyRun } from '../helpers/pty.ts';
 import { copyFixture, removeTree } from '../helpers/tree.ts';
 
 const roots: string[] = [];
@@ -17,17 +17,6 @@ const rowsOf = (s: string) => s.split('\n');
 /** The pane's position counter, e.g. "53-72/72". */
 const position = (s: string) => /Pending changes (\d+)-(\d+)\/(\d+)/.exec(s)?.slice(1).map(Number) ?? null;
 
-/** Waits until the screen stops changing, so a frame drawn in pieces is never read half-done. */
-async function settled(run: PtyRun): Promise<string> {
-  let last = '';
-  for (let same = 0; same < 3; ) {
-    await new Promise((r) => setTimeout(r, 25));
-    const now = run.screen();
-    same = now === last ? same + 1 : 0;
-    last = now;
-  }
-  return last;
-}
 
 /** Puts the cursor on a device through the filter, then clears the filter (the cursor stays). */
 async function goTo(run: PtyRun, short: string) {
@@ -63,7 +52,7 @@ describe('review at 80x24 in a pseudo-terminal', () => {
     await goTo(run, '07:00.0');
     run.write('a');
     await run.waitFor('to which VM');
-    await settled(run);
+    await settled(run, 25);
     run.write(KEY.ENTER); // VM 100, without moving: the options come first
     await run.waitFor('-> VM 100');
     run.write(KEY.ENTER);
@@ -92,10 +81,10 @@ describe('review at 80x24 in a pseudo-terminal', () => {
     expect(position(s)).toEqual([1, 20, total]);
 
     // PgDn, page by page
-    for (let i = 0; i < 10 && !atEnd(s); i++) {
+    for (let i = 0; i < Math.ceil(total / 20) + 2 && !atEnd(s); i++) {
       run.write(KEY.PGDN);
       await run.waitFor((x) => (position(x)?.[0] ?? 0) > (position(s)?.[0] ?? 0));
-      s = await settled(run);
+      s = await settled(run, 25);
     }
     expect(atEnd(s)).toBe(true);
     expect(lastPaneRow(s)).toBe(last);
@@ -106,14 +95,14 @@ describe('review at 80x24 in a pseudo-terminal', () => {
     await run.waitFor((x) => position(x)?.[0] === 1);
     run.write('G');
     s = await run.waitFor(atEnd);
-    expect(lastPaneRow(await settled(run))).toBe(last);
+    expect(lastPaneRow(await settled(run, 25))).toBe(last);
 
     // Down, one line at a time, from the top: past the staged items it scrolls the plan
     run.write('g');
     s = await run.waitFor((x) => position(x)?.[0] === 1);
     for (let i = 0; i < total + intents.length && !atEnd(s); i++) {
       run.write(KEY.DOWN);
-      s = await settled(run);
+      s = await settled(run, 25);
     }
     expect(atEnd(s)).toBe(true);
     expect(lastPaneRow(s)).toBe(last);

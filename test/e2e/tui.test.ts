@@ -4,7 +4,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/keys.ts';
-import { LAUNCHER, runInPty } from '../helpers/pty.ts';
+import { LAUNCHER, runInPty, settled } from '../helpers/pty.ts';
 import { copyFixture, removeTree, tempDir } from '../helpers/tree.ts';
 
 const RESTORED = '\x1b[?1049l';
@@ -23,20 +23,10 @@ const fixture = () => {
  */
 async function select(run: ReturnType<typeof runInPty>, short: string) {
   const position = () => Number(/IOMMU groups \(\d+\)\s+(\d+)\//.exec(run.screen())?.[1] ?? NaN);
-  const settled = async () => {
-    let last = '';
-    for (let same = 0; same < 3; ) {
-      await new Promise((r) => setTimeout(r, 20));
-      const now = run.screen();
-      same = now === last ? same + 1 : 0;
-      last = now;
-    }
-    return last;
-  };
   const press = async (k: string, to: number) => {
     run.write(k);
     await run.waitFor(() => position() === to, 5000);
-    return settled();
+    return settled(run);
   };
   let screen = await press('g', 1);
   for (let i = 0; i < 60; i++) {

@@ -56,3 +56,15 @@ export function runInPty(args: string[], o: { cols?: number; rows?: number; env?
     },
   };
 }
+
+/** Waits until the screen stops changing (3 equal reads), so a frame drawn in pieces is never read half-done. */
+export async function settled(run: PtyRun, everyMs = 20): Promise<string> {
+  let last = '';
+  for (let same = 0; same < 3; ) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    const now = run.screen();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}
