@@ -167,7 +167,11 @@ describe('crash safety: fault injection at every point of a multi-step apply', (
       expect(findInterrupted(root)).toBeNull();
       // Refresh commands that had run (or were running) are run again after the restore, in order.
       const refreshBefore = plan.steps.slice(0, i + 1).flatMap((s) => (s.kind === 'command' && REFRESH_COMMANDS.has(s.argv[0]!) ? [s.argv.join(' ')] : []));
-      expect(calls.slice(calls.indexOf(failOn) + 1), failOn).toEqual(refreshBefore);
+      // ...between the commands that undo what begun steps did outside the files (ESP entries).
+      const begun = plan.steps.slice(0, i + 1).flatMap((s) => (s.kind === 'command' ? [s] : []));
+      const first = begun.flatMap((s) => (s.undoFirst ? [s.undoFirst.join(' ')] : [])).reverse();
+      const last = begun.flatMap((s) => (s.undoLast ? [s.undoLast.join(' ')] : []));
+      expect(calls.slice(calls.indexOf(failOn) + 1), failOn).toEqual([...first, ...refreshBefore, ...last]);
       if (refreshBefore.length) expect(r.message).toMatch(/Rebuilt the boot files from the restored configuration/);
     }
   });
