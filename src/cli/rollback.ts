@@ -1,8 +1,8 @@
 // `rollback` undoes an apply from its write-ahead record (an interrupted one first); `history`
 // prints the audit log.
-import { listApplies, rollback, statusWords } from '../host/apply.ts';
+import { rollback, statusWords } from '../host/apply.ts';
 import { openHost } from '../host/open.ts';
-import { readHistory } from '../host/state.ts';
+import { listRecords, readHistory } from '../host/state.ts';
 import { clip, lastValue, parseArgs, rootArg, UsageError } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { runGuarded } from './run-guarded.ts';
@@ -35,7 +35,7 @@ first).
       const p = parseArgs(args, { flags: ['list', 'force'], values: ['root', 'id'] }, 'rollback');
       const h = openHost({ root: rootArg(p) ?? '/' });
       if (p.flags.has('list')) {
-        const all = listApplies(h.root);
+        const all = listRecords(h.root);
         if (!all.length) io.stdout.write('No applies on record.\n');
         for (const r of all) io.stdout.write(`${r.id}  ${r.manifest.summary}  ${statusWords(r)}\n`);
         return EXIT.ok;

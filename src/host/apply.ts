@@ -35,7 +35,6 @@ import {
   type BackupManifest,
 } from './state.ts';
 
-export { describeStep, planSummary };
 
 export interface ApplyContext {
   root: string;
@@ -400,15 +399,10 @@ function driftOf(root: string, fs: FsOps, record: ApplyRecord): Array<{ path: st
 }
 
 export interface RollbackOptions {
-  /** Which apply (a backup folder name, see listApplies); default: the interrupted one, else the last applied. */
+  /** Which apply (a backup folder name, see rollback --list); default: the interrupted one, else the last applied. */
   id?: string;
   /** Overwrite files changed since the apply. */
   force?: boolean;
-}
-
-/** Every apply on record, oldest first, with its status. */
-export function listApplies(root: string): ApplyRecord[] {
-  return listRecords(root);
 }
 
 /** Undoes an apply from its write-ahead record: the interrupted one first, else the last applied. */
@@ -474,9 +468,6 @@ export async function rollback(ctx: ApplyContext, opts: RollbackOptions = {}): P
     });
   }, (msg) => result('refused', msg));
 }
-
-/** Compatibility name: roll back the interrupted or last apply. */
-export const rollbackLast = (ctx: ApplyContext) => rollback(ctx);
 
 export function statusWords(r: ApplyRecord): string {
   switch (r.status) {

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { realFs, type FsOps } from '../../src/host/atomic.ts';
-import { applyPlan, rollbackLast } from '../../src/host/apply.ts';
+import { applyPlan, rollback } from '../../src/host/apply.ts';
 import { createFixtureRunner } from '../../src/host/fixture-runner.ts';
 import { RecordingRunner } from '../../src/host/runner.ts';
 import { STATE_DIR, takeLock } from '../../src/host/state.ts';
@@ -57,7 +57,7 @@ describe('apply', () => {
     expect(readFileSync(join(root, STATE_DIR, 'history.log'), 'utf8')).toMatch(/\tapply\t.*\tok\n$/);
     expect(planChanges(await readAt(root), INTENTS).steps.filter((s) => s.kind !== 'sysfs')).toEqual([]); // idempotent after apply
 
-    const rb = await rollbackLast({ root, runner, uid: 0 });
+    const rb = await rollback({ root, runner, uid: 0 });
     expect(rb.ok).toBe(true);
     expect(fingerprint(root, [STATE_DIR])).toEqual(before);
     expect(readFileSync(join(root, STATE_DIR, 'history.log'), 'utf8')).toMatch(/\trollback\t.*\tok\n$/);
@@ -128,7 +128,7 @@ describe('apply', () => {
 
   it('rollback with nothing applied says so', async () => {
     const { root } = await setup();
-    const r = await rollbackLast({ root, runner: createFixtureRunner(root), uid: 0 });
+    const r = await rollback({ root, runner: createFixtureRunner(root), uid: 0 });
     expect(r).toMatchObject({ ok: true, outcome: 'nothing' });
     expect(r.message).toMatch(/^Nothing to roll back: no apply is in effect on this host\.$/);
   });

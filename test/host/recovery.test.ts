@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyPlan, rollbackLast } from '../../src/host/apply.ts';
+import { applyPlan, rollback } from '../../src/host/apply.ts';
 import { createFixtureRunner } from '../../src/host/fixture-runner.ts';
 import { STATE_DIR } from '../../src/host/state.ts';
 import { checkHost } from '../../src/model/checks.ts';
@@ -88,7 +88,7 @@ describe('apply and rollback: the tree comes back byte for byte', () => {
       expect(r.ok).toBe(true);
       expect(readFileSync(join(root, RECOVERY.grub), 'utf8')).toBe(grubRecoveryText());
       runner.calls.length = 0;
-      const rb = await rollbackLast({ root, runner, uid: 0 });
+      const rb = await rollback({ root, runner, uid: 0 });
       expect(rb.ok).toBe(true);
       expect(runner.calls.map((c) => c.join(' '))).toContain(refresh);
       expect(fingerprint(root, [STATE_DIR])).toEqual(before);

@@ -3,7 +3,7 @@
 import { readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyPlan, rollbackLast } from '../../src/host/apply.ts';
+import { applyPlan, rollback } from '../../src/host/apply.ts';
 import { openHost } from '../../src/host/open.ts';
 import { STATE_DIR } from '../../src/host/state.ts';
 import { planChanges } from '../../src/model/plan/index.ts';
@@ -43,7 +43,7 @@ describe('simulated kernel on fixture trees', () => {
     expect(snap.devices.filter((d) => d.physfn === '0000:04:00.0').map((d) => d.address)).toEqual(['0000:04:02.0', '0000:04:02.1']);
     expect(Object.keys(fingerprint(root)).some((p) => p.includes('0000:04:02.3'))).toBe(false);
     const h = openHost({ root });
-    expect((await rollbackLast({ root: h.root, runner: h.runner, fs: h.fs, uid: 0 })).ok).toBe(true);
+    expect((await rollback({ root: h.root, runner: h.runner, fs: h.fs, uid: 0 })).ok).toBe(true);
     expect(fingerprint(root, [STATE_DIR])).toEqual(before);
   });
 });
