@@ -37,7 +37,9 @@ export function simulatedCommands(root: string): Record<string, Response> {
     bootctl: (argv) => setLoaderVariable(root, argv.slice(1)),
     systemctl: (argv) => {
       const [verb, unit] = argv.slice(1);
-      const link = resolveInRoot(root, `etc/systemd/system/multi-user.target.wants/${unit}`);
+      // The folder resolved inside the root, not the link: that points at the unit file itself.
+      const link = join(resolveInRoot(root, 'etc/systemd/system/multi-user.target.wants'), unit ?? '');
+      if (!unit || unit.includes('/')) return { exitCode: 1, stderr: `systemctl: bad unit name\n` };
       if (verb === 'enable' && unit) {
         if (!existsSync(resolveInRoot(root, `etc/systemd/system/${unit}`))) return { exitCode: 1, stderr: `Failed to enable unit: Unit file ${unit} does not exist.\n` };
         mkdirSync(dirname(link), { recursive: true });
