@@ -1,6 +1,7 @@
 // `plan` and `apply`: the same engine as the TUI, from flags.
 import { applyPlan, type ApplyResult } from '../host/apply.ts';
 import { planChanges } from '../model/plan/index.ts';
+import { trialNextSteps } from '../model/plan/trial.ts';
 import type { Plan } from '../model/types.ts';
 import { wantsColour } from '../ui/theme.ts';
 import { parseArgs, rootArg, UsageError } from './args.ts';
@@ -136,7 +137,7 @@ ${EXITS}`,
       }
       const code = { ok: EXIT.ok, nothing: EXIT.ok, failed: EXIT.failure, blocked: EXIT.blocked, refused: EXIT.refused }[result.outcome];
       // The trial's own next steps: what the reboot does, and how to see and end the trial.
-      if (result.ok && trial) result.nextSteps.splice(0, result.nextSteps.length, ...TRIAL_NEXT_STEPS, ...result.nextSteps.filter((s) => !s.startsWith('Reboot the node')));
+      if (result.ok && trial) result.nextSteps = trialNextSteps(result.nextSteps);
       const text = `${result.message}\n${result.nextSteps.map((s) => `  - ${s}`).join('\n')}\n`;
       if (json) {
         report(result.ok ? 'applied' : result.outcome === 'failed' ? 'failed' : 'refused', { progress, result });
@@ -145,11 +146,6 @@ ${EXITS}`,
       return code;
     }),
 };
-
-const TRIAL_NEXT_STEPS = [
-  'Reboot the node with a trial: the next boot uses the new configuration once; until it is confirmed the default boot entry is the recovery entry (passthrough off), so a hang or a power cycle brings the node back without passthrough.',
-  "The trial is confirmed by pve-passthrough-trial.service once the management address is up and pve-cluster runs, or by 'pve-passthrough confirm'; see 'pve-passthrough status'.",
-];
 
 /** What `apply --json` prints, on every path (documented in the usage text). */
 interface ApplyJson {

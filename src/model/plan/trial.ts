@@ -252,6 +252,15 @@ exit 0
 `;
 }
 
+/** An applied trial's next steps (CLI and TUI): the reboot it needs, and how it ends. */
+export function trialNextSteps(next: string[]): string[] {
+  return [
+    'Reboot the node with a trial: the next boot uses the new configuration once; until it is confirmed the default boot entry is the recovery entry (passthrough off), so a hang or a power cycle brings the node back without passthrough.',
+    "The trial is confirmed by pve-passthrough-trial.service once the management address is up and pve-cluster runs, or by 'pve-passthrough confirm'; see 'pve-passthrough status'.",
+    ...next.filter((s) => !s.startsWith('Reboot the node')),
+  ];
+}
+
 const REASON = 'trial boot: confirms the new configuration once the node is healthy, then restores the normal boot entry';
 
 /**
