@@ -380,3 +380,66 @@ describe('CLI: apply --trial, status, confirm', () => {
     expect(s.stdout).toMatch(/came back through the recovery entry/);
   });
 });
+
+describe('TUI: the commit dialog offers the trial boot', () => {
+  const storeAt = async (root: string) => {
+    const { createAppStore } = await import('../../src/store/app-store.ts');
+    const runner = createFixtureRunner(root);
+    const snapshot = await readAt(root);
+    const applied: Plan[] = [];
+    const rereads: Promise<unknown>[] = [];
+    const store = createAppStore({
+      snapshot,
+      size: { columns: 80, rows: 24 },
+      colour: false,
+      ascii: true,
+      host: {
+        root,
+        fixture: true,
+        demo: false,
+        apply: async (plan) => (applied.push(plan), applyPlan(plan, { root, runner, uid: 0 })),
+        reread: () => {
+          const p = readAt(root);
+          rereads.push(p);
+          return p;
+        },
+      },
+    });
+    store.setState({ intents: RESERVE });
+    /** The commit started by a key has re-read the host and set its result. */
+    const settled = async () => {
+      while (!rereads.length) await new Promise((r) => setImmediate(r));
+      await rereads[0];
+      await new Promise((r) => setImmediate(r));
+    };
+    return { store, applied, settled };
+  };
+
+  it('third button / t: applies the trial plan; the result says to reboot with a trial', async () => {
+    const A = await import('../../src/store/actions.ts');
+    const { bindingsFor } = await import('../../src/ui/keymap.ts');
+    const root = grubRoot();
+    const { store, applied, settled } = await storeAt(root);
+    A.requestCommit(store);
+    expect(store.getState().dialog).toMatchObject({ kind: 'confirm' });
+    const t = bindingsFor('confirm').find((b) => b.keys === 't')!;
+    t.run!(store, { input: 't' } as never);
+    expect(store.getState().dialog).toMatchObject({ kind: 'progress' });
+    await settled();
+    expect(applied).toHaveLength(1);
+    expect(commands(applied[0]!)).toContain('grub-reboot 0');
+    const d = store.getState().dialog;
+    expect(d?.kind === 'result' && d.result.nextSteps[0]).toMatch(/^Reboot the node with a trial/);
+    expect(grubenv(root)).toEqual({ saved_entry: GRUB_RECOVERY_ID, next_entry: '0' });
+  });
+
+  it('where the boot loader cannot carry it: nothing applied, the reason flashed', async () => {
+    const A = await import('../../src/store/actions.ts');
+    const { store, applied } = await storeAt(keep(copyFixture('by-hand')));
+    A.requestCommit(store);
+    await A.commit(store, true);
+    expect(applied).toEqual([]);
+    expect(store.getState().dialog).toBeNull();
+    expect(String(store.getState().flash)).toMatch(/No trial boot: \/boot\/grub is on \/dev\/mapper\/pve-root/);
+  });
+});
