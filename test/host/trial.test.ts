@@ -124,6 +124,18 @@ describe('plan --trial on GRUB', () => {
     expect(await errorOf(grubRoot(), [{ kind: 'vfs', address: '0000:99:00.0', count: 1 }])).not.toBe(''); // bad intent: blocked anyway
   });
 
+  it('a pending trial: a second one is refused, and any plan that needs a reboot warns', async () => {
+    const root = grubRoot();
+    const runner = createFixtureRunner(root);
+    expect((await applyPlan(planChanges(await readAt(root), RESERVE, { trial: true }), { root, runner, uid: 0 })).ok).toBe(true);
+    writeFileSync(join(root, 'boot/grub/grubenv'), `# GRUB Environment Block\nsaved_entry=${GRUB_RECOVERY_ID}\n`.padEnd(1024, '#')); // booted once
+    const more: Intent[] = [{ kind: 'reserve', address: '0000:03:00.1' }];
+    expect(planChanges(await readAt(root), more, { trial: true }).errors.map((e) => e.message).join()).toMatch(/a trial is already pending/);
+    expect(planChanges(await readAt(root), more).warnings.map((w) => w.message).join()).toMatch(/a trial boot is still pending/);
+    expect((await confirmTrial({ root, runner })).outcome).toBe('ok');
+    expect(planChanges(await readAt(root), more).warnings.map((w) => w.message).join()).not.toMatch(/trial/);
+  });
+
   it('a plan that needs no reboot, or leaves nothing reserved, has nothing to try', async () => {
     const root = grubRoot();
     const runner = createFixtureRunner(root);

@@ -6,7 +6,7 @@ import { PlanBuilder } from './builder.ts';
 import { planRecovery } from './recovery.ts';
 import { planReservations } from './reserve.ts';
 import { planVfCounts } from './sriov.ts';
-import { planTrial } from './trial.ts';
+import { planTrial, warnTrialPending } from './trial.ts';
 import { planVmChanges } from './vm.ts';
 
 export interface PlanOptions {
@@ -25,5 +25,6 @@ export function planChanges(snap: HostSnapshot, intents: Intent[], opts: PlanOpt
   if (reservations) planRecovery(snap, b);
   planInitramfs(b);
   if (opts.trial) planTrial(snap, b);
+  else warnTrialPending(snap, b);
   return b.build();
 }

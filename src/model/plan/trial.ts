@@ -252,6 +252,18 @@ exit 0
 `;
 }
 
+/**
+ * Any plan that needs a reboot while a trial is still pending (the boot loader's default is the
+ * recovery entry): that reboot comes up without passthrough until the trial is confirmed.
+ */
+export function warnTrialPending(snap: HostSnapshot, b: PlanBuilder): void {
+  if (!b.needsReboot()) return;
+  const facts = snap.bootloader.facts;
+  const grubDefault = parseGrubenv(snap.files['boot/grub/grubenv'] ?? null).get('saved_entry');
+  const pending = snap.bootloader.kind === 'grub' ? grubDefault === GRUB_RECOVERY_ID : Boolean(facts?.entryDefault?.startsWith(ESP_ENTRY_PREFIX));
+  if (pending) b.warn('trial boot', "a trial boot is still pending: the boot loader's default is the recovery entry, so the next reboot comes up without passthrough; run 'pve-passthrough confirm' first if the node is healthy (see 'pve-passthrough status')");
+}
+
 /** An applied trial's next steps (CLI and TUI): the reboot it needs, and how it ends. */
 export function trialNextSteps(next: string[]): string[] {
   return [
