@@ -14,7 +14,9 @@
 //     GRUB_DEFAULT, or `${saved_entry}` when GRUB_DEFAULT=saved.
 //   * grub-reboot ENTRY is `grub-editenv /boot/grub/grubenv set next_entry=ENTRY`;
 //     grub-set-default ENTRY is `... set saved_entry=ENTRY`. ENTRY: a number, a title or a
-//     menu entry id (our recovery entry's id: GRUB_RECOVERY_ID). The entry 0 is the first one
+//     menu entry id (our recovery entry's id: GRUB_RECOVERY_ID). A saved_entry naming no entry
+//     falls back to entry 0: the recovery entry must be in grub.cfg (update-grub runs before the
+//     trial's steps in the apply; not checked again before the reboot). The entry 0 is the first one
 //     10_linux writes: the newest kernel, what GRUB_DEFAULT=0 (Debian's value) boots. An unset
 //     or empty default makes GRUB fall back to the first entry too (normal/menu.c: a default
 //     outside the menu is entry 0).
@@ -30,13 +32,19 @@
 //   * `bootctl set-oneshot ID` writes the EFI variable LoaderEntryOneShot, `set-default ID`
 //     LoaderEntryDefault (vendor GUID 4a67b082-0a4c-41cf-b6c7-440b29bb8c4f, a NUL-terminated
 //     UTF-16 string); an empty ID removes the variable. bootctl refuses unless LoaderInfo exists
-//     (this boot came through a loader that implements the interface). systemd-boot boots
-//     LoaderEntryOneShot first and removes it as it reads it, else LoaderEntryDefault, else
-//     loader.conf's `default`. The variables live in the firmware (NVRAM), not on an ESP: they
-//     hold whichever ESP the firmware boots, as long as each has the entry.
+//     (this boot came through a loader that implements the interface).
+//   * src/boot/efi/boot.c: config_load_defaults() reads LoaderEntryOneShot and unsets it right
+//     away ("after all it's one shot"); config_select_default_entry() takes the one-shot entry,
+//     else LoaderEntryDefault, else loader.conf's `default`, each matched (lower-cased, glob
+//     allowed) against the entry ids. A one-shot naming no entry falls through to the default:
+//     the recovery entry, the safe side. The variables live in the firmware (NVRAM), not on an
+//     ESP: they hold whichever ESP the firmware boots, as long as each has the entry.
 //   * An entry's id is its file name, `.conf` included (`bootctl list` shows
-//     `id: proxmox-6.8.12-4-pve.conf`). proxmox-boot-tool writes loader/entries/proxmox-<kver>.conf
-//     on every ESP; our hook a pve-passthrough-recovery-<kver>.conf next to each (recovery.ts).
+//     `id: proxmox-6.8.12-4-pve.conf`; from memory of boot_entry_add_type1(), not re-read).
+//     proxmox-boot-tool writes loader/entries/proxmox-<kver>.conf on every ESP; our hook a
+//     pve-passthrough-recovery-<kver>.conf next to each (recovery.ts). The newest kernel is the
+//     one `default proxmox-*` picks: entries without sort-key are ordered by id, newest version
+//     first (boot_entry_compare()); we order /boot/vmlinuz-* the same way.
 //   * loader.conf says `default proxmox-*` (the newest kernel) or `proxmox-<kver>.conf` when
 //     pinned (set_systemd_boot_default() in proxmox-kernel-helper's functions): the variables
 //     override it without touching the ESPs.
