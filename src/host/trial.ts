@@ -78,7 +78,8 @@ export function readTrialStatus(root: string): TrialStatus {
       message: `The trial boot ${env.TRIAL_ID} was not confirmed at ${failed.time}: ${failed.detail}. The default is still the recovery entry: the next boot is without passthrough. If the node is fine, run 'pve-passthrough confirm'.`,
     };
   }
-  if (oneShotStillSet(root, env)) return { ...base, state: 'armed', time: null, message: `Trial boot ${env.TRIAL_ID} set up: reboot the node; the next boot tries the new configuration once (${env.ONESHOT}).` };
+  const once = env.LOADER === 'grub' && env.ONESHOT === '0' ? 'the first menu entry, newest kernel' : env.ONESHOT;
+  if (oneShotStillSet(root, env)) return { ...base, state: 'armed', time: null, message: `Trial boot ${env.TRIAL_ID} set up: reboot the node; the next boot tries the new configuration once (${once}), later ones use the recovery entry until the trial is confirmed.` };
   return {
     ...base,
     state: 'pending',
