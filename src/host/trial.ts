@@ -12,7 +12,7 @@ import { readText } from './fsread.ts';
 import { readEfiString } from './reader.ts';
 import { resolveInRoot } from './rooted.ts';
 import type { CommandRunner } from './runner.ts';
-import { audit, statePath } from './state.ts';
+import { audit, LockHeld, statePath, takeLock } from './state.ts';
 
 export type TrialState =
   /** No trial set up (or it was rolled back). */
@@ -95,6 +95,21 @@ export interface ConfirmResult {
 
 /** Puts the normal default back and records the confirmation; refuses where that would be wrong. */
 export async function confirmTrial(ctx: { root: string; runner: CommandRunner; fs?: FsOps; now?: () => Date }, opts: { force?: boolean } = {}): Promise<ConfirmResult> {
+  // The apply's lock: a rollback of the trial's apply must not run while the default is put back.
+  let release: () => Promise<void>;
+  try {
+    release = await takeLock(ctx.root);
+  } catch (e) {
+    return { outcome: 'refused', message: e instanceof LockHeld ? e.message : `cannot take the lock: ${(e as Error).message}` };
+  }
+  try {
+    return await confirmLocked(ctx, opts);
+  } finally {
+    await release();
+  }
+}
+
+async function confirmLocked(ctx: { root: string; runner: CommandRunner; fs?: FsOps; now?: () => Date }, opts: { force?: boolean }): Promise<ConfirmResult> {
   const fs = ctx.fs ?? realFs;
   const now = (ctx.now ?? (() => new Date()))();
   const status = readTrialStatus(ctx.root);

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan, rollback } from '../../src/host/apply.ts';
 import { createFixtureRunner } from '../../src/host/fixture-runner.ts';
 import { readEfiString } from '../../src/host/reader.ts';
-import { STATE_DIR } from '../../src/host/state.ts';
+import { STATE_DIR, takeLock } from '../../src/host/state.ts';
 import { confirmTrial, readTrialStatus } from '../../src/host/trial.ts';
 import { planChanges } from '../../src/model/plan/index.ts';
 import { GRUB_RECOVERY_ID } from '../../src/model/plan/recovery.ts';
@@ -119,6 +119,9 @@ describe('plan --trial on GRUB', () => {
     const own = grubRoot();
     writeFileSync(join(own, 'etc/default/grub'), readFileSync(join(own, 'etc/default/grub'), 'utf8').replace(/^GRUB_DEFAULT=.*$/m, 'GRUB_DEFAULT="2"'));
     expect(await errorOf(own)).toMatch(/^GRUB_DEFAULT=2 in \/etc\/default\/grub:/);
+    const unknown = grubRoot();
+    rmSync(join(unknown, 'etc/default/grub'));
+    expect(await errorOf(unknown)).toMatch(/^boot loader not found .*no one-shot boot can be set/);
     const once = grubRoot('iommu-off', `# GRUB Environment Block\nnext_entry=1\n`.padEnd(1024, '#'));
     expect(await errorOf(once)).toMatch(/a one-shot boot is already set .*next_entry=1/);
     expect(await errorOf(grubRoot(), [{ kind: 'vfs', address: '0000:99:00.0', count: 1 }])).not.toBe(''); // bad intent: blocked anyway
@@ -244,6 +247,10 @@ describe('plan --trial on systemd-boot (proxmox-boot-tool)', () => {
     expect(readEfiString(root, 'LoaderEntryOneShot')).toBe('proxmox-6.8.12-10-pve.conf');
     expect(readTrialStatus(root).state).toBe('armed');
     expect((await confirmTrial({ root, runner })).outcome).toBe('refused'); // not rebooted yet
+    const release = await takeLock(root); // an apply or rollback running
+    expect(await confirmTrial({ root, runner }, { force: true })).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/another pve-passthrough is applying/) });
+    await release();
+    expect(readEfiString(root, 'LoaderEntryDefault')).toBe('pve-passthrough-recovery-6.8.12-10-pve.conf');
 
     // Booted through the recovery entry (systemd-boot removed the one-shot; the kernel has the switch).
     rmSync(join(root, `sys/firmware/efi/efivars/LoaderEntryOneShot-${GUID}`));
