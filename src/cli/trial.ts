@@ -27,8 +27,8 @@ drops the trial).
   -h, --help   this text
 
 Exit codes: 0 confirmed, or nothing to confirm; 1 a boot loader command failed (nothing
-recorded); 2 bad usage; 4 refused (not root, booted through the recovery entry, not
-rebooted yet).
+recorded); 2 bad usage; 4 refused (not root, another instance holds the lock, booted
+through the recovery entry, not rebooted yet).
 `,
   run: (args, io) =>
     runGuarded(io, async () => {
