@@ -4,6 +4,7 @@ import { EXIT } from './cli/command.ts';
 import { commands } from './cli/commands.ts';
 import { OWN } from './model/plan/files.ts';
 import { RECOVERY } from './model/plan/recovery.ts';
+import { TRIAL, TRIAL_STATE, TRIAL_WAIT_SECONDS } from './model/plan/trial.ts';
 import { STATE_DIR } from './host/state.ts';
 import { KEYMAP, type KeyContext } from './ui/keymap.ts';
 import { version } from './version.ts';
@@ -14,6 +15,7 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   usage: 'bad usage (unknown option, stray argument, malformed value, --root that is not a folder), or no terminal for the full-screen program',
   blocked: 'the plan has blocking errors, apply was not confirmed with --yes, check found errors, or rollback would overwrite files changed since the apply (see rollback --force)',
   refused: 'refused before anything ran: not root on a real node, another instance holds the lock, an interrupted apply must be rolled back first, the host changed since the plan, a path leads out of --root',
+  attention: 'status only: the node came back through the recovery entry, or the trial boot\'s confirmation gave up (the default is still the recovery entry)',
 };
 
 export const FILES: Array<[string, string]> = [
@@ -28,6 +30,11 @@ export const FILES: Array<[string, string]> = [
   ['/etc/kernel/cmdline or /etc/default/grub', 'only when the IOMMU is off in the kernel: intel_iommu=on (firmware has VT-d, DMAR table) with iommu=pt, or drops an amd_iommu=off / intel_iommu=off / iommu=off; never amd_iommu=on (not a kernel option); nothing when the firmware has no IOMMU table'],
   ['/etc/pve/qemu-server/VMID.conf', 'never written directly: changed by qm set (the file is shown as a diff)'],
   ['/sys/bus/pci/devices/ADDR/sriov_numvfs', 'live VF count (through 0 when changing a non-zero count)'],
+  [`/${TRIAL.unit}`, `the trial boot's confirmation (apply --trial): enabled by the apply (systemctl enable, undone by rollback), runs /${TRIAL.script} --wait at every boot while /${TRIAL.env} exists; Type=exec, so the wait never holds up the boot`],
+  [`/${TRIAL.script}`, `the confirmation: does nothing once this trial is confirmed; on a boot with pve-passthrough=off records ${TRIAL_STATE.recovered} and exits 3; with --wait waits up to ${TRIAL_WAIT_SECONDS}s (every 5s) for the management interface to be up with its address and for systemctl is-active pve-cluster (gives up with ${TRIAL_STATE.unconfirmed}, exit 1); then puts the normal default back (grub-editenv /boot/grub/grubenv unset next_entry and saved_entry as it was; or bootctl set-oneshot '' and set-default as it was) and records ${TRIAL_STATE.confirmed}`],
+  [`/${TRIAL.env}`, 'the pending trial, written by the apply (rollback removes it): TRIAL_ID, LOADER, RESTORE_DEFAULT (the default to put back), ONESHOT (the entry booted once), RECOVERY_ENTRY, MGMT_IFACE and MGMT_ADDRESS (the interface with the gateway in /etc/network/interfaces)'],
+  [`/${TRIAL.grubDropIn}`, 'GRUB only, when GRUB_DEFAULT was unset or 0: GRUB_DEFAULT=saved, so the trial can switch the default in grubenv (with no saved_entry GRUB boots the first entry, as before)'],
+  [`/${STATE_DIR}/${TRIAL_STATE.confirmed}, ${TRIAL_STATE.recovered}, ${TRIAL_STATE.unconfirmed}`, 'one line each, written by the confirmation only (never part of an apply\'s record): TRIAL_ID TIME how (unit --wait, manual) or why; pve-passthrough status reads them'],
   [`/${STATE_DIR}/backups/TIME/`, 'the write-ahead record of one apply: files/ (every file as it was, byte for byte), after/ (what the apply wrote), manifest.json (each file with the sha256 of its bytes before and after, VF counts, the refresh commands), journal (a line before and after each step; its last line says whether the apply is done, was put back or rolled back)'],
   [`/${STATE_DIR}/in-progress`, 'present from the moment the record is complete until the apply (or its undo) has ended: a leftover one is an interrupted apply'],
   [`/${STATE_DIR}/history.log`, 'one line per apply or rollback: time, user, summary, result'],
@@ -41,7 +48,10 @@ export const OTHER_FILES: Array<[string, string]> = [
   ['$TMPDIR/pve-passthrough-XXXXXX/', 'standalone executable only: the program unpacked at start into a private folder, removed once loaded'],
 ];
 
-const COMMANDS_RUN = ['qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery [--remove] (after proxmox-boot-tool refresh; --remove before the hook is deleted)'];
+const COMMANDS_RUN = [
+  'apply --trial, GRUB: update-grub (GRUB_DEFAULT=saved), grub-set-default pve-passthrough-recovery, grub-reboot ENTRY (the normal entry: saved_entry as it was, else 0); undone by grub-editenv /boot/grub/grubenv set|unset saved_entry, unset next_entry',
+  "apply --trial, systemd-boot: bootctl set-default pve-passthrough-recovery-KVER.conf, bootctl set-oneshot proxmox-KVER.conf (or the LoaderEntryDefault you had); undone by bootctl set-default (as it was, '' removes it), bootctl set-oneshot ''",
+  'apply --trial: systemctl enable pve-passthrough-trial.service (undone by systemctl disable)','qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery [--remove] (after proxmox-boot-tool refresh; --remove before the hook is deleted)'];
 const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name'];
 
 const ENVIRONMENT: Array<[string, string]> = [
@@ -75,12 +85,15 @@ const NO_COMING_BACK = [
   'Where it is. GRUB: the last entry of the main menu, "... with Linux VERSION - passthrough off (pve-passthrough recovery)" (id pve-passthrough-recovery), for the newest kernel; /etc/grub.d/42_pve-passthrough-recovery writes it at every update-grub. systemd-boot (proxmox-boot-tool, UEFI on ZFS): one entry per kernel, titled "Proxmox Virtual Environment - passthrough off (pve-passthrough recovery)", after the normal ones; press a key or hold Space while systemd-boot starts to see the menu. The kernel hook /etc/kernel/postinst.d/zz-pve-passthrough-recovery writes them on every ESP at every kernel install and removal (and the program runs it after proxmox-boot-tool refresh).',
   'If the node does not come back after a reboot: at its console (or IPMI/iKVM), choose the recovery entry. Once it is up, pve-passthrough check says that this boot runs with passthrough off; pve-passthrough rollback undoes the last apply (or release the device that took the host down: apply --release ADDR), then reboot into the normal entry. No entry in the menu (an older version wrote the reservations; check warns about it): edit the normal entry at the boot menu (e in GRUB or systemd-boot) and add pve-passthrough=off module_blacklist=vfio_pci to the linux / options line for this one boot.',
   'The entry goes with the last reservation: the plan that releases it removes the script and the hook (the hook first deletes its entries from every ESP), and update-grub or proxmox-boot-tool refresh rebuilds the menu.',
+  'A trial boot makes that automatic. apply --trial (in the full-screen program: "Reboot with a trial" when the commit needs a reboot) adds to the plan: the recovery entry becomes the boot loader\'s default, and the boot loader\'s own one-shot setting boots the normal entry, with the new configuration, once (GRUB: grub-set-default and grub-reboot, which write saved_entry and next_entry in /boot/grub/grubenv; GRUB clears next_entry as it boots it. systemd-boot: bootctl set-default and set-oneshot, the EFI variables LoaderEntryDefault and LoaderEntryOneShot; systemd-boot removes the one-shot as it reads it). Then reboot. On that boot pve-passthrough-trial.service waits for the management address (the interface with the gateway in /etc/network/interfaces, up, with its address) and for pve-cluster to be active, then puts the normal default back and records the confirmation. If the node hangs, or is power-cycled before that, it boots the recovery entry: without passthrough, reachable, and pve-passthrough status says so (exit 5). If the node is fine but the unit could not tell (no gateway in the interfaces file, a cluster that takes longer than 10 minutes), run pve-passthrough confirm.',
+  'pve-passthrough status [--json] says where the trial stands: armed (set up, not rebooted yet: the one-shot is still set), pending (the trial boot runs, not confirmed yet), confirmed, unconfirmed (the unit gave up; the default is still the recovery entry) or recovered. pve-passthrough confirm does what the unit does, without the wait; it refuses (exit 4) on a boot through the recovery entry and before the reboot, unless --force. pve-passthrough rollback of the trial\'s apply also puts the boot loader\'s default and one-shot back as they were, disables the unit and removes its files.',
+  'Where a trial is refused, and why (the plan says so, the apply does not start): GRUB with /boot/grub on LVM, MD RAID, ZFS or btrfs (the Proxmox VE installer\'s ext4/xfs layout keeps /boot on the LVM volume pve-root): GRUB cannot write its environment block there, so the one-shot would never be cleared and every boot would try the new configuration; GRUB_DEFAULT set to anything but 0 or saved (in /etc/default/grub or /etc/default/grub.d/*.cfg, including a proxmox-boot-tool kernel pin): the trial does not override your choice, set GRUB_DEFAULT=saved and grub-set-default ENTRY first; systemd-boot when this boot did not come through it (no LoaderInfo EFI variable: legacy BIOS, or GRUB on the ESPs as with Secure Boot); a one-shot already set; a trial already pending; a plan that needs no reboot or leaves nothing reserved (no recovery entry). Then reboot without a trial and use the recovery entry by hand if needed. What the trial relies on about each boot loader is written down, with sources, at the top of src/model/plan/trial.ts.',
 ];
 
 const NODE_RULE = 'With no --root, a machine with /etc/pve and /usr/sbin/qm is a Proxmox node and / is read; anywhere else the built-in demo host opens.';
 
 export function manualMarkdown(): string {
-  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
+  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history|status|confirm [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
   out.push('## DESCRIPTION', `${DESCRIPTION}`, '', NODE_RULE, '');
   out.push('## COMMAND LINE', ...COMMAND_LINE.flatMap((p) => [p, '']));
   out.push('## IF THE POWER GOES OUT', ...POWER_CUT.flatMap((p) => [p, '']));
@@ -121,7 +134,7 @@ const esc = (s: string) =>
     .replace(/[^\x00-\x7f]/g, (c) => GLYPH[c] ?? `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 
 export function manualRoff(): string {
-  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
+  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history|status|confirm [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
   out.push('.SH DESCRIPTION', esc(DESCRIPTION), '.PP', esc(NODE_RULE));
   out.push('.SH COMMAND LINE', ...COMMAND_LINE.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
   out.push('.SH IF THE POWER GOES OUT', ...POWER_CUT.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));

@@ -29,4 +29,6 @@ export const EXIT = {
   blocked: 3,
   /** Refused: not root on a real node, or another instance holds the lock. */
   refused: 4,
+  /** `status`: the node came back through the recovery entry, or the trial was not confirmed. */
+  attention: 5,
 } as const;

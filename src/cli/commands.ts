@@ -5,5 +5,6 @@ import { listCommand } from './list.ts';
 import { applyCommand, planCommand } from './plan.ts';
 import { historyCommand, rollbackCommand } from './rollback.ts';
 import { tuiCommand } from './tui.ts';
+import { confirmCommand, statusCommand } from './trial.ts';
 
-export const commands: CliCommand[] = [tuiCommand, listCommand, checkCommand, planCommand, applyCommand, rollbackCommand, historyCommand];
+export const commands: CliCommand[] = [tuiCommand, listCommand, checkCommand, planCommand, applyCommand, rollbackCommand, historyCommand, statusCommand, confirmCommand];

@@ -1,6 +1,7 @@
 // `plan` and `apply`: the same engine as the TUI, from flags.
 import { applyPlan, type ApplyResult } from '../host/apply.ts';
 import { planChanges } from '../model/plan/index.ts';
+import { trialNextSteps } from '../model/plan/trial.ts';
 import type { Plan } from '../model/types.ts';
 import { wantsColour } from '../ui/theme.ts';
 import { parseArgs, rootArg, UsageError } from './args.ts';
@@ -23,6 +24,11 @@ const FLAGS_HELP = `Options:
   --force                 reserve even in a host-critical group (the host loses those devices),
                           or one device alone from a shared group (no VM can use it until the
                           rest of the group is reserved too)
+  --trial                 reboot with a trial (a plan that needs a reboot only): the next boot
+                          uses the new configuration once, the boot loader's default is the
+                          recovery entry (passthrough off) until pve-passthrough-trial.service
+                          (or 'pve-passthrough confirm') confirms the node is healthy; refused
+                          where the boot loader cannot clear a one-shot (see the manual)
 `;
 
 const HELP = `  -h, --help              this text
@@ -54,9 +60,9 @@ ${ADDRESSES}
 ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['json', 'force'], values: ['root'], repeatable: INTENT_VALUES }, 'plan');
+      const p = parseArgs(args, { flags: ['json', 'force', 'trial'], values: ['root'], repeatable: INTENT_VALUES }, 'plan');
       const { snapshot } = await loadHost(rootArg(p) ?? '/', io.stderr);
-      const plan = planChanges(snapshot, intentsFromArgs(p, snapshot));
+      const plan = planChanges(snapshot, intentsFromArgs(p, snapshot), { trial: p.flags.has('trial') });
       io.stdout.write(p.flags.has('json') ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, wantsColour(io.stdout, io.env)));
       return plan.errors.length ? EXIT.blocked : EXIT.ok;
     }),
@@ -85,11 +91,12 @@ ${ADDRESSES}
 ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['json', 'force', 'yes', 'dry-run'], values: ['root'], repeatable: INTENT_VALUES }, 'apply');
+      const p = parseArgs(args, { flags: ['json', 'force', 'yes', 'dry-run', 'trial'], values: ['root'], repeatable: INTENT_VALUES }, 'apply');
       if (p.flags.has('yes') && p.flags.has('dry-run')) throw new UsageError('--yes and --dry-run exclude each other');
       const json = p.flags.has('json');
       const { handle, snapshot } = await loadHost(rootArg(p) ?? '/');
-      const plan = planChanges(snapshot, intentsFromArgs(p, snapshot));
+      const trial = p.flags.has('trial');
+      const plan = planChanges(snapshot, intentsFromArgs(p, snapshot), { trial });
       const colour = wantsColour(io.stdout, io.env);
       // --json: one object on stdout whatever happens; messages for a human go to stderr.
       const report = (status: ApplyJson['status'], extra: Partial<ApplyJson> = {}) => {
@@ -129,6 +136,8 @@ ${EXITS}`,
         throw e;
       }
       const code = { ok: EXIT.ok, nothing: EXIT.ok, failed: EXIT.failure, blocked: EXIT.blocked, refused: EXIT.refused }[result.outcome];
+      // The trial's own next steps: what the reboot does, and how to see and end the trial.
+      if (result.ok && trial) result.nextSteps = trialNextSteps(result.nextSteps);
       const text = `${result.message}\n${result.nextSteps.map((s) => `  - ${s}`).join('\n')}\n`;
       if (json) {
         report(result.ok ? 'applied' : result.outcome === 'failed' ? 'failed' : 'refused', { progress, result });

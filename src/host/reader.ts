@@ -2,14 +2,14 @@
 // sysfs, the config files the planner may edit, VMs and mappings. Never throws on bad input:
 // what is wrong becomes a Notice saying what and where.
 import { describeInterrupted, findInterrupted } from './state.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareAddress, idMatches, normalizeAddress } from '../model/address.ts';
 import { groupVerdict } from '../model/isolation.ts';
 import { parseModprobe, parseModulesLoad } from '../model/modprobe.ts';
 import { createPciNames } from '../model/pci-ids.ts';
 import { parsePciMappings } from '../model/pci-mapping.ts';
-import type { BootloaderKind, HostSnapshot, Notice, PciDevice, VmConfig } from '../model/types.ts';
+import type { BootFacts, BootloaderKind, HostSnapshot, Notice, PciDevice, VmConfig } from '../model/types.ts';
 import { getKey, hostpciEntries, parseVmConf } from '../model/vmconf.ts';
 import { listDir, readText, readTextOrError, readTrimmed } from './fsread.ts';
 import { readHostUses } from './host-uses.ts';
@@ -29,6 +29,13 @@ export const OWN_FILES = [
   'etc/kernel/postinst.d/zz-pve-passthrough-recovery',
   'etc/kernel/postrm.d/zz-pve-passthrough-recovery',
   'etc/pve/mapping/pci.cfg',
+  // The trial boot (src/model/plan/trial.ts): its files, and the boot loader's settings.
+  'etc/systemd/system/pve-passthrough-trial.service',
+  'etc/pve-passthrough/trial-confirm',
+  'etc/pve-passthrough/trial.env',
+  'boot/grub/grubenv',
+  'etc/kernel/proxmox-boot-pin',
+  'etc/kernel/next-boot-pin',
 ];
 
 /** Where Debian (pciutils) and hwdata keep pci.ids, relative to a root. */
@@ -107,6 +114,8 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     for (const f of listDir(join(root, dir)).sort()) if (f.endsWith(ext) && !f.startsWith('.')) keep(`${dir}/${f}`);
   }
   keep('etc/network/interfaces');
+  // grub-mkconfig sources these after etc/default/grub (GRUB_DEFAULT for the trial boot).
+  for (const f of listDir(join(root, 'etc/default/grub.d')).sort()) if (f.endsWith('.cfg')) keep(`etc/default/grub.d/${f}`);
 
   const cmdline = (readText(join(root, 'proc/cmdline')) ?? '').trim();
   const cpuinfo = readText(join(root, 'proc/cpuinfo')) ?? '';
@@ -192,7 +201,7 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     isProxmox: existsSync(join(root, 'etc/pve')),
     cpuVendor,
     iommu: { enabled: iommuEnabled, firmware, units, cmdline, interruptRemapping: remap, acsOverride: /pcie_acs_override=(\S+)/.exec(cmdline)?.[1] ?? null },
-    bootloader: detectBootloader(root, files),
+    bootloader: { ...detectBootloader(root, files), facts: readBootFacts(root) },
     vfio: {
       moduleLoaded: existsSync(join(root, 'sys/module/vfio_pci')),
       modulesAtBoot: [...new Set(modulesAtBoot)],
@@ -241,6 +250,58 @@ function detectBootloader(root: string, files: Record<string, string>): { kind: 
   if (files['etc/default/grub'] !== undefined) return { kind: 'grub', path: 'etc/default/grub' };
   if (files['etc/kernel/cmdline'] !== undefined) return { kind: 'systemd-boot', path: 'etc/kernel/cmdline' };
   return { kind: 'unknown', path: null };
+}
+
+/** The systemd-boot vendor GUID of the Boot Loader Interface's EFI variables. */
+const LOADER_GUID = '4a67b082-0a4c-41cf-b6c7-440b29bb8c4f';
+
+/** An EFI variable from efivarfs: 4 bytes of attributes, then a NUL-terminated UTF-16LE string. */
+export function readEfiString(root: string, name: string): string | null {
+  let b: Buffer;
+  try {
+    b = readFileSync(join(root, 'sys/firmware/efi/efivars', `${name}-${LOADER_GUID}`));
+  } catch {
+    return null;
+  }
+  if (b.length < 4) return null;
+  return b.subarray(4).toString('utf16le').replace(/\0+$/, '');
+}
+
+/** Newest first: numeric parts compared as numbers (6.8.12-10-pve after 6.8.12-4-pve). */
+export function compareKernels(a: string, b: string): number {
+  const pa = a.split(/(\d+)/);
+  const pb = b.split(/(\d+)/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    if (x === y) continue;
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    if (!Number.isNaN(nx) && !Number.isNaN(ny)) return ny - nx;
+    return y < x ? -1 : 1;
+  }
+  return 0;
+}
+
+function readBootFacts(root: string): BootFacts {
+  let grubMount: BootFacts['grubMount'] = null;
+  for (const line of (readText(join(root, 'proc/mounts')) ?? '').split('\n')) {
+    const [source, mountPoint, fstype] = line.split(' ');
+    if (!source || !mountPoint || !fstype) continue;
+    const inside = mountPoint === '/' || '/boot/grub' === mountPoint || '/boot/grub'.startsWith(`${mountPoint}/`);
+    if (inside && (!grubMount || mountPoint.length >= grubMount.mountPoint.length)) grubMount = { source, fstype, mountPoint };
+  }
+  const kernels = listDir(join(root, 'boot'))
+    .filter((f) => f.startsWith('vmlinuz-'))
+    .map((f) => f.slice('vmlinuz-'.length))
+    .sort(compareKernels);
+  return {
+    grubMount,
+    efiLoader: readEfiString(root, 'LoaderInfo'),
+    entryDefault: readEfiString(root, 'LoaderEntryDefault'),
+    entryOneShot: readEfiString(root, 'LoaderEntryOneShot'),
+    kernels,
+  };
 }
 
 function readVms(root: string, files: Record<string, string>, notices: Notice[]): VmConfig[] {

@@ -1,8 +1,11 @@
 // Commands whose effect on a fixture or demo tree is simulated, so a commit there is visible:
-// `qm set` edits the VM config exactly as the planner predicted (same function), and the boot
-// tools succeed without doing anything (they only matter on a real node).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `qm set` edits the VM config exactly as the planner predicted (same function), the boot
+// loader's one-shot and default settings land where the real tools put them (grubenv, efivarfs
+// files; bootctl refuses without LoaderInfo as the real one does), `systemctl enable|disable`
+// makes or removes the wants link, and the other boot tools succeed without doing anything.
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseGrubenv } from '../model/plan/trial.ts';
 import { applyQmSet, parseQmSetArgv } from '../model/plan/qm-set.ts';
 import { realFs } from './atomic.ts';
 import { resolveInRoot } from './rooted.ts';
@@ -28,10 +31,67 @@ export function simulatedCommands(root: string): Record<string, Response> {
       realFs.writeAtomic(path, applyQmSet(text, parsed.args, running));
       return { ...ok, stdout: running ? 'update VM: changes queued as pending (VM is running)\n' : '' };
     },
+    'grub-editenv': (argv) => editGrubenv(root, argv.slice(1)),
+    'grub-set-default': (argv) => editGrubenv(root, ['/boot/grub/grubenv', 'set', `saved_entry=${argv[1] ?? ''}`]),
+    'grub-reboot': (argv) => editGrubenv(root, ['/boot/grub/grubenv', 'set', `next_entry=${argv[1] ?? ''}`]),
+    bootctl: (argv) => setLoaderVariable(root, argv.slice(1)),
+    systemctl: (argv) => {
+      const [verb, unit] = argv.slice(1);
+      // The folder resolved inside the root, not the link: that points at the unit file itself.
+      const link = join(resolveInRoot(root, 'etc/systemd/system/multi-user.target.wants'), unit ?? '');
+      if (!unit || unit.includes('/')) return { exitCode: 1, stderr: `systemctl: bad unit name\n` };
+      if (verb === 'enable' && unit) {
+        if (!existsSync(resolveInRoot(root, `etc/systemd/system/${unit}`))) return { exitCode: 1, stderr: `Failed to enable unit: Unit file ${unit} does not exist.\n` };
+        mkdirSync(dirname(link), { recursive: true });
+        rmSync(link, { force: true });
+        symlinkSync(`/etc/systemd/system/${unit}`, link);
+        return { ...ok, stderr: `Created symlink /etc/systemd/system/multi-user.target.wants/${unit} -> /etc/systemd/system/${unit}.\n` };
+      }
+      if (verb === 'disable' && unit) {
+        rmSync(link, { force: true });
+        return ok;
+      }
+      return { exitCode: 1, stderr: `systemctl: only enable and disable are simulated on a fixture host\n` };
+    },
     'update-initramfs': ok,
     'proxmox-boot-tool': ok,
     'update-grub': ok,
     // The recovery hook mounts the ESPs of a real node; a fixture has none.
     '/etc/kernel/postinst.d/zz-pve-passthrough-recovery': ok,
   };
+}
+
+/** grub-editenv FILE set NAME=VALUE... | unset NAME...: the 1024-byte block GRUB reads. */
+function editGrubenv(root: string, args: string[]): { exitCode: number; stdout?: string; stderr?: string } {
+  const [file, verb, ...names] = args;
+  if (!file || (verb !== 'set' && verb !== 'unset')) return { exitCode: 1, stderr: 'grub-editenv: only set and unset are simulated\n' };
+  const path = resolveInRoot(root, file.replace(/^\/+/, ''));
+  const env = parseGrubenv(realFs.read(path));
+  for (const n of names) {
+    if (verb === 'unset') env.delete(n);
+    else {
+      const i = n.indexOf('=');
+      if (i <= 0) return { exitCode: 1, stderr: `grub-editenv: invalid parameter ${n}\n` };
+      env.set(n.slice(0, i), n.slice(i + 1));
+    }
+  }
+  const body = `# GRUB Environment Block\n${[...env].map(([k, v]) => `${k}=${v}\n`).join('')}`;
+  mkdirSync(dirname(path), { recursive: true });
+  realFs.writeAtomic(path, body.padEnd(1024, '#'));
+  return { exitCode: 0 };
+}
+
+const LOADER_GUID = '4a67b082-0a4c-41cf-b6c7-440b29bb8c4f';
+
+/** bootctl set-default|set-oneshot ID: the efivarfs file (attributes, UTF-16LE, NUL); '' removes it. */
+function setLoaderVariable(root: string, args: string[]): { exitCode: number; stderr?: string } {
+  const [verb, id] = args;
+  const name = verb === 'set-default' ? 'LoaderEntryDefault' : verb === 'set-oneshot' ? 'LoaderEntryOneShot' : null;
+  if (!name || id === undefined) return { exitCode: 1, stderr: 'bootctl: only set-default and set-oneshot are simulated\n' };
+  const dir = resolveInRoot(root, 'sys/firmware/efi/efivars');
+  if (!existsSync(join(dir, `LoaderInfo-${LOADER_GUID}`))) return { exitCode: 1, stderr: 'Not booted with a supported boot loader.\n' };
+  const path = join(dir, `${name}-${LOADER_GUID}`);
+  if (id === '') rmSync(path, { force: true });
+  else realFs.writeAtomic(path, Buffer.concat([Buffer.from([7, 0, 0, 0]), Buffer.from(`${id}\0`, 'utf16le')]));
+  return { exitCode: 0 };
 }

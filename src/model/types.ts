@@ -119,6 +119,19 @@ export interface PciMapping {
 
 export type BootloaderKind = 'systemd-boot' | 'grub' | 'unknown';
 
+/** What a trial boot needs to know about the boot loader (see src/model/plan/trial.ts). */
+export interface BootFacts {
+  /** The mount that holds /boot/grub (proc/mounts): GRUB cannot write its grubenv on LVM, MD RAID, ZFS, btrfs. */
+  grubMount: { source: string; fstype: string; mountPoint: string } | null;
+  /** The LoaderInfo EFI variable ("systemd-boot 252.33"): the boot loader of this boot; null: none set it. */
+  efiLoader: string | null;
+  /** The LoaderEntryDefault / LoaderEntryOneShot EFI variables (bootctl set-default / set-oneshot); null: unset. */
+  entryDefault: string | null;
+  entryOneShot: string | null;
+  /** Installed kernel versions (boot/vmlinuz-<version>), newest first. */
+  kernels: string[];
+}
+
 export interface HostSnapshot {
   /** Absolute directory the snapshot was read from (`/` on a real node). */
   root: string;
@@ -145,6 +158,8 @@ export interface HostSnapshot {
     kind: BootloaderKind;
     /** `etc/kernel/cmdline` or `etc/default/grub`, relative to root; null when unknown. */
     path: string | null;
+    /** Read for the trial boot; absent in snapshots made by hand (tests). */
+    facts?: BootFacts;
   };
   vfio: {
     /** sys/module/vfio_pci present. */

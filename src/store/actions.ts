@@ -3,7 +3,9 @@
 import { describeStep } from '../model/plan/describe.ts';
 import { slotOf } from '../model/address.ts';
 import { bootCmdline, iommuBootNeed } from '../model/plan/boot.ts';
+import { planChanges } from '../model/plan/index.ts';
 import { reservedAtBoot } from '../model/plan/reserve.ts';
+import { trialNextSteps } from '../model/plan/trial.ts';
 import type { AssignOptions, Intent } from '../model/types.ts';
 import { selectCursorIndex, selectFindings, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
 import { assignDefaults, assignIntents, existingLine } from './assign.ts';
@@ -320,9 +322,14 @@ export function requestCommit(store: AppStore) {
  */
 export const RESULT_GRACE_MS = 800;
 
-export async function commit(store: AppStore): Promise<void> {
+/** `trial`: the commit dialog's "Apply + trial boot" (a plan that needs a reboot only). */
+export async function commit(store: AppStore, trial = false): Promise<void> {
   const st = get(store);
-  const plan = selectPlan(st);
+  const plan = trial ? planChanges(st.snapshot, st.intents, { trial: true }) : selectPlan(st);
+  if (trial && plan.errors.length) {
+    openDialog(store, null);
+    return flash(store, `No trial boot: ${plan.errors.map((e) => e.message).join('; ')}`);
+  }
   const steps = plan.steps.map((s) => ({ text: describeStep(plan, s), status: 'waiting' as const }));
   openDialog(store, { kind: 'progress', steps });
   const result = await st.host.apply(plan, (i, status, detail) => {
@@ -333,6 +340,7 @@ export async function commit(store: AppStore): Promise<void> {
   });
   let snapshot = get(store).snapshot;
   let intents = get(store).intents;
+  if (result.ok && trial) result.nextSteps = trialNextSteps(result.nextSteps);
   if (result.ok) {
     snapshot = await st.host.reread();
     intents = [];

@@ -3,7 +3,7 @@
 // generated from it, so they cannot disagree; test/ui/keymap.test.ts checks that every key a
 // binding names is the key it handles, and the other way round.
 import * as A from '../store/actions.ts';
-import { selectFindings, type AppStore, type Dialog } from '../store/app-store.ts';
+import { selectFindings, selectPlan, type AppStore, type Dialog } from '../store/app-store.ts';
 import { detailsDialogLines } from './dialogs/DetailsDialog.tsx';
 import { dialogRoom, helpWidth, type DialogLine } from './dialogs/ScrollingDialog.tsx';
 import * as P from './pending-keys.ts';
@@ -198,9 +198,13 @@ export const KEYMAP: Binding[] = [
     { keys: 'Enter', description: 'assign options: stage the assignment', match: enter, run: A.confirmAssign },
     { keys: 'Esc', description: 'assign options: back to the VM list', match: esc, run: (s) => A.openDialog(s, { kind: 'assign-vm', address: dialogOf(s, 'assign-options')!.address }) },
   ]),
-  ...scope('confirm', [{ keys: 'y', description: 'commit dialog: apply now', match: ch('y'), run: (s) => void A.commit(s) }]),
+  ...scope('confirm', [
+    { keys: 'y', description: 'commit dialog: apply now', match: ch('y'), run: (s) => void A.commit(s) },
+    { keys: 't', description: 'commit dialog, when a reboot is needed: apply with a trial boot (the next boot tries the change once; the recovery entry is the default until the node is confirmed healthy)', match: ch('t'), run: (s) => void (selectPlan(s.getState()).rebootRequired && A.commit(s, true)) },
+  ]),
   ...buttons('interrupted', () => 2, (s, c) => (c === 0 ? void A.rollbackInterrupted(s) : close(s))),
-  ...buttons('confirm', () => 2, (s, c) => (c === 1 ? void A.commit(s) : close(s))),
+  // A third button, "Apply + trial boot", when the plan needs a reboot.
+  ...buttons('confirm', (s) => (selectPlan(s.getState()).rebootRequired ? 3 : 2), (s, c) => (c === 0 ? close(s) : void A.commit(s, c === 2))),
   // progress: no keys at all while the apply runs.
   ...scope('result', [{ keys: 'Enter Esc', description: 'after a commit: close the result (keys typed during the run are ignored)', match: any(enter, esc), run: (s) => void (Date.now() >= (dialogOf(s, 'result')?.readyAt ?? 0) && close(s)) }]),
   ...scope('info', [{ keys: 'Enter Esc', description: 'a notice (IOMMU off): close it', match: any(enter, esc), run: close }]),

@@ -56,7 +56,10 @@ describe('reader on the guide host', () => {
   it('reads VM settings and boot, vfio and IOMMU state', () => {
     expect(s.vms.find((v) => v.vmid === 102)).toMatchObject({ name: 'win11-gaming', machine: 'pc-i440fx-8.1', bios: null, hasEfidisk: false });
     expect(s.vms.find((v) => v.vmid === 103)).toMatchObject({ machine: 'q35', bios: 'ovmf', hasEfidisk: false, hostpci: [] });
-    expect(s.bootloader).toEqual({ kind: 'systemd-boot', path: 'etc/kernel/cmdline' });
+    expect(s.bootloader).toMatchObject({ kind: 'systemd-boot', path: 'etc/kernel/cmdline' });
+    // What a trial boot needs (none of it set on this fixture: no efivars, no kernels in boot/).
+    expect(s.bootloader.facts).toMatchObject({ efiLoader: null, entryDefault: null, entryOneShot: null, kernels: [] });
+    expect(s.bootloader.facts!.grubMount).toMatchObject({ mountPoint: '/' });
     expect(s.vfio).toMatchObject({ moduleLoaded: true, ids: ['1000:0097'], modulesAtBoot: ['vfio', 'vfio_iommu_type1', 'vfio_pci'] });
     expect(s.iommu).toMatchObject({ enabled: true, interruptRemapping: true, acsOverride: null });
     expect(s.cpuVendor).toBe('intel');

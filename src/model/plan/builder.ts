@@ -51,6 +51,11 @@ export class PlanBuilder {
     if (!this.rebootReasons.includes(reason)) this.rebootReasons.push(reason);
   }
 
+  /** True once any part of the plan needs a reboot. */
+  needsReboot(): boolean {
+    return this.rebootReasons.length > 0;
+  }
+
   warn(where: string, message: string): void {
     if (!this.warnings.some((w) => w.where === where && w.message === message)) this.warnings.push({ where, message });
   }

@@ -6,9 +6,15 @@ import { PlanBuilder } from './builder.ts';
 import { planRecovery } from './recovery.ts';
 import { planReservations } from './reserve.ts';
 import { planVfCounts } from './sriov.ts';
+import { planTrial, warnTrialPending } from './trial.ts';
 import { planVmChanges } from './vm.ts';
 
-export function planChanges(snap: HostSnapshot, intents: Intent[]): Plan {
+export interface PlanOptions {
+  /** Reboot with a trial (trial.ts): the new configuration boots once, the recovery entry is the default until confirmed. */
+  trial?: boolean;
+}
+
+export function planChanges(snap: HostSnapshot, intents: Intent[], opts: PlanOptions = {}): Plan {
   const b = new PlanBuilder(snap.files);
   const reservations = planReservations(snap, intents, b);
   planVfCounts(snap, intents, b);
@@ -18,5 +24,7 @@ export function planChanges(snap: HostSnapshot, intents: Intent[]): Plan {
   // The recovery boot entry follows the reservations: kept while any is active, gone with the last.
   if (reservations) planRecovery(snap, b);
   planInitramfs(b);
+  if (opts.trial) planTrial(snap, b);
+  else warnTrialPending(snap, b);
   return b.build();
 }

@@ -52,7 +52,8 @@ export function ConfirmDialog({ plan, choice, width, demo }: { plan: Plan; choic
       <T c={plan.rebootRequired ? 'yellow' : 'green'} wrap="wrap">{plan.rebootRequired ? `Reboot needed afterwards: ${plan.rebootReasons.join('; ')}` : 'No reboot needed.'}</T>
       {plan.warnings.length > 0 && <T c="yellow">{`${plan.warnings.length} warning(s): review them in the pending pane (p).`}</T>}
       {demo && <T c="cyan">Demo host: this writes only into its temporary copy.</T>}
-      <Buttons labels={['Cancel', 'Apply']} choice={choice} />
+      {plan.rebootRequired && <T wrap="wrap">Trial boot (t): the next boot tries this once; until the node is confirmed healthy the recovery entry (passthrough off) is the default.</T>}
+      <Buttons labels={plan.rebootRequired ? ['Cancel', 'Apply', 'Apply + trial boot'] : ['Cancel', 'Apply']} choice={choice} />
     </Frame>
   );
 }
