@@ -28,6 +28,9 @@ export function simulatedCommands(root: string): Record<string, Response> {
       realFs.writeAtomic(path, applyQmSet(text, parsed.args, running));
       return { ...ok, stdout: running ? 'update VM: changes queued as pending (VM is running)\n' : '' };
     },
+    // `ip link set <pf-if> vf N ...` only reaches a NIC's driver: nothing to do on a tree. Other ip
+    // uses answer from the fixture's canned output (`ip -d -j link show <if>`), else not available.
+    ip: (argv) => (argv[1] === 'link' && argv[2] === 'set' && argv[4] === 'vf' ? ok : { exitCode: 127, stderr: 'ip: not available on this fixture host\n' }),
     'update-initramfs': ok,
     'proxmox-boot-tool': ok,
     'update-grub': ok,

@@ -6,12 +6,14 @@ import { PlanBuilder } from './builder.ts';
 import { planRecovery } from './recovery.ts';
 import { planReservations } from './reserve.ts';
 import { planVfCounts } from './sriov.ts';
+import { impliedVfCounts, planVfSettings } from './vf-settings.ts';
 import { planVmChanges } from './vm.ts';
 
 export function planChanges(snap: HostSnapshot, intents: Intent[]): Plan {
   const b = new PlanBuilder(snap.files);
   const reservations = planReservations(snap, intents, b);
-  planVfCounts(snap, intents, b);
+  planVfCounts(snap, [...intents, ...impliedVfCounts(snap, intents)], b);
+  planVfSettings(snap, intents, b);
   planVmChanges(snap, intents, b);
   // Boot support only matters once something is passed through or reserved.
   if (reservations || intents.some((i) => i.kind === 'assign' || (i.kind === 'reserve' && b.errors.length === 0))) planBootSupport(snap, b);
