@@ -21,6 +21,8 @@ export const FILES: Array<[string, string]> = [
   [`/${OWN.initTop}`, 'initramfs init-top script pinning single addresses to vfio-pci (driver_override, guarded by vendor:device)'],
   [`/${OWN.modulesLoad}`, 'vfio, vfio_iommu_type1, vfio_pci at boot (only those not loaded by another file)'],
   [`/${OWN.sriovRules}`, 'udev rule that restores SR-IOV VF counts at boot once the PF driver is bound (ACTION=="add|bind", DRIVER==the PF driver): a bare add event comes before the driver and the kernel refuses the write; a driver bound in the initramfs is seen through the coldplug add (which carries DRIVER=), one loaded later through bind (both seen on a real Debian 12 boot in the kernel lab). Rules of earlier versions are read and rewritten at the next VF change'],
+  [`/${OWN.sriovRules} (VF settings)`, 'per-VF settings (--vf, or the VF editor) ride on their PF\'s rule line as RUN+="/bin/ip link set dev PF-IF vf N mac .. vlan .. qos .. trust on|off spoofchk on|off state auto|enable|disable": udev writes ATTR{sriov_numvfs} while it processes the rules and runs the RUN+= programs only after all rules of the event, one after another, so the settings always follow the count (the write returns once the VFs exist); the PF\'s interface is there and named by then (its net device comes with the driver\'s probe, before the bind event). Setting a VF of a PF whose count another writer keeps adopts that writer as --vfs does'],
+  ['/etc/network/interfaces(.d): ip link set PF-IF vf N ...', 'a hand-made pre-up/up/post-up line setting a VF of a PF you give VF settings to: its settings move into the rule above (yours over them) and the line is commented out behind a note (a line running other commands too is left, with a warning)'],
   ['/etc/modprobe.d/*.conf', 'the vfio-pci ids= list where it lives: modprobe reads these files in name order and the last ids= wins (the kernel command line\'s vfio-pci.ids= after all of them), so a reservation or release by id edits that one line in place (an admin\'s vfio.conf keeps its list, with the new id added); an ids= line that a later one overrides is commented out behind a note saying where the list lives. The plan and the pending pane show the list before -> after. Everything else kept'],
   ['/etc/udev/rules.d/*.rules, /etc/systemd/system/*.service, /etc/network/interfaces(.d)', 'only when you set the VF count of a PF that another writer also sets at boot (an admin udev rule on the pci or net event, a unit or a pre-up/up/post-up line echoing into sriov_numvfs): that line is commented out behind a note, the count moves into the rule above (a rule for several PFs hands their live counts over too); a unit left with nothing to run is named for systemctl disable'],
   [`/${RECOVERY.grub}`, 'the recovery boot entry for GRUB (see WHEN THE NODE DOES NOT COME BACK), while any device is reserved; also on proxmox-boot-tool nodes, for ESPs that boot GRUB'],
@@ -28,6 +30,7 @@ export const FILES: Array<[string, string]> = [
   ['/etc/kernel/cmdline or /etc/default/grub', 'only when the IOMMU is off in the kernel: intel_iommu=on (firmware has VT-d, DMAR table) with iommu=pt, or drops an amd_iommu=off / intel_iommu=off / iommu=off; never amd_iommu=on (not a kernel option); nothing when the firmware has no IOMMU table'],
   ['/etc/pve/qemu-server/VMID.conf', 'never written directly: changed by qm set (the file is shown as a diff)'],
   ['/sys/bus/pci/devices/ADDR/sriov_numvfs', 'live VF count (through 0 when changing a non-zero count)'],
+  ['/sys/class/net/IF/address', 'read only: every interface\'s MAC, so a VF MAC already on the node (an interface, another VF, a staged or kept setting) is refused'],
   [`/${STATE_DIR}/backups/TIME/`, 'the write-ahead record of one apply: files/ (every file as it was, byte for byte), after/ (what the apply wrote), manifest.json (each file with the sha256 of its bytes before and after, VF counts, the refresh commands), journal (a line before and after each step; its last line says whether the apply is done, was put back or rolled back)'],
   [`/${STATE_DIR}/in-progress`, 'present from the moment the record is complete until the apply (or its undo) has ended: a leftover one is an interrupted apply'],
   [`/${STATE_DIR}/history.log`, 'one line per apply or rollback: time, user, summary, result'],
@@ -43,6 +46,9 @@ export const OTHER_FILES: Array<[string, string]> = [
 
 const COMMANDS_RUN = ['qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery [--remove] (after proxmox-boot-tool refresh; --remove before the hook is deleted)'];
 const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name'];
+// Per-VF settings (issue 15).
+COMMANDS_RUN.push('ip link set PF-IF vf N mac .. vlan .. qos .. trust .. spoofchk .. state .. (after the VF count; undone with the previous values)');
+COMMANDS_READ.push('ip -d -j link show PF-IF (each SR-IOV PF with an interface: its VFs\' settings, vfinfo_list)');
 
 const ENVIRONMENT: Array<[string, string]> = [
   ['NO_COLOR', 'set to any non-empty value: no colour (meaning is always also in words and symbols)'],

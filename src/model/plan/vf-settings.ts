@@ -5,6 +5,7 @@
 // rule and the line is retired with a note, so the two never disagree after a reboot.
 import type { HostSnapshot, Intent, PciDevice, VfSettings } from '../types.ts';
 import { changedSettings, defaultVfMac, describeVfSettings, findHandVfSettings, macProblem, macsInUse, settingsOfInfo, vfCountAfter, vfSettingsArgs } from '../vf-settings.ts';
+import { interfaceUses } from '../net-interfaces.ts';
 import { retireLine } from '../sriov-persist.ts';
 import type { PlanBuilder } from './builder.ts';
 import { IP_BIN, OWN, parseSriovRules, parseSriovRuleSettings } from './files.ts';
@@ -35,7 +36,7 @@ export function vfSettingsProblem(snap: HostSnapshot, i: VfIntent, intents: Inte
   if (!pf.sriov) return `${pf.name} has no SR-IOV capability (no sriov_totalvfs): it has no VFs to set`;
   if (!pf.netInterfaces.length) return `${pf.address} has no network interface (driver ${pf.driver ?? 'none'}): VF settings go through the PF's network driver (ip link set <pf-if> vf N)`;
   const count = vfCountAfter(pf, intents);
-  if (!Number.isInteger(i.vf) || i.vf < 0 || i.vf >= count) return `VF ${i.vf} out of range: ${pf.address} has ${count ? `${count} VFs (0..${count - 1})` : 'no VFs'}${count === pf.sriov.numVfs ? '' : ' once the staged count is set'}`;
+  if (!Number.isInteger(i.vf) || i.vf < 0 || i.vf >= count) return `out of range: ${pf.address} has ${count ? `${count} VFs (0..${count - 1})` : 'no VFs'}${count === pf.sriov.numVfs ? '' : ' once the staged count is set'}`;
   const s = i.settings;
   if (!vfSettingsArgs(s).length) return 'no setting given';
   if (s.mac !== undefined) {
@@ -102,6 +103,13 @@ export function planVfSettings(snap: HostSnapshot, intents: Intent[], b: PlanBui
         if (!now) b.warn(`${i.address} VF ${i.vf}`, `its current settings were not read (ip -d -j link show ${ifname}): an undo cannot put them back`);
       }
       const vfDev = snap.devices.find((d) => d.address === pf.virtfns[i.vf]);
+      if (change.mac !== undefined || change.vlan !== undefined || change.state === 'disable') {
+        const texts = Object.entries(snap.files).filter(([p]) => p === 'etc/network/interfaces' || p.startsWith('etc/network/interfaces.d/')).map(([, t]) => t);
+        for (const ifname of vfDev?.netInterfaces ?? []) {
+          const uses = interfaceUses(texts, ifname);
+          b.warn(`${i.address} VF ${i.vf}`, `host interface ${ifname} is on this VF${uses.length ? ` (${uses.join('; ')})` : ''}: ${change.vlan ? `its frames now leave tagged with VLAN ${change.vlan} (its network moves to that VLAN)` : change.state === 'disable' ? 'its link goes down' : 'its MAC changes under the host (neighbours and DHCP see a new station)'}`);
+        }
+      }
       const running = vfDev?.usedBy.filter((u) => u.running).map((u) => u.vmid) ?? [];
       if (running.length && change.mac !== undefined) b.warn(`${i.address} VF ${i.vf}`, `VM ${running.join(', ')} runs with this VF: the guest sees the new MAC once its VF driver resets (restart the VM)`);
     }
@@ -127,10 +135,10 @@ export function planVfSettings(snap: HostSnapshot, intents: Intent[], b: PlanBui
   }
 
   // Hand-made lines for these PFs move into our rule (theirs first, ours over them), retired.
-  const files: Record<string, string> = {};
-  for (const p of Object.keys(snap.files)) if (p === 'etc/network/interfaces' || p.startsWith('etc/network/interfaces.d/')) files[p] = b.read(p) ?? '';
-  const hand = findHandVfSettings(files, snap.devices.filter((d) => d.sriov)).filter((h) => touched.has(h.pf));
-  const retire = new Map<string, number[]>();
+  // Found in the files as they are (the line numbers the operator sees), retired by their text
+  // in the staged file (the VF count planner may have retired a line above them already).
+  const hand = findHandVfSettings(snap.files, snap.devices.filter((d) => d.sriov)).filter((h) => touched.has(h.pf));
+  const retire = new Map<string, string[]>();
   for (const h of hand) {
     const e = settings.get(h.pf)!;
     const staged = vfIntents.filter((x) => x.address === h.pf && x.vf === h.vf).reduce<VfSettings>((acc, x) => ({ ...acc, ...x.settings }), {});
@@ -140,12 +148,15 @@ export function planVfSettings(snap: HostSnapshot, intents: Intent[], b: PlanBui
       b.warn(`/${h.path}:${h.line}`, `also sets VF ${h.vf} of ${h.pf} (${describeVfSettings(h.settings)}) among other commands: its settings are now in /${OWN.sriovRules} too; take the ip link set part out of that line by hand`);
       continue;
     }
-    retire.set(h.path, [...(retire.get(h.path) ?? []), h.line]);
+    retire.set(h.path, [...(retire.get(h.path) ?? []), snap.files[h.path]!.split('\n')[h.line - 1]!]);
     b.warn(`/${h.path}:${h.line}`, `VF ${h.vf} of ${h.pf} set by hand here (${describeVfSettings(h.settings)}): that line is retired, the settings are kept in /${OWN.sriovRules} (run right after the VF count)`);
   }
   for (const [path, lines] of retire) {
     let text = b.read(path) ?? '';
-    for (const l of [...lines].sort((x, y) => y - x)) text = retireLine(text, l, `pve-passthrough: VF settings now kept in /${OWN.sriovRules} (${IP_BIN} link set after the VF count)`);
+    for (const l of lines) {
+      const at = text.split('\n').indexOf(l);
+      if (at >= 0) text = retireLine(text, at + 1, `pve-passthrough: VF settings now kept in /${OWN.sriovRules} (${IP_BIN} link set after the VF count)`);
+    }
     b.write(path, text, 'VF settings moved to the pve-passthrough udev rule');
   }
   writeSriovRules(snap, b, parseSriovRules(b.read(OWN.sriovRules)), settings);
