@@ -2,6 +2,8 @@
 // recorded ip -j output, the offered MAC for a VF without one, refusals shown before Enter.
 import { afterEach, describe, expect, it } from 'vitest';
 import { selectPlan } from '../../src/store/app-store.ts';
+import { detailsLines } from '../../src/ui/details-lines.ts';
+import { fixtureSnapshot } from '../helpers/snapshots.ts';
 import { renderFixture, type Harness } from '../helpers/app.tsx';
 import { KEY } from '../helpers/keys.ts';
 import { removeTree } from '../helpers/tree.ts';
@@ -69,5 +71,22 @@ describe('VF settings in the VF editor', () => {
     await goTo(h, '0000:04:00.1');
     await h.press('v', KEY.TAB);
     await h.waitFor((x) => x.includes('has no VFs yet: stage a count first'));
+  });
+});
+
+describe('the details pane', () => {
+  it('a PF lists each VF\'s settings as its driver reports them; a VF shows its own', async () => {
+    const snap = await fixtureSnapshot('by-hand');
+    const text = (address: string) => detailsLines(snap, { kind: 'device', id: address, address, depth: 1, isolation: 'isolated', expandable: false, expanded: false }).map((l) => l.text);
+    expect(text('0000:03:00.1')).toEqual(expect.arrayContaining([
+      'VF settings (enp3s0f1; v edits them):',
+      '  VF 0: mac 52:54:00:3a:10:01, no vlan, trust off, spoofchk on, link auto',
+      '  VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto',
+    ]));
+    expect(text('0000:03:10.5')).toContain('VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto');
+    expect(text('0000:03:10.0')).toContain('VF 0: no mac set, no vlan, trust off, spoofchk on, link auto');
+    // a PF whose settings were not read (no recorded ip output) shows no such lines
+    const guide = await fixtureSnapshot('guide');
+    expect(detailsLines(guide, { kind: 'device', id: 'x', address: '0000:04:00.0', depth: 1, isolation: 'isolated', expandable: false, expanded: false }).some((l) => l.text.startsWith('VF settings'))).toBe(false);
   });
 });
