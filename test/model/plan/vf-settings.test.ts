@@ -209,6 +209,14 @@ describe('kept for the boot, after the count', () => {
     expect(warnings(p)).toContain('host interface enp3s16f1 is on this VF (port of bridge vmbr1');
   });
 
+  it('hand-made lines in other spellings are found: $IFACE, dev, a path to ip, several settings', () => {
+    const files = { 'etc/network/interfaces.d/sriov': 'iface enp3s0f0 inet manual\n\tpost-up /sbin/ip link set dev $IFACE vf 2 mac 02:00:00:00:00:22 vlan 5 spoofchk off\n\tup ip link set enp3s0f0 vf 3 trust on\n\tpost-up ip link set enp3s0f0 vf 1 rate 100\n' };
+    expect(findHandVfSettings(files, hand.devices.filter((d) => d.sriov))).toEqual([
+      { path: 'etc/network/interfaces.d/sriov', line: 2, pf: P0, vf: 2, settings: { mac: '02:00:00:00:00:22', vlan: 5, spoofchk: false }, alone: true },
+      { path: 'etc/network/interfaces.d/sriov', line: 3, pf: P0, vf: 3, settings: { trust: true }, alone: true },
+    ]);
+  });
+
   it('a line that runs other commands too is left alone, with a warning', () => {
     const text = hand.files['etc/network/interfaces']!.replace('post-up ip link set enp3s0f1 vf 0 mac 52:54:00:3a:10:01', 'post-up ip link set enp3s0f1 vf 0 mac 52:54:00:3a:10:01; ethtool -K enp3s0f1 tso off');
     const s: HostSnapshot = { ...hand, files: { ...hand.files, 'etc/network/interfaces': text } };
