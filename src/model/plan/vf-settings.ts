@@ -114,14 +114,12 @@ export function planVfSettings(snap: HostSnapshot, intents: Intent[], b: PlanBui
       if (running.length && change.mac !== undefined) b.warn(`${i.address} VF ${i.vf}`, `VM ${running.join(', ')} runs with this VF: the guest sees the new MAC once its VF driver resets (restart the VM)`);
     }
   }
-  if (!touched.size) return;
-
-  // A changed count makes new VFs with the driver's defaults: every kept setting of that PF is
-  // set again after the count; the undo (after the old count is back) restores the old values.
-  for (const addr of touched) {
-    const pf = snap.devices.find((d) => d.address === addr)!;
-    if (!countChanged(pf)) continue;
-    const e = settings.get(addr)!;
+  // A changed count makes new VFs with the driver's defaults: every kept setting of that PF (staged
+  // now or in our rule already) is set again after the count; the undo (after the old count is
+  // back) restores the old values.
+  for (const [addr, e] of settings) {
+    const pf = snap.devices.find((d) => d.address === addr);
+    if (!pf || !countChanged(pf) || b.errors.some((x) => x.where.startsWith(addr))) continue;
     for (const [vf, s] of [...e.vfs].sort((x, y) => x[0] - y[0])) {
       if (vf >= vfCountAfter(pf, intents) || !vfSettingsArgs(s).length) continue;
       const old = currentOf(snap, pf, vf);
@@ -133,6 +131,8 @@ export function planVfSettings(snap: HostSnapshot, intents: Intent[], b: PlanBui
       });
     }
   }
+
+  if (!touched.size) return;
 
   // Hand-made lines for these PFs move into our rule (theirs first, ours over them), retired.
   // Found in the files as they are (the line numbers the operator sees), retired by their text

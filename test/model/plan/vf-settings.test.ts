@@ -146,6 +146,16 @@ describe('live steps and their undo', () => {
     expect(commands(p)[1]!.undoLast).toBeUndefined();
   });
 
+  it('a count change alone sets the kept settings again (the rule only runs at boot)', () => {
+    const first = planChanges(hand, [vf(P0, 1, { mac: '02:03:00:00:00:01', trust: true })]);
+    const kept: HostSnapshot = { ...hand, files: { ...hand.files, ...Object.fromEntries(first.edits.map((e) => [e.path, e.after!])) } };
+    const p = planChanges(kept, [{ kind: 'vfs', address: P0, count: 3 }]);
+    expect(p.errors).toEqual([]);
+    const live = p.steps.filter((s) => s.kind !== 'write').map((s) => (s.kind === 'sysfs' ? `sysfs ${s.value}` : s.kind === 'command' ? s.argv.join(' ') : ''));
+    expect(live).toEqual(['sysfs 0', 'sysfs 3', 'ip link set enp3s0f0 vf 1 mac 02:03:00:00:00:01 trust on']);
+    expect(edit(p, OWN.sriovRules)!.after).toContain('ATTR{sriov_numvfs}="3", RUN+="/bin/ip link set dev enp3s0f0 vf 1 mac 02:03:00:00:00:01 trust on"');
+  });
+
   it('a failing step undoes the VF settings already set, with the previous values', async () => {
     const root = copyFixture('by-hand');
     roots.push(root);
