@@ -7,8 +7,9 @@ import { applyQmSet, parseQmSetArgv } from '../model/plan/qm-set.ts';
 import { realFs } from './atomic.ts';
 import { resolveInRoot } from './rooted.ts';
 import type { Response } from './runner.ts';
+import { simulatedIp } from './simulated-ip.ts';
 
-export function simulatedCommands(root: string): Record<string, Response> {
+export function simulatedCommands(root: string, canned: Record<string, Response> = {}): Record<string, Response> {
   const ok = { exitCode: 0, stdout: '', stderr: '' };
   return {
     qm: (argv) => {
@@ -28,9 +29,8 @@ export function simulatedCommands(root: string): Record<string, Response> {
       realFs.writeAtomic(path, applyQmSet(text, parsed.args, running));
       return { ...ok, stdout: running ? 'update VM: changes queued as pending (VM is running)\n' : '' };
     },
-    // `ip link set <pf-if> vf N ...` only reaches a NIC's driver: nothing to do on a tree. Other ip
-    // uses answer from the fixture's canned output (`ip -d -j link show <if>`), else not available.
-    ip: (argv) => (argv[1] === 'link' && argv[2] === 'set' && argv[4] === 'vf' ? ok : { exitCode: 127, stderr: 'ip: not available on this fixture host\n' }),
+    // VF settings go into the recorded `ip -d -j link show` answer (simulated-ip.ts).
+    ip: simulatedIp(root, canned),
     'update-initramfs': ok,
     'proxmox-boot-tool': ok,
     'update-grub': ok,

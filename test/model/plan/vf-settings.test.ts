@@ -244,8 +244,9 @@ describe('kept for the boot, after the count', () => {
     expect(r.ok).toBe(true);
     expect(runner.calls.map((c) => c.join(' '))).toContain('ip link set enp3s0f1 vf 1 mac 02:03:01:00:00:01 trust on');
     expect(readFileSync(join(root, OWN.sriovRules), 'utf8')).toContain('RUN+="/bin/ip link set dev enp3s0f1 vf 1 mac 02:03:01:00:00:01 trust on"');
+    // a re-read sees the VF as set (the tree's recorded ip answer follows the simulated ip link set)
     const again = await readAt(root);
-    // the recorded ip output is not live on a tree, so the live step repeats; the files do not change
-    expect(planChanges(again, intents).edits).toEqual([]);
+    expect(again.vfInfo?.[P1]?.vfs[1]).toEqual({ vf: 1, mac: '02:03:01:00:00:01', vlan: 0, qos: 0, trust: true, spoofchk: true, state: 'auto' });
+    expect(planChanges(again, intents)).toMatchObject({ edits: [], steps: [] });
   });
 });
