@@ -1,6 +1,7 @@
 // Intents from command-line flags, shared by `plan` and `apply`:
 // --reserve ADDR  --release ADDR  --vfs ADDR=N  --assign ADDR=VMID[,pcie=1,x-vga=1,rombar=0,all-functions=1]
 // --unassign VMID:hostpciN  --force (override a host-critical group, or a shared group split, for --reserve)
+// --vf PF/N=mac=02:..,vlan=10,qos=0,trust=on,spoofchk=off,state=auto  (settings of VF N of PF)
 //
 // Addresses mean what they mean in Proxmox's hostpci: `0000:06:00.1` (or `06:00.1`) is one
 // function, `0000:06:00` (or `06:00`) is the slot, i.e. every function in it. So a slot given to
@@ -10,8 +11,11 @@
 import { normalizeAddress, slotOf } from '../model/address.ts';
 import type { AssignOptions, HostSnapshot, Intent } from '../model/types.ts';
 import { clip, UsageError, type ParsedArgs } from './args.ts';
+import { vfIntentFromFlag } from './vf-flag.ts';
 
-export const INTENT_VALUES = ['reserve', 'release', 'vfs', 'assign', 'unassign'];
+export const INTENT_VALUES = ['reserve', 'release', 'vfs', 'assign', 'unassign',
+  'vf',
+];
 
 function address(s: string, flag: string, whole: string): string {
   const n = normalizeAddress(s);
@@ -97,5 +101,6 @@ export function intentsFromArgs(p: ParsedArgs, snap: HostSnapshot): Intent[] {
     if (!m) throw new UsageError(`--unassign ${clip(v)}: expected VMID:hostpciN`);
     out.push({ kind: 'unassign', vmid: Number(m[1]), slot: m[2]! });
   }
+  for (const v of p.values.get('vf') ?? []) out.push(vfIntentFromFlag(v, snap, out));
   return out;
 }

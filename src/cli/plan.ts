@@ -21,6 +21,13 @@ const FLAGS_HELP = `Options:
                           add to a VM as the first free hostpciN (pcie on by default); a slot
                           passes all its functions, as hostpciN: 0000:06:00 does in Proxmox
   --unassign VMID:hostpciN  remove a hostpci entry
+  --vf PF/N=mac=MAC,vlan=V,qos=Q,trust=on|off,spoofchk=on|off,state=auto|enable|disable
+                          settings of VF N of the physical function PF (any subset, at
+                          least one): set live with ip link set and kept in the SR-IOV udev
+                          rule after the count; mac=auto takes the locally administered MAC
+                          offered for it (02:BUS:DEVFN:..:N); a MAC already on the node, vlan
+                          beyond 0..4095, qos beyond 0..7 (or without a vlan), N not below the
+                          (staged) VF count, or a PF without SR-IOV or interface is refused
   --force                 reserve even in a host-critical group (the host loses those devices),
                           or one device alone from a shared group (no VM can use it until the
                           rest of the group is reserved too)

@@ -19,6 +19,8 @@
 //     /etc/network/interfaces; both VFs stay with the host on igbvf: enp3s16f1 is the port of
 //     bridge vmbr1 (10.10.0.2/24, a storage network) and enp3s16f5 carries 10.20.0.2/24 itself.
 //     Taking those VFs away (any count change passes through 0) takes both host networks down.
+//     A second post-up line gives VF 0 a fixed MAC (`ip link set enp3s0f1 vf 0 mac ...`), which
+//     `ip -d -j link show enp3s0f1` (recorded in .fixture/commands.json) reports.
 // - VMs: 200 (OVMF with efidisk, q35) already has the GPU `hostpci0: 0000:07:00,pcie=1,x-vga=1`
 //   (an RTX 3060 with its audio function at 07:00.1, not reserved, still on the host drivers
 //   while the VM is off); 201 TrueNAS with the HBA; 202 an i440fx SeaBIOS Windows VM with no
@@ -152,6 +154,7 @@ iface enp3s0f0 inet manual
 auto enp3s0f1
 iface enp3s0f1 inet manual
 \tpost-up echo 2 > /sys/class/net/enp3s0f1/device/sriov_numvfs
+\tpost-up ip link set enp3s0f1 vf 0 mac 52:54:00:3a:10:01
 
 iface enp3s16f1 inet manual
 
@@ -166,6 +169,33 @@ auto enp3s16f5
 iface enp3s16f5 inet static
 \taddress 10.20.0.2/24
 `;
+
+// MACs as the cards have them: the I350's two ports and the 82574L carry Intel addresses; VF 0
+// of port 1 has the MAC the admin's post-up line gives it, VF 1 the random one igbvf made up.
+const MAC = {
+  port0: 'a0:36:9f:8e:41:c0',
+  port1: 'a0:36:9f:8e:41:c1',
+  eno1: '68:05:ca:1d:22:7e',
+  port1vf0: '52:54:00:3a:10:01',
+  port1vf1: 'c6:4f:1e:82:9d:07',
+};
+
+/**
+ * `ip -d -j link show <pf-if>` as iproute2 6.1 prints it for an igb port (one line of JSON):
+ * vfinfo_list with each VF's MAC (zero: none set; the VFs on vfio-pci have none), an empty
+ * vlan_list entry (VLAN 0 and QoS 0 are not printed), the rate, spoofchk, link_state (the
+ * kernel's default, auto) and trust; igb does not report query_rss.
+ */
+function igbLinkJson(ifindex: number, ifname: string, mac: string, vfMacs: string[]): string {
+  const vfs = vfMacs.map((m, vf) => ({ vf, link_type: 'ether', address: m, broadcast: 'ff:ff:ff:ff:ff:ff', vlan_list: [{}], rate: { max_tx: 0, min_tx: 0 }, spoofchk: true, link_state: 'auto', trust: false }));
+  const link = {
+    ifindex, ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'mq', operstate: 'UP', linkmode: 'DEFAULT', group: 'default', txqlen: 1000,
+    link_type: 'ether', address: mac, broadcast: 'ff:ff:ff:ff:ff:ff', promiscuity: 0, allmulti: 0, min_mtu: 68, max_mtu: 9216, inet6_addr_gen_mode: 'eui64',
+    num_tx_queues: 8, num_rx_queues: 8, gso_max_size: 65536, gso_max_segs: 65535, tso_max_size: 65536, tso_max_segs: 65535, gro_max_size: 65536,
+    gso_ipv4_max_size: 65536, gro_ipv4_max_size: 65536, parentbus: 'pci', parentdev: ifname === 'enp3s0f0' ? '0000:03:00.0' : '0000:03:00.1', vfinfo_list: vfs,
+  };
+  return `${JSON.stringify([link])}\n`;
+}
 
 export const byHandHost: HostSpec = {
   hostname: 'pve-hand',
@@ -184,16 +214,16 @@ export const byHandHost: HostSpec = {
     // Dual-port I350 with SR-IOV, VF counts persisted by hand (udev on port 0, post-up on port 1).
     { addr: '0000:00:01.3', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 4 },
     {
-      addr: '0000:03:00.0', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0002'], rev: '01', driver: 'igb', group: 4, parent: '0000:00:01.3', reset: 'flr bus', link: ['5.0 GT/s PCIe', '4'], net: ['enp3s0f0'],
+      addr: '0000:03:00.0', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0002'], rev: '01', driver: 'igb', group: 4, parent: '0000:00:01.3', reset: 'flr bus', link: ['5.0 GT/s PCIe', '4'], net: ['enp3s0f0'], macs: [MAC.port0],
       sriov: { total: 7, num: 4, vfDevice: '1520', vfDriver: 'vfio-pci', offset: 128, stride: 4, firstGroup: 30 },
     },
     {
-      addr: '0000:03:00.1', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0002'], rev: '01', driver: 'igb', group: 4, parent: '0000:00:01.3', reset: 'flr', link: ['5.0 GT/s PCIe', '4'], net: ['enp3s0f1'],
-      sriov: { total: 7, num: 2, vfDevice: '1520', vfDriver: 'igbvf', offset: 128, stride: 4, firstGroup: 40, vfNet: ['enp3s16f1', 'enp3s16f5'] },
+      addr: '0000:03:00.1', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0002'], rev: '01', driver: 'igb', group: 4, parent: '0000:00:01.3', reset: 'flr', link: ['5.0 GT/s PCIe', '4'], net: ['enp3s0f1'], macs: [MAC.port1],
+      sriov: { total: 7, num: 2, vfDevice: '1520', vfDriver: 'igbvf', offset: 128, stride: 4, firstGroup: 40, vfNet: ['enp3s16f1', 'enp3s16f5'], vfMacs: [MAC.port1vf0, MAC.port1vf1] },
     },
     // Management NIC (82574L) behind the chipset: carries vmbr0.
     { addr: '0000:00:01.4', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 5 },
-    { addr: '0000:04:00.0', vendor: '8086', device: '10d3', cls: '020000', sub: ['8086', 'a01f'], driver: 'e1000e', group: 5, parent: '0000:00:01.4', reset: 'flr', link: ['2.5 GT/s PCIe', '1'], net: ['eno1'] },
+    { addr: '0000:04:00.0', vendor: '8086', device: '10d3', cls: '020000', sub: ['8086', 'a01f'], driver: 'e1000e', group: 5, parent: '0000:00:01.4', reset: 'flr', link: ['2.5 GT/s PCIe', '1'], net: ['eno1'], macs: [MAC.eno1] },
     { addr: '0000:00:08.1', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 6 },
     { addr: '0000:05:00.0', vendor: '1022', device: '43ee', cls: '0c0330', driver: 'xhci_hcd', group: 6, parent: '0000:00:08.1' },
     // The GPU VM 200 already has (all functions, x-vga): not reserved, on host drivers while off;
@@ -225,6 +255,8 @@ export const byHandHost: HostSpec = {
   commands: {
     'zpool status -P': { stdout: 'no pools available\n' },
     'pvs --noheadings -o pv_name,vg_name': { stdout: '  /dev/nvme0n1p3 pve\n' },
+    'ip -d -j link show enp3s0f0': { stdout: igbLinkJson(3, 'enp3s0f0', MAC.port0, ['00:00:00:00:00:00', '00:00:00:00:00:00', '00:00:00:00:00:00', '00:00:00:00:00:00']) },
+    'ip -d -j link show enp3s0f1': { stdout: igbLinkJson(4, 'enp3s0f1', MAC.port1, [MAC.port1vf0, MAC.port1vf1]) },
     dmesg: {
       stdout: '[    0.523812] pci 0000:00:00.2: AMD-Vi: IOMMU performance counters supported\n'
         + '[    0.525431] pci 0000:00:00.2: AMD-Vi: Found IOMMU cap 0x40\n'

@@ -24,9 +24,11 @@ export interface DeviceSpec {
   link?: [string, string];
   bootVga?: boolean;
   net?: string[];
+  /** The MAC of each interface in `net` (same order); default: one derived from its name. */
+  macs?: string[];
   /** Disks behind this controller: names like sda or nvme0n1. */
   disks?: string[];
-  sriov?: { total: number; num: number; vfDevice: string; vfDriver?: string | null; offset?: number; stride?: number; firstGroup?: number; vfNet?: Array<string | null> };
+  sriov?: { total: number; num: number; vfDevice: string; vfDriver?: string | null; offset?: number; stride?: number; firstGroup?: number; vfNet?: Array<string | null>; vfMacs?: Array<string | null> };
 }
 
 export interface HostSpec {
@@ -82,7 +84,7 @@ export function vfSpecs(d: DeviceSpec): Array<DeviceSpec & { physfn: string }> {
   return vfAddresses(d.addr, sr.num, sr.offset, sr.stride).map((vf, i) => ({
     addr: vf, vendor: d.vendor, device: sr.vfDevice, cls: d.cls, sub: d.sub, rev: d.rev,
     driver: sr.vfDriver === undefined ? null : sr.vfDriver, parent: d.parent, numa: d.numa,
-    reset: 'flr', physfn: d.addr, ...(sr.vfNet?.[i] ? { net: [sr.vfNet[i]!] } : {}),
+    reset: 'flr', physfn: d.addr, ...(sr.vfNet?.[i] ? { net: [sr.vfNet[i]!], ...(sr.vfMacs?.[i] ? { macs: [sr.vfMacs[i]!] } : {}) } : {}),
     group: d.group === undefined ? undefined : (sr.firstGroup ?? 1000) + i,
   }));
 }
@@ -193,8 +195,8 @@ export function writeDevice(root: string, dir: string, d: DeviceSpec & { vfs?: s
   }
   if (physfnDir) link(`${dir}/physfn`, physfnDir);
   writeVirtfnLinks(root, dir, d.vfs ?? []);
-  for (const nic of d.net ?? []) {
-    put(`${dir}/net/${nic}/address`, '02:00:00:00:00:01\n');
+  for (const [k, nic] of (d.net ?? []).entries()) {
+    put(`${dir}/net/${nic}/address`, `${d.macs?.[k] ?? nameMac(nic)}\n`);
     link(`sys/class/net/${nic}`, `${dir}/net/${nic}`);
     link(`${dir}/net/${nic}/device`, dir);
   }
@@ -204,6 +206,14 @@ export function writeDevice(root: string, dir: string, d: DeviceSpec & { vfs?: s
     link(`sys/block/${disk}`, target);
   });
   if (d.driver === 'vfio-pci') put('sys/module/vfio_pci/refcnt', '1\n');
+}
+
+/** A distinct, locally administered MAC per interface name (FNV-1a of the name), for specs that give none. */
+export function nameMac(name: string): string {
+  let h = 0x811c9dc5;
+  for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  const b = [(h >>> 24) & 0xff, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff];
+  return ['02', 'aa', ...b.map((x) => x.toString(16).padStart(2, '0'))].join(':');
 }
 
 /** A PF's virtfnN links to its VFs, which sit beside it under the same parent. */

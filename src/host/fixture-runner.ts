@@ -17,5 +17,6 @@ export function createFixtureRunner(root: string): RecordingRunner {
   } catch {
     // No canned answers: every command not simulated answers "not available".
   }
-  return new RecordingRunner({ ...simulatedCommands(root), ...canned });
+  // The same answer objects: a simulated command may update one (ip link set ... vf: the VF settings).
+  return new RecordingRunner({ ...simulatedCommands(root, canned), ...canned });
 }

@@ -15,6 +15,7 @@ import { listDir, readText, readTextOrError, readTrimmed } from './fsread.ts';
 import { readHostUses } from './host-uses.ts';
 import type { CommandRunner } from './runner.ts';
 import { readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
+import { readVfInfo } from './vf-info.ts';
 
 /** Config files of ours that the planner reads back to stay idempotent. */
 export const OWN_FILES = [
@@ -172,6 +173,8 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     d.netInterfaces = uses.netByAddress.get(d.address) ?? [];
   }
 
+  const vf = await readVfInfo(root, runner, devices, notices);
+
   const nodeName = (readTrimmed(join(root, 'etc/hostname')) ?? '').split('.')[0] || 'localhost';
   const mappings = files['etc/pve/mapping/pci.cfg'] !== undefined ? parsePciMappings(files['etc/pve/mapping/pci.cfg']!, notices) : [];
   const vms = readVms(root, files, notices);
@@ -215,6 +218,7 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     mappings,
     files,
     notices,
+    ...vf,
     interruptedApply: interruptedApply(root),
   };
   const details = (): HostSnapshot => {

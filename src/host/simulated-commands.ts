@@ -10,8 +10,9 @@ import { applyQmSet, parseQmSetArgv } from '../model/plan/qm-set.ts';
 import { realFs } from './atomic.ts';
 import { resolveInRoot } from './rooted.ts';
 import type { Response } from './runner.ts';
+import { simulatedIp } from './simulated-ip.ts';
 
-export function simulatedCommands(root: string): Record<string, Response> {
+export function simulatedCommands(root: string, canned: Record<string, Response> = {}): Record<string, Response> {
   const ok = { exitCode: 0, stdout: '', stderr: '' };
   return {
     qm: (argv) => {
@@ -53,6 +54,8 @@ export function simulatedCommands(root: string): Record<string, Response> {
       }
       return { exitCode: 1, stderr: `systemctl: only enable and disable are simulated on a fixture host\n` };
     },
+    // VF settings go into the recorded `ip -d -j link show` answer (simulated-ip.ts).
+    ip: simulatedIp(root, canned),
     'update-initramfs': ok,
     'proxmox-boot-tool': ok,
     'update-grub': ok,

@@ -184,6 +184,13 @@ export interface HostSnapshot {
   files: Record<string, string>;
   notices: Notice[];
   /**
+   * Per SR-IOV PF with a network interface: the VFs' settings as its driver reports them
+   * (`ip -d -j link show <pf-if>`, vfinfo_list); absent when not read (no `ip`, no interface).
+   */
+  vfInfo?: Record<PciAddress, { ifname: string; vfs: VfInfo[] }>;
+  /** Every network interface's MAC (sys/class/net/<if>/address), lower case. */
+  netMacs?: Record<string, string>;
+  /**
    * An apply that was killed part-way on this host (its in-progress marker is still there), or
    * one running right now in another process; absent or null when there is none.
    */
@@ -197,6 +204,34 @@ export interface HostSnapshot {
     steps: string[];
     lastStep: number;
   } | null;
+}
+
+// ---- Per-VF settings (ip link set <pf-if> vf N ...) ------------------------------------------
+
+export type VfLinkState = 'auto' | 'enable' | 'disable';
+
+/** What the operator sets on one VF; an absent field is left as it is. */
+export interface VfSettings {
+  /** Lower case `xx:xx:xx:xx:xx:xx`, unicast. */
+  mac?: string;
+  /** 0..4095; 0 turns VLAN tagging off. */
+  vlan?: number;
+  /** 802.1p priority of the VLAN tag, 0..7. */
+  qos?: number;
+  trust?: boolean;
+  spoofchk?: boolean;
+  state?: VfLinkState;
+}
+
+/** One VF as the PF driver reports it; null: the driver does not report that setting. */
+export interface VfInfo {
+  vf: number;
+  mac: string;
+  vlan: number;
+  qos: number;
+  trust: boolean | null;
+  spoofchk: boolean | null;
+  state: VfLinkState | null;
 }
 
 // ---- What the operator stages ------------------------------------------------------------
@@ -215,7 +250,9 @@ export type Intent =
   | { kind: 'release'; address: PciAddress }
   | { kind: 'vfs'; address: PciAddress; count: number }
   | { kind: 'assign'; address: PciAddress; vmid: number; options: AssignOptions }
-  | { kind: 'unassign'; vmid: number; slot: string };
+  | { kind: 'unassign'; vmid: number; slot: string }
+  /** Settings of VF `vf` (its index under the PF) of the PF at `address`. */
+  | { kind: 'vf-settings'; address: PciAddress; vf: number; settings: VfSettings };
 
 // ---- What the planner produces ------------------------------------------------------------
 

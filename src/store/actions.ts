@@ -1,5 +1,6 @@
 // Store actions: every key the operator presses ends in one of these. Synchronous except
 // commit, which awaits the host port's apply and re-reads the host afterwards.
+import { describeVfSettings } from '../model/vf-settings.ts';
 import { describeStep } from '../model/plan/describe.ts';
 import { slotOf } from '../model/address.ts';
 import { bootCmdline, iommuBootNeed } from '../model/plan/boot.ts';
@@ -122,6 +123,8 @@ export function intentKey(i: Intent): string {
       return `assign:${i.address}:${i.vmid}`;
     case 'unassign':
       return `unassign:${i.vmid}:${i.slot}`;
+    case 'vf-settings':
+      return `vf-settings:${i.address}/${i.vf}`;
   }
 }
 
@@ -284,6 +287,8 @@ export function describeIntent(i: Intent): string {
       return `assign ${i.options.allFunctions ? slotOf(i.address) : i.address} to VM ${i.vmid}${i.options.pcie ? ', pcie' : ''}${i.options.xVga ? ', x-vga' : ''}${i.options.rombar ? '' : ', rombar=0'}`;
     case 'unassign':
       return `remove ${i.slot} from VM ${i.vmid}`;
+    case 'vf-settings':
+      return `set VF ${i.vf} of ${i.address}: ${describeVfSettings(i.settings)}`;
   }
 }
 

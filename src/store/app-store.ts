@@ -6,7 +6,7 @@ import type { ApplyResult } from '../host/apply.ts';
 import { planChanges } from '../model/plan/index.ts';
 import { checkHost, type Finding } from '../model/checks.ts';
 import { checkPlan } from '../model/planned.ts';
-import type { AssignOptions, HostSnapshot, Intent, Plan } from '../model/types.ts';
+import type { AssignOptions, HostSnapshot, Intent, Plan, VfLinkState } from '../model/types.ts';
 import { buildRows, defaultExpanded, type Row } from './rows.ts';
 
 export interface HostPort {
@@ -35,6 +35,8 @@ export type Dialog =
   | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number; /** the group is one device's functions */ isolated: boolean }
   | { kind: 'critical'; address: string; groupId: number; lost: string[]; members: string[]; choice: number; confirmed: boolean }
   | { kind: 'vfs'; address: string; value: string; total: number }
+  /** The VF editor's settings page (store/vf-settings.ts): VF `vf` of `count`, field `focus`. */
+  | { kind: 'vf-settings'; address: string; vf: number; count: number; focus: number; mac: string; offered: boolean; vlan: string; qos: string; trust: boolean | null; spoofchk: boolean | null; state: VfLinkState | null }
   | { kind: 'assign-vm'; address: string }
   /** `replaces`: the VM's hostpciN that already has the device; staging swaps it for these options. */
   | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number; replaces?: string }

@@ -17,6 +17,7 @@ function marks(d: PciDevice, intents: Intent[]): string {
     if (i.kind === 'reserve' && i.address === d.address) m.push('+vfio');
     if (i.kind === 'release' && i.address === d.address) m.push('-vfio');
     if (i.kind === 'vfs' && i.address === d.address) m.push(`VFs=${i.count}`);
+    if (i.kind === 'vf-settings' && i.address === d.address) m.push(`+vf${i.vf}`);
     if (i.kind === 'assign' && (i.address === d.address || (i.options.allFunctions && slotOf(i.address) === slotOf(d.address)))) m.push(`+VM${i.vmid}`);
   }
   if (d.usedBy.length) m.push(d.usedBy.map((u) => `VM${u.vmid}`).join(','));

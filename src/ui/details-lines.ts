@@ -2,7 +2,8 @@
 // tested and wrapped to any width).
 import type { Finding } from '../model/checks.ts';
 import { howToTurnIommuOn } from '../model/plan/boot.ts';
-import type { HostSnapshot } from '../model/types.ts';
+import type { HostSnapshot, VfInfo } from '../model/types.ts';
+import { describeVfSettings, settingsOfInfo, ZERO_MAC } from '../model/vf-settings.ts';
 import type { Row } from '../store/rows.ts';
 import { VERDICT, type Colour } from './theme.ts';
 
@@ -53,6 +54,7 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
   out.push({ text: `Link ${link}  Reset ${d.resetMethods?.join(',') ?? 'none'}  NUMA ${d.numaNode ?? '?'}` });
   if (d.sriov) out.push({ text: `SR-IOV ${d.sriov.numVfs} of ${d.sriov.totalVfs} VFs live (v sets the count)` });
   if (d.physfn) out.push({ text: `Virtual function of ${d.physfn}` });
+  out.push(...vfSettingLines(s, d.address));
   const g = s.groups.find((x) => x.id === d.iommuGroup);
   if (g) {
     const v = VERDICT[g.isolation];
@@ -61,4 +63,18 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
   } else out.push({ text: 'No IOMMU group (IOMMU off)', colour: 'gray' });
   for (const n of s.notices.filter((x) => x.where === d.address)) out.push({ text: `Notice: ${n.message}`, colour: 'yellow' });
   return out;
+}
+
+/** A VF's settings as its PF's driver reports them (ip -d -j link show), or each VF's for a PF. */
+function vfSettingLines(s: HostSnapshot, address: string): DetailLine[] {
+  const words = (v: VfInfo) => describeVfSettings(settingsOfInfo(v)).replace(`mac ${ZERO_MAC}`, 'no mac set');
+  const d = s.devices.find((x) => x.address === address);
+  if (d?.physfn) {
+    const n = s.devices.find((x) => x.address === d.physfn)?.virtfns.indexOf(address) ?? -1;
+    const v = s.vfInfo?.[d.physfn]?.vfs.find((x) => x.vf === n);
+    return v ? [{ text: `VF ${n}: ${words(v)}` }] : [];
+  }
+  const info = s.vfInfo?.[address];
+  if (!info?.vfs.length) return [];
+  return [{ text: `VF settings (${info.ifname}; v edits them):` }, ...info.vfs.map((v) => ({ text: `  VF ${v.vf}: ${words(v)}` }))];
 }

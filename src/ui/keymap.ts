@@ -7,6 +7,7 @@ import { selectFindings, selectPlan, type AppStore, type Dialog } from '../store
 import { detailsDialogLines } from './dialogs/DetailsDialog.tsx';
 import { dialogRoom, helpWidth, type DialogLine } from './dialogs/ScrollingDialog.tsx';
 import * as P from './pending-keys.ts';
+import * as V from '../store/vf-settings.ts';
 import { fit, width as textWidth, wrapText } from './Styled.tsx';
 
 export interface KeyInfo {
@@ -184,7 +185,16 @@ export const KEYMAP: Binding[] = [
     { keys: '↑/+/k ↓/-/j', description: 'VF editor: one more / one less', match: any(up, down, ch('+', 'k', '-', 'j')), run: (s, k) => P.stepVfs(s, k.upArrow || k.input === '+' || k.input === 'k' ? 1 : -1) },
     { keys: 'Backspace', description: 'VF editor: delete a digit', match: erase, run: (s) => A.editVfValue(s, (v) => v.slice(0, -1)) },
     { keys: 'Enter', description: 'VF editor: stage the count', match: enter, run: A.confirmVfs },
+    { keys: 'Tab', description: 'VF editor: the settings of each VF (MAC, VLAN and QoS, trust, spoof check, link state)', match: tab, run: V.openVfSettings },
     { keys: 'Esc', description: 'VF editor: cancel', match: esc, run: close },
+  ]),
+  ...scope('vf-settings', [
+    { keys: '↑ ↓ Tab Shift-Tab', description: 'VF settings: previous / next field', match: any(up, down, tab, shiftTab), run: (s, k) => V.moveVfField(s, k.upArrow || k.shift ? -1 : 1) },
+    { keys: '← →', description: 'VF settings: previous / next VF, flip trust or spoof check, cycle the link state', match: any(left, right), run: (s, k) => V.changeVfField(s, k.leftArrow ? -1 : 1) },
+    { keys: 'type', description: 'VF settings: type the MAC (hex digits and :), VLAN or QoS; space flips a switch', match: typed, run: (s, k) => V.typeVfField(s, k.input) },
+    { keys: 'Backspace', description: 'VF settings: delete a character (the offered MAC at once)', match: erase, run: V.eraseVfField },
+    { keys: 'Enter', description: 'VF settings: stage what differs from the live values', match: enter, run: V.confirmVfSettings },
+    { keys: 'Esc', description: 'VF settings: back to the count', match: esc, run: V.backToVfCount },
   ]),
   ...scope('assign-vm', [
     // The list is ink-select-input (a fixed choice): it moves and picks; the options come next.

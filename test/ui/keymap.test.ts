@@ -94,6 +94,7 @@ describe('no key handling outside the table', () => {
     ['checks', { dialog: { kind: 'checks', cursor: 0 } }],
     ['quit', { dialog: { kind: 'quit', choice: 0 } }],
     ['vfs', { dialog: { kind: 'vfs', address: '0000:04:00.1', value: '2', total: 32 } }],
+    ['vf-settings', { dialog: { kind: 'vf-settings', address: '0000:04:00.0', vf: 0, count: 4, focus: 1, mac: '', offered: false, vlan: '0', qos: '0', trust: null, spoofchk: null, state: null } }],
     ['assign-options', { dialog: { kind: 'assign-options', address: '0000:07:00.0', vmid: 103, options: { allFunctions: true, pcie: true, xVga: true, rombar: true }, focus: 0 } }],
     ['confirm', { dialog: { kind: 'confirm', choice: 0 } }],
     ['info', { dialog: { kind: 'info', title: 't', lines: [] } satisfies Dialog }],

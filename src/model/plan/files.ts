@@ -1,6 +1,9 @@
 // The files the planner owns on a host, and the generated content of each. Generated whole
 // (not patched) so planning what is already there gives byte-identical text: an empty plan.
 
+import type { VfSettings } from '../types.ts';
+import { parseVfSettingsWords, vfSettingsArgs } from '../vf-settings.ts';
+
 export const OWN = {
   modprobe: 'etc/modprobe.d/pve-passthrough.conf',
   modulesLoad: 'etc/modules-load.d/pve-passthrough.conf',
@@ -127,11 +130,52 @@ export function parseInitTop(text: string | null): Array<{ address: string; id: 
  * the rule off other drivers (vfio-pci binding the PF must not get VFs). Writing the count the
  * PF already has is a no-op for the kernel, so both events firing is harmless.
  */
-export function sriovRulesText(counts: Array<[string, number, string | null]>): string | null {
+export function sriovRulesText(counts: Array<[string, number, string | null]>, settings: VfRuleSettings = new Map()): string | null {
   const live = counts.filter(([, n]) => n > 0);
   if (!live.length) return null;
-  const rules = live.map(([addr, n, driver]) => `ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="${addr}", ${driver ? `DRIVER=="${driver}", ` : ''}ATTR{sriov_numvfs}="${n}"`);
+  const rules = live.map(([addr, n, driver]) => `ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="${addr}", ${driver ? `DRIVER=="${driver}", ` : ''}ATTR{sriov_numvfs}="${n}"${vfRuns(settings.get(addr), n)}`);
   return `${HEADER}${rules.join('\n')}\n`;
+}
+
+/**
+ * Per PF: its interface and the settings of each VF, kept in the PF's own rule line as
+ * `RUN+="/bin/ip link set dev <pf-if> vf N ..."`. Order at boot: udev writes ATTR{} values while
+ * it processes the rules, and runs the RUN+= programs only after every rule of the event was
+ * processed (udev(7), RUN), one after another; the sriov_numvfs write returns once the driver has
+ * created the VFs. So each `ip link set ... vf N` runs after the count is in place, on the same
+ * add|bind event. The PF's interface exists then: its net device is registered in the driver's
+ * probe, before the bind event, and udevd holds a parent's event until its children's (the net
+ * device's rename) are done. /bin/ip: iproute2's path on Debian, merged /usr or not.
+ */
+export type VfRuleSettings = Map<string, { ifname: string; vfs: Map<number, VfSettings> }>;
+
+export const IP_BIN = '/bin/ip';
+
+function vfRuns(s: { ifname: string; vfs: Map<number, VfSettings> } | undefined, count: number): string {
+  if (!s) return '';
+  return [...s.vfs.entries()]
+    .filter(([vf, v]) => vf < count && vfSettingsArgs(v).length)
+    .sort((a, b) => a[0] - b[0])
+    .map(([vf, v]) => `, RUN+="${IP_BIN} link set dev ${s.ifname} vf ${vf} ${vfSettingsArgs(v).join(' ')}"`)
+    .join('');
+}
+
+/** The VF settings our rules file keeps (RUN+= entries), per PF. */
+export function parseSriovRuleSettings(text: string | null): VfRuleSettings {
+  const out: VfRuleSettings = new Map();
+  for (const line of (text ?? '').split('\n')) {
+    if (line.trim().startsWith('#')) continue;
+    const kernel = /\bKERNEL=="([^"]+)"/.exec(line)?.[1];
+    if (!kernel) continue;
+    for (const m of line.matchAll(/RUN\+="\S*\/ip link set dev (\S+) vf (\d+) ([^"]*)"/g)) {
+      const settings = parseVfSettingsWords(m[3]!.split(' ').filter(Boolean));
+      if (!settings) continue;
+      const e = out.get(kernel) ?? { ifname: m[1]!, vfs: new Map<number, VfSettings>() };
+      e.vfs.set(Number(m[2]), settings);
+      out.set(kernel, e);
+    }
+  }
+  return out;
 }
 
 /**

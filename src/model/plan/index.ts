@@ -7,6 +7,7 @@ import { planRecovery } from './recovery.ts';
 import { planReservations } from './reserve.ts';
 import { planVfCounts } from './sriov.ts';
 import { planTrial, warnTrialPending } from './trial.ts';
+import { impliedVfCounts, planVfSettings } from './vf-settings.ts';
 import { planVmChanges } from './vm.ts';
 
 export interface PlanOptions {
@@ -17,7 +18,8 @@ export interface PlanOptions {
 export function planChanges(snap: HostSnapshot, intents: Intent[], opts: PlanOptions = {}): Plan {
   const b = new PlanBuilder(snap.files);
   const reservations = planReservations(snap, intents, b);
-  planVfCounts(snap, intents, b);
+  planVfCounts(snap, [...intents, ...impliedVfCounts(snap, intents)], b);
+  planVfSettings(snap, intents, b);
   planVmChanges(snap, intents, b);
   // Boot support only matters once something is passed through or reserved.
   if (reservations || intents.some((i) => i.kind === 'assign' || (i.kind === 'reserve' && b.errors.length === 0))) planBootSupport(snap, b);

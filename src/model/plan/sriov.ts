@@ -5,7 +5,7 @@ import type { HostSnapshot, Intent, PciDevice } from '../types.ts';
 import type { PlanBuilder } from './builder.ts';
 import { interfaceUses } from '../net-interfaces.ts';
 import { findVfPersistence, persistenceKind, retireLine } from '../sriov-persist.ts';
-import { OWN, parseSriovRules, sriovRulesText } from './files.ts';
+import { OWN, parseSriovRules, parseSriovRuleSettings, sriovRulesText, type VfRuleSettings } from './files.ts';
 
 export function planVfCounts(snap: HostSnapshot, intents: Intent[], b: PlanBuilder): void {
   const vfs = intents.filter((i): i is Extract<Intent, { kind: 'vfs' }> => i.kind === 'vfs');
@@ -68,9 +68,15 @@ export function planVfCounts(snap: HostSnapshot, intents: Intent[], b: PlanBuild
       b.warn(`/${path}`, `${unit} has nothing left to run: disable it (systemctl disable ${unit}), or systemd reports it failed at boot`);
     }
   }
+  // VF settings kept in the same rule lines stay (those of VFs beyond a smaller count go).
+  writeSriovRules(snap, b, persisted, parseSriovRuleSettings(b.read(OWN.sriovRules)));
+}
+
+/** Our rules file, whole: each PF's count, and the settings of its VFs run after it (files.ts). */
+export function writeSriovRules(snap: HostSnapshot, b: PlanBuilder, counts: Map<string, number>, settings: VfRuleSettings): void {
   const driverOf = new Map(snap.devices.map((d) => [d.address, d.driver]));
-  const rules = [...persisted.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([a, n]): [string, number, string | null] => [a, n, pfDriver(driverOf.get(a) ?? null)]);
-  b.write(OWN.sriovRules, sriovRulesText(rules), 'keep the VF counts across reboots');
+  const rules = [...counts.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([a, n]): [string, number, string | null] => [a, n, pfDriver(driverOf.get(a) ?? null)]);
+  b.write(OWN.sriovRules, sriovRulesText(rules, settings), settings.size ? 'keep the VF counts and VF settings across reboots' : 'keep the VF counts across reboots');
 }
 
 /** The PF driver the rule waits for; vfio-pci on a PF is not the driver that makes VFs for the host. */

@@ -10,7 +10,7 @@ import { ConfirmDialog, CriticalDialog, InterruptedDialog, QuitDialog, SharedDia
 import { HelpDialog } from './HelpDialog.tsx';
 import { helpWidth } from './ScrollingDialog.tsx';
 import { ProgressDialog, ResultDialog } from './ProgressDialog.tsx';
-import { VfDialog } from './VfDialog.tsx';
+import { VfDialog, VfSettingsDialog } from './VfDialog.tsx';
 import { Frame } from './Frame.tsx';
 import { T } from '../Styled.tsx';
 
@@ -44,6 +44,8 @@ export function DialogView({ store }: { store: AppStore }) {
         return <CriticalDialog d={d} width={width} />;
       case 'vfs':
         return <VfDialog d={d} pf={st.snapshot.devices.find((x) => x.address === d.address)!} snapshot={st.snapshot} width={width} />;
+      case 'vf-settings':
+        return <VfSettingsDialog d={d} snapshot={st.snapshot} intents={st.intents} width={width} />;
       case 'assign-vm':
         // The options open after every input listener has seen this Enter: opened at once, the
         // same Enter reached them too (Ink calls listeners in subscription order) and staged

@@ -1,8 +1,11 @@
-// The VF count editor: bounded by sriov_totalvfs, showing the VFs that will appear.
+// The VF editor: the count (bounded by sriov_totalvfs, showing the VFs that will appear), and
+// with Tab the settings of each VF (store/vf-settings.ts).
 import { predictVfAddresses } from '../../model/address.ts';
 import { vfsGoing } from '../../model/plan/sriov.ts';
-import type { HostSnapshot, PciDevice } from '../../model/types.ts';
+import type { HostSnapshot, Intent, PciDevice } from '../../model/types.ts';
+import { describeVfSettings, settingsOfInfo, ZERO_MAC } from '../../model/vf-settings.ts';
 import type { Dialog } from '../../store/app-store.ts';
+import { VF_FIELDS, vfDialogProblem, vfDialogSettings } from '../../store/vf-settings.ts';
 import { T } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
 
@@ -21,6 +24,36 @@ export function VfDialog({ d, pf, snapshot, width }: { d: Extract<Dialog, { kind
           .filter((g) => g.running.length)
           .map((g) => <T key={g.address} c="red" wrap="wrap">{`${g.address} is in use by running VM ${g.running.join(', ')}: shut it down first (the commit refuses).`}</T>)}
       <T dim>digits or +/- to change, Enter to stage, Esc to cancel</T>
+      <T dim>Tab: the settings of each VF (MAC, VLAN, trust, spoof check, link)</T>
+    </Frame>
+  );
+}
+
+/** The settings page: one VF's fields, the focused one marked; what stops staging, in red. */
+export function VfSettingsDialog({ d, snapshot, intents, width }: { d: Extract<Dialog, { kind: 'vf-settings' }>; snapshot: HostSnapshot; intents: Intent[]; width: number }) {
+  const now = snapshot.vfInfo?.[d.address]?.vfs.find((v) => v.vf === d.vf);
+  const onOff = (b: boolean | null) => (b === null ? '(driver default)' : b ? 'on' : 'off');
+  const values: Record<(typeof VF_FIELDS)[number], string> = {
+    vf: `< ${d.vf} >  of ${d.count}`,
+    mac: `${d.mac || '(leave as is)'}${d.offered ? '  (offered: locally administered, free)' : ''}`,
+    vlan: `${d.vlan || '0'}${Number(d.vlan || '0') === 0 ? '  (none)' : ''}`,
+    qos: d.qos || '0',
+    trust: onOff(d.trust),
+    spoofchk: onOff(d.spoofchk),
+    state: d.state ?? '(driver default)',
+  };
+  const label: Record<(typeof VF_FIELDS)[number], string> = { vf: 'VF', mac: 'MAC', vlan: 'VLAN', qos: 'QoS', trust: 'Trust', spoofchk: 'Spoof check', state: 'Link state' };
+  const problem = vfDialogProblem(snapshot, intents, d);
+  const change = vfDialogSettings(snapshot, d);
+  const vfAddr = snapshot.devices.find((x) => x.address === d.address)?.virtfns[d.vf];
+  return (
+    <Frame title={`VF settings: ${d.address} VF ${d.vf}${vfAddr ? ` (${vfAddr})` : ''}`} width={width}>
+      {VF_FIELDS.map((f, i) => (
+        <T key={f} inverse={i === d.focus} bold={i === d.focus}>{`${i === d.focus ? '>' : ' '} ${label[f].padEnd(12)}${values[f]}`}</T>
+      ))}
+      <T dim wrap="wrap">{now ? `Now: ${describeVfSettings(settingsOfInfo(now)).replace(`mac ${ZERO_MAC}`, 'no mac set')}` : 'Now: not read (ip -d -j link show)'}</T>
+      {problem ? <T c="red" wrap="wrap">{`Cannot stage: ${problem}`}</T> : <T wrap="wrap">{Object.keys(change).length ? `Stages: ${describeVfSettings(change)}` : 'Nothing differs from now.'}</T>}
+      <T dim>Up/Down field, Left/Right VF or switch, type, Enter stage, Esc back</T>
     </Frame>
   );
 }

@@ -1,0 +1,92 @@
+// The VF editor's settings page (v, then Tab) on the node configured by hand: fields from the
+// recorded ip -j output, the offered MAC for a VF without one, refusals shown before Enter.
+import { afterEach, describe, expect, it } from 'vitest';
+import { selectPlan } from '../../src/store/app-store.ts';
+import { detailsLines } from '../../src/ui/details-lines.ts';
+import { fixtureSnapshot } from '../helpers/snapshots.ts';
+import { renderFixture, type Harness } from '../helpers/app.tsx';
+import { KEY } from '../helpers/keys.ts';
+import { removeTree } from '../helpers/tree.ts';
+
+const SNAP = (name: string) => `../../snapshots/${name}.txt`;
+let h: Harness | null = null;
+afterEach(() => {
+  h?.unmount();
+  if (h) removeTree(h.root);
+  h = null;
+});
+
+async function goTo(x: Harness, addr: string) {
+  const short = addr.replace(/^0000:/, '');
+  await x.press('g');
+  for (let i = 0; i < 80 && !x.frame().split('\n').some((l) => l.startsWith('>') && l.includes(short)); i++) await x.press('j');
+  expect(x.frame().split('\n').find((l) => l.startsWith('>'))).toContain(short);
+}
+
+describe('VF settings in the VF editor', () => {
+  it('v, Tab: VF 0 of port 0 has no MAC and is offered a free locally administered one; edits stage only what changes', async () => {
+    h = await renderFixture('by-hand');
+    await goTo(h, '0000:03:00.0');
+    await h.press('v', KEY.TAB);
+    let f = await h.waitFor((x) => x.includes('VF settings: 0000:03:00.0 VF 0'));
+    expect(f).toContain('02:03:00:00:00:00  (offered: locally administered, free)');
+    expect(f).toContain('Now: no mac set, no vlan, trust off, spoofchk on, link auto');
+    // VLAN 10, trust on
+    await h.press(KEY.DOWN, '1', '0', KEY.DOWN, KEY.DOWN, KEY.SPACE);
+    f = await h.waitFor((x) => x.includes('Stages: mac 02:03:00:00:00:00, vlan 10, trust on'));
+    await expect(f).toMatchFileSnapshot(SNAP('vf-settings-80x24'));
+    await h.press(KEY.ENTER);
+    expect(h.store.getState().intents).toEqual([{ kind: 'vf-settings', address: '0000:03:00.0', vf: 0, settings: { mac: '02:03:00:00:00:00', vlan: 10, qos: 0, trust: true } }]);
+    // the plan has the live step, and the tree marks the PF
+    expect(selectPlan(h.store.getState()).steps.some((s) => s.kind === 'command' && s.argv.join(' ') === 'ip link set enp3s0f0 vf 0 mac 02:03:00:00:00:00 vlan 10 qos 0 trust on')).toBe(true);
+    await h.waitFor((x) => x.includes('+vf0'));
+  });
+
+  it('← → walk the VFs; a MAC the node already has is shown as refused and Enter does not stage it', async () => {
+    h = await renderFixture('by-hand');
+    await goTo(h, '0000:03:00.1');
+    await h.press('v', KEY.TAB);
+    let f = await h.waitFor((x) => x.includes('VF settings: 0000:03:00.1 VF 0'));
+    expect(f).toContain('52:54:00:3a:10:01');
+    await h.press(KEY.UP, KEY.RIGHT);
+    f = await h.waitFor((x) => x.includes('VF settings: 0000:03:00.1 VF 1'));
+    expect(f).toContain('c6:4f:1e:82:9d:07');
+    // the MAC field: erase it all and type the management NIC's MAC
+    await h.press(KEY.DOWN, ...Array(17).fill(KEY.BACKSPACE), ...'68:05:ca:1d:22:7e'.split(''));
+    f = await h.waitFor((x) => x.includes('Cannot stage'));
+    expect(f).toMatch(/MAC 68:05:ca:1d:22:7e is already used by interface eno1/);
+    await h.press(KEY.ENTER);
+    expect(h.store.getState().intents).toEqual([]);
+    expect(h.store.getState().dialog?.kind).toBe('vf-settings');
+    // VLAN beyond 4095 is refused the same way
+    await h.press(...Array(17).fill(KEY.BACKSPACE), KEY.DOWN, '5', '0', '0', '0');
+    await h.waitFor((x) => x.includes('Cannot stage: VLAN 5000 out of range: 0..4095'));
+    // Esc goes back to the count
+    await h.press(KEY.ESC);
+    await h.waitFor((x) => x.includes('Count (0..7)'));
+  });
+
+  it('a PF with no VFs says to stage a count first', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:04:00.1');
+    await h.press('v', KEY.TAB);
+    await h.waitFor((x) => x.includes('has no VFs yet: stage a count first'));
+  });
+});
+
+describe('the details pane', () => {
+  it('a PF lists each VF\'s settings as its driver reports them; a VF shows its own', async () => {
+    const snap = await fixtureSnapshot('by-hand');
+    const text = (address: string) => detailsLines(snap, { kind: 'device', id: address, address, depth: 1, isolation: 'isolated', expandable: false, expanded: false }).map((l) => l.text);
+    expect(text('0000:03:00.1')).toEqual(expect.arrayContaining([
+      'VF settings (enp3s0f1; v edits them):',
+      '  VF 0: mac 52:54:00:3a:10:01, no vlan, trust off, spoofchk on, link auto',
+      '  VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto',
+    ]));
+    expect(text('0000:03:10.5')).toContain('VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto');
+    expect(text('0000:03:10.0')).toContain('VF 0: no mac set, no vlan, trust off, spoofchk on, link auto');
+    // a PF whose settings were not read (no recorded ip output) shows no such lines
+    const guide = await fixtureSnapshot('guide');
+    expect(detailsLines(guide, { kind: 'device', id: 'x', address: '0000:04:00.0', depth: 1, isolation: 'isolated', expandable: false, expanded: false }).some((l) => l.text.startsWith('VF settings'))).toBe(false);
+  });
+});
