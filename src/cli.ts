@@ -81,7 +81,8 @@ bad usage. The only short options are -h and -V. PCI addresses are read as in a 
 06:00.1 is one function, 06:00 the whole slot (every function in it).
 
 Exit codes: ${EXIT.ok} ok, ${EXIT.failure} failure (an apply is rolled back), ${EXIT.usage} bad usage or no terminal, ${EXIT.blocked} plan blocked,
-not confirmed or check found errors, ${EXIT.refused} refused (not root, locked, nothing to roll back).
+not confirmed or check found errors, ${EXIT.refused} refused (not root, locked, nothing to roll back),
+${EXIT.alert} monitor found an alert.
 Every key, file and exit code: the manual page (docs/manual.md in the source).
 `;
 }

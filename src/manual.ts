@@ -13,6 +13,7 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   failure: 'runtime failure; an apply that failed was rolled back',
   usage: 'bad usage (unknown option, stray argument, malformed value, --root that is not a folder), or no terminal for the full-screen program',
   blocked: 'the plan has blocking errors, apply was not confirmed with --yes, check found errors, or rollback would overwrite files changed since the apply (see rollback --force)',
+  alert: 'monitor: at least one alert is active in the last sample (a link down that VMs or the management address depend on, error or drop counters rising)',
   refused: 'refused before anything ran: not root on a real node, another instance holds the lock, an interrupted apply must be rolled back first, the host changed since the plan, a path leads out of --root',
 };
 
@@ -42,7 +43,7 @@ export const OTHER_FILES: Array<[string, string]> = [
 ];
 
 const COMMANDS_RUN = ['qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery [--remove] (after proxmox-boot-tool refresh; --remove before the hook is deleted)'];
-const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name'];
+const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name', 'ip -s -d -j link show PF (monitor, and the Monitor view: VF settings and counters of each PF with live VFs)'];
 
 const ENVIRONMENT: Array<[string, string]> = [
   ['NO_COLOR', 'set to any non-empty value: no colour (meaning is always also in words and symbols)'],
@@ -80,7 +81,7 @@ const NO_COMING_BACK = [
 const NODE_RULE = 'With no --root, a machine with /etc/pve and /usr/sbin/qm is a Proxmox node and / is read; anywhere else the built-in demo host opens.';
 
 export function manualMarkdown(): string {
-  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
+  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history|monitor [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
   out.push('## DESCRIPTION', `${DESCRIPTION}`, '', NODE_RULE, '');
   out.push('## COMMAND LINE', ...COMMAND_LINE.flatMap((p) => [p, '']));
   out.push('## IF THE POWER GOES OUT', ...POWER_CUT.flatMap((p) => [p, '']));
@@ -121,7 +122,7 @@ const esc = (s: string) =>
     .replace(/[^\x00-\x7f]/g, (c) => GLYPH[c] ?? `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 
 export function manualRoff(): string {
-  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
+  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history|monitor [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
   out.push('.SH DESCRIPTION', esc(DESCRIPTION), '.PP', esc(NODE_RULE));
   out.push('.SH COMMAND LINE', ...COMMAND_LINE.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
   out.push('.SH IF THE POWER GOES OUT', ...POWER_CUT.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));

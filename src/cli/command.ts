@@ -29,4 +29,6 @@ export const EXIT = {
   blocked: 3,
   /** Refused: not root on a real node, or another instance holds the lock. */
   refused: 4,
+  /** monitor: at least one alert is active (a link down, errors rising). */
+  alert: 5,
 } as const;

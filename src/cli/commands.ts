@@ -2,8 +2,9 @@
 import { checkCommand } from './check.ts';
 import type { CliCommand } from './command.ts';
 import { listCommand } from './list.ts';
+import { monitorCommand } from './monitor.ts';
 import { applyCommand, planCommand } from './plan.ts';
 import { historyCommand, rollbackCommand } from './rollback.ts';
 import { tuiCommand } from './tui.ts';
 
-export const commands: CliCommand[] = [tuiCommand, listCommand, checkCommand, planCommand, applyCommand, rollbackCommand, historyCommand];
+export const commands: CliCommand[] = [tuiCommand, listCommand, checkCommand, planCommand, applyCommand, rollbackCommand, historyCommand, monitorCommand];

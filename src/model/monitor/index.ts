@@ -5,3 +5,4 @@ export { parseIpLinkVfs, emptyCounters } from './ip-link.ts';
 export { advanceMonitor, initialMonitor, HISTORY } from './advance.ts';
 export { sparkline } from './sparkline.ts';
 export * from './format.ts';
+export { monitorJson, type MonitorJson, type MonitorJsonInterface } from './json.ts';
