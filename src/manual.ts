@@ -55,8 +55,8 @@ const ENVIRONMENT: Array<[string, string]> = [
   ['PVE_PASSTHROUGH_CRASH_TEST', 'testing only: throw (or 1) crashes just after the first frame, reject leaves a promise rejection unhandled; shows that the terminal is restored and the report written'],
 ];
 
-const KEY_CONTEXTS = ['tree', 'pending', 'global', 'dialog'] as const satisfies readonly KeyContext[];
-const CONTEXT_TITLE: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', global: 'Everywhere', dialog: 'Dialogs' };
+const KEY_CONTEXTS = ['tree', 'pending', 'monitor', 'global', 'dialog'] as const satisfies readonly KeyContext[];
+const CONTEXT_TITLE: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', monitor: 'Monitor view', global: 'Everywhere', dialog: 'Dialogs' };
 
 const COMMAND_LINE = [
   'Options are strict: an unknown option (long or short), a stray argument, a value given to an option that takes none, a single-valued option given twice, or a --root that is missing or not a folder is bad usage (exit 2), reported on standard error before anything is read. The only short options are -h (help) and -V (version). Every option that takes a value may be written --name value or --name=value; only the change options of plan and apply repeat. Arguments echoed in messages are cut to 60 characters.',
