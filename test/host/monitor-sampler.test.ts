@@ -141,9 +141,11 @@ describe('monitor sampler on the guide host', () => {
     expect(partial.history.at(-1)).toBeNull();
   });
 
-  it('ip failing leaves the VF rows with a note', async () => {
+  it('ip failing is said once, on the PF; its VFs show no settings and no counters, their link still follows the PF', async () => {
     runner = new RecordingRunner({ ip: { exitCode: 1, stderr: 'Device "enp4s0f0" does not exist.\n' } });
     const st = await step(initialMonitor(targets));
-    expect(st.rows.find((r) => r.target.id === '0000:04:02.0')!.note).toBe('VF settings: ip failed (exit 1): Device "enp4s0f0" does not exist.');
+    expect(st.rows.find((r) => r.target.id === 'enp4s0f0')!.note).toBe('VF settings: ip failed (exit 1): Device "enp4s0f0" does not exist.');
+    const vf = st.rows.find((r) => r.target.id === '0000:04:02.0')!;
+    expect(vf).toMatchObject({ note: null, vf: null, counters: null, link: 'up (PF)' });
   });
 });

@@ -81,11 +81,13 @@ export function advanceMonitor(st: MonitorState, sample: Sample): MonitorState {
         speedMbps = l.speedMbps;
       }
       if (l?.state === 'ok' && missing.length) note = `unreadable: ${missing.map((c) => COUNTER_FILE[c]).join(', ')}`;
+      // Why its VFs show no settings: said once, on the PF.
+      const vfs = t.hasVfs ? sample.vfs[t.ifname] : undefined;
+      if (vfs && !Array.isArray(vfs)) note = [note, `VF settings: ${vfs.error}`].filter(Boolean).join('; ');
     }
     if (t.kind === 'vf') {
       const got = vfOf(sample, t);
-      if (got && 'error' in got) note ??= `VF settings: ${got.error}`;
-      else vf = got;
+      if (got && !('error' in got)) vf = got;
       if (!t.ifname) {
         // No host interface: the VF's link follows its PF unless its link-state is forced.
         const pf = t.pfIfname ? sample.links[t.pfIfname] : undefined;
@@ -94,7 +96,7 @@ export function advanceMonitor(st: MonitorState, sample: Sample): MonitorState {
         else if (vf?.linkState === 'enable') link = 'forced up';
         else link = pfDown ? 'down (PF)' : pf?.state === 'ok' && pf.operstate ? `${pf.operstate} (PF)` : 'unknown';
         down = vf?.linkState !== 'enable' && pfDown;
-        if (!got) note ??= 'no VF counters from the driver';
+        if (!got) note ??= `the driver of ${t.pfIfname} lists no VF ${t.vfIndex}`;
       }
     }
 
