@@ -142,13 +142,15 @@ switch (name) {
   }
   case 'monitor-sample': {
     // One tick of the Monitor (what the TUI does every second, and monitor once per interval):
-    // every interface's sysfs files, the VF list of each PF with VFs (a canned `ip -j` answer
-    // with 8 VFs: the ip process a real node spawns is not counted), rates and alerts. The
+    // every interface's sysfs files, the VF lists of the PFs with VFs (a canned `ip -j` answer
+    // with 8 VFs per PF: the ip process a real node spawns is not counted), rates and alerts. The
     // figure is CPU time (user + system) per sample, not wall time.
     const snap = await snapshot();
     const targets = monitorTargets(snap);
     const vfinfo = Array.from({ length: 8 }, (_, vf) => ({ vf, link_type: 'ether', address: '02:00:00:00:00:00', spoofchk: true, link_state: 'auto', trust: false, stats: { rx: { bytes: vf, packets: vf, multicast: 0, broadcast: 0, dropped: 0 }, tx: { bytes: vf, packets: vf, dropped: 0 } } }));
-    const runner = new RecordingRunner({ ip: { stdout: JSON.stringify([{ ifname: 'pf', operstate: 'UP', vfinfo_list: vfinfo }]) } });
+    // Every PF with VFs in the answer: above four PFs the sampler asks once for all links.
+    const pfs = targets.filter((t) => t.hasVfs).map((t) => t.ifname);
+    const runner = new RecordingRunner({ ip: (argv) => ({ stdout: JSON.stringify((argv.length > 6 ? [argv[6]] : pfs).map((ifname) => ({ ifname, operstate: 'UP', vfinfo_list: vfinfo }))) }) });
     let st = initialMonitor(targets);
     const cpu: number[] = [];
     const wall = await timeRuns(async () => {

@@ -1,13 +1,14 @@
 // The monitor's reads: per interface its link state, speed and counters from
 // sys/class/net/<if>/{operstate,speed,statistics/*} under the root, and per PF with live VFs
-// the VF list from `ip -s -d -j link show <pf>` through the command runner. A vanished
+// the VF list from `ip -s -d -j link show <pf>` through the command runner (one `ip -s -d -j
+// link show` for all links when there are more than a few such PFs). A vanished
 // interface or an unreadable file is a state in the sample, never a throw. Asynchronous: the
 // sysfs reads are tiny synchronous ones (fsread.ts) in batches with a turn of the event loop
 // between them, and the ip calls run beside each other, so the TUI keeps answering keys.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTargets, emptyCounters, parseIpLinkVfs } from '../model/monitor/index.ts';
-import { COUNTERS, COUNTER_FILE, type LinkReading, type MonitorTarget, type Sample } from '../model/monitor/types.ts';
+import { buildTargets, emptyCounters, parseIpLinks } from '../model/monitor/index.ts';
+import { COUNTERS, COUNTER_FILE, type LinkReading, type MonitorTarget, type Sample, type VfReading } from '../model/monitor/types.ts';
 import type { HostSnapshot } from '../model/types.ts';
 import { readAttr } from './fsread.ts';
 import { managementPorts } from './host-uses.ts';
@@ -48,27 +49,48 @@ export function readLinkState(root: string, ifname: string): LinkReading {
 export interface SamplerOptions {
   /** Monotonic milliseconds (injected by tests). */
   now?: () => number;
+  /**
+   * Up to this many PFs with VFs, one `ip ... link show <pf>` each; above it, one
+   * `ip ... link show` for all links: a process per PF every second would cost more than the
+   * rest of the sample on a node with dozens of PFs.
+   */
+  perPfUpTo?: number;
+}
+
+const IP = ['ip', '-s', '-d', '-j', 'link', 'show'];
+
+async function askIp(runner: CommandRunner, dev?: string): Promise<Map<string, VfReading[]> | { error: string }> {
+  try {
+    const r = await runner.run(dev ? [...IP, dev] : IP, { timeoutMs: 5000 });
+    if (r.exitCode !== 0) return { error: `ip failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}`.trim() };
+    return parseIpLinks(r.stdout);
+  } catch (e) {
+    return { error: `ip could not run: ${(e as Error).message}` };
+  }
+}
+
+/** The VF list of each PF, or why it could not be read. */
+async function vfLists(runner: CommandRunner, pfs: string[], perPfUpTo: number): Promise<Sample['vfs']> {
+  const pick = (got: Map<string, VfReading[]> | { error: string }, pf: string) => ('error' in got ? got : (got.get(pf) ?? { error: `ip listed no ${pf}` }));
+  if (!pfs.length) return {};
+  if (pfs.length > perPfUpTo) {
+    const all = await askIp(runner);
+    return Object.fromEntries(pfs.map((pf) => [pf, pick(all, pf)]));
+  }
+  return Object.fromEntries(await Promise.all(pfs.map(async (pf) => [pf, pick(await askIp(runner, pf), pf)] as const)));
 }
 
 export async function takeSample(root: string, runner: CommandRunner, targets: MonitorTarget[], o: SamplerOptions = {}): Promise<Sample> {
   const now = o.now ?? (() => performance.now());
   const names = [...new Set(targets.flatMap((t) => [t.ifname, t.pfIfname]).filter((n): n is string => n !== null))];
   const pfs = targets.filter((t) => t.hasVfs && t.ifname).map((t) => t.ifname!);
-  // The VF lists come from a command: start them first, read sysfs while they run.
-  const asked = pfs.map(async (pf) => {
-    try {
-      const r = await runner.run(['ip', '-s', '-d', '-j', 'link', 'show', pf], { timeoutMs: 5000 });
-      if (r.exitCode !== 0) return [pf, { error: `ip failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}`.trim() }] as const;
-      return [pf, parseIpLinkVfs(r.stdout)] as const;
-    } catch (e) {
-      return [pf, { error: `ip could not run: ${(e as Error).message}` }] as const;
-    }
-  });
+  // The VF lists come from a command: start it first, read sysfs while it runs.
+  const asked = vfLists(runner, pfs, o.perPfUpTo ?? 4);
   const at = now();
   const links: Sample['links'] = {};
   for (let i = 0; i < names.length; i++) {
     if (i && i % BATCH === 0) await new Promise((r) => setImmediate(r));
     links[names[i]!] = readLinkState(root, names[i]!);
   }
-  return { at, links, vfs: Object.fromEntries(await Promise.all(asked)) };
+  return { at, links, vfs: await asked };
 }

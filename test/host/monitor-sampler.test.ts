@@ -93,6 +93,18 @@ describe('monitor sampler on the guide host', () => {
     expect(st.rows.find((r) => r.target.id === '0000:04:02.0')!.rates!.rxBytes).toBe(5000);
   });
 
+  it('above a few PFs with VFs, one ip call lists every link', async () => {
+    const canned = (await (runner as RecordingRunner).run(['ip', '-s', '-d', '-j', 'link', 'show', 'enp4s0f0'])).stdout;
+    const dump = new RecordingRunner({ 'ip -s -d -j link show': { stdout: canned } });
+    runner = dump;
+    const sample = await takeSample(root, runner, targets, { now, perPfUpTo: 0 });
+    expect(dump.calls).toEqual([['ip', '-s', '-d', '-j', 'link', 'show']]);
+    expect(sample.vfs.enp4s0f0).toHaveLength(4);
+    // A PF the dump does not list is said so.
+    const other = await takeSample(root, new RecordingRunner({ ip: { stdout: '[{"ifname":"eno1"}]' } }), targets, { now, perPfUpTo: 0 });
+    expect(other.vfs.enp4s0f0).toEqual({ error: 'ip listed no enp4s0f0' });
+  });
+
   it('alerts when the management port goes down', async () => {
     let st = await step(initialMonitor(targets));
     net('eno1', 'operstate', 'down');

@@ -27,15 +27,33 @@ function vfCounters(stats: Json | null): Counters {
   return c;
 }
 
+/** The VFs of one interface's entry (`ip ... link show <pf>`: the first one). */
 export function parseIpLinkVfs(stdout: string): VfReading[] | { error: string } {
+  const links = parseIpLinks(stdout);
+  if ('error' in links) return links;
+  const first = links.values().next();
+  return first.done ? { error: 'ip listed no such interface' } : first.value;
+}
+
+/** Every interface's VFs by name, from `ip -s -d -j link show` with or without a device. */
+export function parseIpLinks(stdout: string): Map<string, VfReading[]> | { error: string } {
   let data: unknown;
   try {
     data = JSON.parse(stdout);
   } catch {
     return { error: 'ip printed no JSON (iproute2 too old for -j?)' };
   }
-  const link = Array.isArray(data) ? obj(data[0]) : null;
-  if (!link) return { error: 'ip listed no such interface' };
+  if (!Array.isArray(data)) return { error: 'ip printed JSON that is not a list of interfaces' };
+  const out = new Map<string, VfReading[]>();
+  for (const raw of data) {
+    const link = obj(raw);
+    const name = str(link?.ifname);
+    if (link && name !== null) out.set(name, vfsOf(link));
+  }
+  return out;
+}
+
+function vfsOf(link: Json): VfReading[] {
   const list = Array.isArray(link.vfinfo_list) ? link.vfinfo_list : [];
   const out: VfReading[] = [];
   for (const raw of list) {
