@@ -43,7 +43,7 @@ export const OTHER_FILES: Array<[string, string]> = [
 ];
 
 const COMMANDS_RUN = ['qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery [--remove] (after proxmox-boot-tool refresh; --remove before the hook is deleted)'];
-const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name', 'ip -s -d -j link show PF (monitor, and the Monitor view: VF settings and counters of each PF with live VFs)'];
+const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name', 'ip -s -d -j link show PF, or ip -s -d -j link show when more than four PFs have VFs (monitor, and the Monitor view every interval: VF settings and counters)'];
 
 const ENVIRONMENT: Array<[string, string]> = [
   ['NO_COLOR', 'set to any non-empty value: no colour (meaning is always also in words and symbols)'],

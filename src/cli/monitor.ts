@@ -28,8 +28,8 @@ export const monitorCommand: CliCommand = {
 Watch every network function the host drives: link state (operstate), speed, rx/tx bytes and
 packets per second, errors and drops (sys/class/net/IF/statistics), and under each physical
 function with live VFs every VF with its MAC, VLAN, spoof check, trust, link-state and
-counters as the driver reports them (ip -s -d -j link show PF), the VM that has it and whether
-that VM runs. A network function given away whole (vfio-pci, a VM) shows as "in VM VMID": the
+counters as the driver reports them (ip -s -d -j link show PF; one ip -s -d -j link show for
+all links when more than four PFs have VFs), the VM that has it and whether that VM runs. A network function given away whole (vfio-pci, a VM) shows as "in VM VMID": the
 host cannot see its counters. A vanished interface or an unreadable counter is shown as such.
 
 Alerts: the link of a PF whose VFs running VMs use is down; a management port (a port of the

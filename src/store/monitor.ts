@@ -77,6 +77,17 @@ export function startMonitor(app: AppStore): () => void {
   return stop;
 }
 
+/** The intervals `+` and `-` step through, in seconds. */
+export const INTERVALS = [1, 2, 5, 10, 30, 60];
+
+/** Sample less (+1) or more (-1) often; the next tick is armed with the new interval. */
+export function stepInterval(app: AppStore, dir: 1 | -1): void {
+  const m = monitorStore(app);
+  const now = m.getState().intervalS;
+  const next = dir > 0 ? (INTERVALS.find((s) => s > now) ?? INTERVALS.at(-1)!) : ([...INTERVALS].reverse().find((s) => s < now) ?? INTERVALS[0]!);
+  m.setState({ intervalS: next });
+}
+
 /** The view's rows window: scroll by lines, pages (±2) or to an end (±Infinity), clamped at render. */
 export function scrollMonitor(app: AppStore, step: number, page: number): void {
   const m = monitorStore(app);

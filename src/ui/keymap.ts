@@ -3,7 +3,7 @@
 // generated from it, so they cannot disagree; test/ui/keymap.test.ts checks that every key a
 // binding names is the key it handles, and the other way round.
 import * as A from '../store/actions.ts';
-import { scrollMonitor } from '../store/monitor.ts';
+import { INTERVALS, scrollMonitor, stepInterval } from '../store/monitor.ts';
 import { selectFindings, type AppStore, type Dialog } from '../store/app-store.ts';
 import { detailsDialogLines } from './dialogs/DetailsDialog.tsx';
 import { dialogRoom, helpWidth, type DialogLine } from './dialogs/ScrollingDialog.tsx';
@@ -162,6 +162,7 @@ export const KEYMAP: Binding[] = [
     { keys: '↑/k ↓/j', hint: 'scroll', hintKey: 'jk', description: 'scroll a row', match: any(up, down, ch('k', 'j')), run: (s, k) => scrollMonitor(s, k.upArrow || k.input === 'k' ? -1 : 1, monitorPage(s)) },
     { keys: 'PgUp PgDn space', description: 'scroll a page', match: any(pgUp, pgDn, ch(' ')), run: (s, k) => scrollMonitor(s, k.pageUp ? -2 : 2, monitorPage(s)) },
     { keys: 'g G Home End', description: 'first / last row', match: any(ch('g', 'G'), home, end), run: (s, k) => scrollMonitor(s, k.input === 'g' || k.home ? -Infinity : Infinity, monitorPage(s)) },
+    { keys: '+ -', hint: 'interval', hintKey: '+-', description: `sample less / more often (${INTERVALS.join(', ')} s; rates are per second either way)`, match: ch('+', '-'), run: (s, k) => stepInterval(s, k.input === '+' ? 1 : -1) },
     { keys: 'Esc q m', hint: 'back', hintKey: 'Esc', description: 'back to where you were (the monitor keeps sampling: alerts stay in the status line)', match: any(esc, ch('q', 'm')), run: (s) => s.setState({ pane: 'tree', flash: null }) },
     { keys: '?', hint: 'help', description: 'show all keys', match: ch('?'), run: (s) => A.openDialog(s, { kind: 'help', scroll: 0 }) },
     { keys: 'Ctrl-C', description: 'quit at once, staged changes are dropped', match: ctrl('c'), run: (s) => s.setState({ exiting: true }) },

@@ -113,6 +113,19 @@ describe('Monitor view', () => {
     expect(h.store.getState().exiting).toBe(false);
   });
 
+  it('+ and - change the interval the next sample is armed with', async () => {
+    h = await open({ columns: 80, rows: 24 });
+    monitorStore(h.store).setState({ intervalS: 1 });
+    await h.press('m', '+', '+');
+    expect(monitorStore(h.store).getState().intervalS).toBe(5);
+    await h.press('-');
+    expect(h.frame()).toContain('every 2 s');
+    await h.press('-', '-');
+    expect(monitorStore(h.store).getState().intervalS).toBe(1); // the first step is the floor
+    await h.press('+', '+', '+', '+', '+', '+');
+    expect(monitorStore(h.store).getState().intervalS).toBe(60); // and the last the ceiling
+  });
+
   it('without a sampler the view says so', async () => {
     h = await renderFixture('guide');
     await h.press('m');
