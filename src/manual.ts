@@ -109,7 +109,7 @@ export function manualMarkdown(): string {
 }
 
 const DESCRIPTION =
-  'Shows every IOMMU group as a tree, coloured and labelled by how safely it can be handed to a VM; stages vfio-pci reservations, SR-IOV VF counts and device-to-VM assignments; shows every file diff and command before one confirmed commit applies it atomically, with backups and rollback.';
+  'Shows every IOMMU group as a tree, coloured and labelled by how safely it can be handed to a VM; stages vfio-pci reservations, SR-IOV VF counts and device-to-VM assignments; shows every file diff and command before one confirmed commit applies it atomically, with backups and rollback. Afterwards it watches the network functions and their VFs (link, throughput, errors, the VM each one serves) and raises alerts: the Monitor view (m) and the monitor command.';
 
 /** groff names for the few non-ASCII characters in the tables, so `man` renders them on LANG=C too. */
 const GLYPH: Record<string, string> = { '↑': '\\(ua', '↓': '\\(da', '←': '\\(<-', '→': '\\(->', '—': '\\(em', '–': '\\(en', '·': '\\(pc', '…': '...' };
