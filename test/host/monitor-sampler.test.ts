@@ -8,7 +8,8 @@ import { readHost } from '../../src/host/reader.ts';
 import { RecordingRunner, type CommandRunner } from '../../src/host/runner.ts';
 import { monitorTargets, takeSample } from '../../src/host/monitor-sampler.ts';
 import { advanceMonitor, initialMonitor, type MonitorState, type MonitorTarget } from '../../src/model/monitor/index.ts';
-import { copyFixture, removeTree } from '../helpers/tree.ts';
+import { generateLarge } from '../../scripts/gen-large-fixture.ts';
+import { copyFixture, removeTree, tempDir } from '../helpers/tree.ts';
 
 let root: string;
 let runner: CommandRunner;
@@ -159,5 +160,27 @@ describe('monitor sampler on the guide host', () => {
     expect(st.rows.find((r) => r.target.id === 'enp4s0f0')!.note).toBe('VF settings: ip failed (exit 1): Device "enp4s0f0" does not exist.');
     const vf = st.rows.find((r) => r.target.id === '0000:04:02.0')!;
     expect(vf).toMatchObject({ note: null, vf: null, counters: null, link: 'up (PF)' });
+  });
+});
+
+describe('monitor sampler on a 400-function host', () => {
+  it('hands the event loop back while it reads (a key pressed meanwhile is handled before the sample ends)', async () => {
+    const dir = tempDir('pvept-monitor-large-');
+    try {
+      generateLarge(join(dir, 'large'), 400, 60);
+      const h = openHost({ root: join(dir, 'large') });
+      const t = monitorTargets(await readHost(h.root, h.runner));
+      const order: string[] = [];
+      const sampling = takeSample(h.root, h.runner, t).then((s) => {
+        order.push('sample');
+        return s;
+      });
+      setImmediate(() => order.push('key'));
+      const s = await sampling;
+      expect(Object.keys(s.links).length).toBeGreaterThan(32); // more than one batch
+      expect(order).toEqual(['key', 'sample']);
+    } finally {
+      removeTree(dir);
+    }
   });
 });
