@@ -1,7 +1,7 @@
 // `monitor` from the command line: the table, the documented JSON, exit 5 on an alert, the
 // continuous lines, strict options, and a closed pipe ending continuous mode quietly.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/command.ts';
@@ -42,6 +42,20 @@ describe('monitor --once', () => {
     expect(eno1.ratesPerSecond!.rxBytes).toBe(0);
     const vf = doc.interfaces.find((i) => i.id === '0000:04:02.0')!;
     expect(vf).toMatchObject({ kind: 'vf', pf: 'enp4s0f0', vf: 0, vms: [{ vmid: 100, running: true }], vfSettings: { mac: 'bc:24:11:00:01:10', vlan: 10, spoofchk: true, trust: false, linkState: 'auto' } });
+  });
+});
+
+describe('monitor: a NIC passed whole', () => {
+  it('shows "in VM <vmid>" and no counters, never zeros', async () => {
+    // 08:00.1 handed to running VM 100: the host has no interface on it any more.
+    rmSync(join(root, 'sys/class/net/enp8s0f1'));
+    appendFileSync(join(root, 'etc/pve/qemu-server/100.conf'), 'hostpci1: 0000:08:00.1\n');
+    const r = await runCli(['monitor', '--once', '--json', '--interval', '0.02', '--root', root]);
+    expect(r.code).toBe(EXIT.ok);
+    const doc = JSON.parse(r.stdout) as MonitorJson;
+    expect(doc.interfaces.find((i) => i.address === '0000:08:00.1')).toMatchObject({ id: '0000:08:00.1', kind: 'passed', ifname: null, link: 'in VM 100', vms: [{ vmid: 100, running: true }], counters: null, ratesPerSecond: null });
+    const table = await runCli(['monitor', '--once', '--interval', '0.02', '--root', root]);
+    expect(table.stdout).toMatch(/^0000:08:00\.1 +08:00\.1 +in VM 100 +- +- +- +- +- +- +VM 100$/m);
   });
 });
 
