@@ -32,7 +32,8 @@ interface Column {
   cell: (r: MonitorRow) => string;
 }
 
-const name = (r: MonitorRow) => (r.target.kind === 'vf' ? `  vf${r.target.vfIndex}${r.target.ifname ? ` ${r.target.ifname}` : ''}` : r.target.id);
+/** A VF under its PF, by its host interface when it has one (the PCI column and the CLI give its index). */
+const name = (r: MonitorRow) => (r.target.kind === 'vf' ? `  ${r.target.ifname ?? `vf${r.target.vfIndex}`}` : r.target.id);
 const pci = (r: MonitorRow) => r.target.address.replace(/^0000:/, '');
 
 const NARROW: Column[] = [
