@@ -4,6 +4,9 @@
 import { preferSmallHeap } from '../src/heap-tuning.ts'; // the program's own heap settings (src/bundle-entry.ts)
 import { EventEmitter } from 'node:events';
 import { createFixtureRunner } from '../src/host/fixture-runner.ts';
+import { monitorTargets, takeSample } from '../src/host/monitor-sampler.ts';
+import { RecordingRunner } from '../src/host/runner.ts';
+import { advanceMonitor, initialMonitor } from '../src/model/monitor/index.ts';
 import { readHost, readHostInTwo } from '../src/host/reader.ts';
 import { planChanges } from '../src/model/plan/index.ts';
 import type { Intent } from '../src/model/types.ts';
@@ -135,6 +138,29 @@ switch (name) {
     }
     times = await timeRuns(() => planChanges(snap, intents), runs, 3);
     extra = { intents: intents.length };
+    break;
+  }
+  case 'monitor-sample': {
+    // One tick of the Monitor (what the TUI does every second, and monitor once per interval):
+    // every interface's sysfs files, the VF lists of the PFs with VFs (a canned `ip -j` answer
+    // with 8 VFs per PF: the ip process a real node spawns is not counted), rates and alerts. The
+    // figure is CPU time (user + system) per sample, not wall time.
+    const snap = await snapshot();
+    const targets = monitorTargets(snap);
+    const vfinfo = Array.from({ length: 8 }, (_, vf) => ({ vf, link_type: 'ether', address: '02:00:00:00:00:00', spoofchk: true, link_state: 'auto', trust: false, stats: { rx: { bytes: vf, packets: vf, multicast: 0, broadcast: 0, dropped: 0 }, tx: { bytes: vf, packets: vf, dropped: 0 } } }));
+    // Every PF with VFs in the answer: above four PFs the sampler asks once for all links.
+    const pfs = targets.filter((t) => t.hasVfs).map((t) => t.ifname);
+    const runner = new RecordingRunner({ ip: (argv) => ({ stdout: JSON.stringify((argv.length > 6 ? [argv[6]] : pfs).map((ifname) => ({ ifname, operstate: 'UP', vfinfo_list: vfinfo }))) }) });
+    let st = initialMonitor(targets);
+    const cpu: number[] = [];
+    const wall = await timeRuns(async () => {
+      const c0 = process.cpuUsage();
+      st = advanceMonitor(st, await takeSample(root, runner, targets));
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }, runs, 3);
+    times = cpu.slice(3);
+    extra = { functions: snap.devices.length, rows: targets.length, interfaces: Object.keys(st.last!.links).length, pfsAsked: Object.keys(st.last!.vfs).length, wallMedianMs: median(wall) };
     break;
   }
   default:

@@ -97,6 +97,10 @@ for (const c of ['keys-move', 'keys-expand', 'keys-filter']) {
   add(r, 'large-2000', `keystroke to frame through Ink's real render path (120x40); ${((r.extra.bytesPerKey as number) / 1024).toFixed(1)} KiB written per key`);
 }
 add(run('plan-50', 'large-2000', 20), 'large-2000', '50 staged changes');
+for (const host of ['guide', 'large-400']) {
+  const m = run('monitor-sample', host, 30);
+  add(m, host, `monitor: CPU per sample (1 s interval: ${(m.medianMs / 10).toFixed(2)}% of a core); ${m.extra.interfaces} interfaces, VF lists of ${m.extra.pfsAsked} PFs (one ip call per PF up to 4, else one for all; its spawn not counted), ${m.extra.rows} rows; wall ${fmtMs(m.extra.wallMedianMs as number)}`);
+}
 
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
 for (const r of rows) console.log(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));

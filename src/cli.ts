@@ -82,7 +82,7 @@ bad usage. The only short options are -h and -V. PCI addresses are read as in a 
 
 Exit codes: ${EXIT.ok} ok, ${EXIT.failure} failure (an apply is rolled back), ${EXIT.usage} bad usage or no terminal, ${EXIT.blocked} plan blocked,
 not confirmed or check found errors, ${EXIT.refused} refused (not root, locked, nothing to roll back),
-${EXIT.attention} (status) the node came back through the recovery entry or a trial was not confirmed.
+${EXIT.attention} needs you: (status) the node came back through the recovery entry or a trial was not confirmed; (monitor) an alert is active.
 Every key, file and exit code: the manual page (docs/manual.md in the source).
 `;
 }

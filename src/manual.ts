@@ -15,7 +15,7 @@ const EXIT_MEANING: Record<keyof typeof EXIT, string> = {
   usage: 'bad usage (unknown option, stray argument, malformed value, --root that is not a folder), or no terminal for the full-screen program',
   blocked: 'the plan has blocking errors, apply was not confirmed with --yes, check found errors, or rollback would overwrite files changed since the apply (see rollback --force)',
   refused: 'refused before anything ran: not root on a real node, another instance holds the lock, an interrupted apply must be rolled back first, the host changed since the plan, a path leads out of --root',
-  attention: 'status only: the node came back through the recovery entry, or the trial boot\'s confirmation gave up (the default is still the recovery entry)',
+  attention: 'needs you: (status) the node came back through the recovery entry, or the trial boot\'s confirmation gave up (the default is still the recovery entry); (monitor) at least one alert is active in the last sample (a link down that VMs or the management address depend on, error or drop counters rising)',
 };
 
 export const FILES: Array<[string, string]> = [
@@ -55,7 +55,7 @@ const COMMANDS_RUN = [
   'apply --trial, GRUB: update-grub (GRUB_DEFAULT=saved), grub-set-default pve-passthrough-recovery, grub-reboot ENTRY (the normal entry: saved_entry as it was, else 0); undone by grub-editenv /boot/grub/grubenv set|unset saved_entry, unset next_entry',
   "apply --trial, systemd-boot: bootctl set-default pve-passthrough-recovery-KVER.conf, bootctl set-oneshot proxmox-KVER.conf (or the LoaderEntryDefault you had); undone by bootctl set-default (as it was, '' removes it), bootctl set-oneshot ''",
   'apply --trial: systemctl enable pve-passthrough-trial.service (undone by systemctl disable)','qm set VMID --hostpciN ... [--machine q35] [--delete hostpciN]', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh (systemd-boot / ZFS root) or update-grub', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery [--remove] (after proxmox-boot-tool refresh; --remove before the hook is deleted)'];
-const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name'];
+const COMMANDS_READ = ['dmesg', 'zpool status -P', 'pvs --noheadings -o pv_name,vg_name', 'ip -s -d -j link show PF, or ip -s -d -j link show when more than four PFs have VFs (monitor, and the Monitor view every interval: VF settings and counters)'];
 // Per-VF settings (issue 15).
 COMMANDS_RUN.push('ip link set PF-IF vf N mac .. vlan .. qos .. trust .. spoofchk .. state .. (after the VF count; undone with the previous values)');
 COMMANDS_READ.push('ip -d -j link show PF-IF (each SR-IOV PF with an interface: its VFs\' settings, vfinfo_list)');
@@ -70,8 +70,8 @@ const ENVIRONMENT: Array<[string, string]> = [
   ['PVE_PASSTHROUGH_CRASH_TEST', 'testing only: throw (or 1) crashes just after the first frame, reject leaves a promise rejection unhandled; shows that the terminal is restored and the report written'],
 ];
 
-const KEY_CONTEXTS = ['tree', 'pending', 'global', 'dialog'] as const satisfies readonly KeyContext[];
-const CONTEXT_TITLE: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', global: 'Everywhere', dialog: 'Dialogs' };
+const KEY_CONTEXTS = ['tree', 'pending', 'monitor', 'global', 'dialog'] as const satisfies readonly KeyContext[];
+const CONTEXT_TITLE: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', monitor: 'Monitor view', global: 'Everywhere', dialog: 'Dialogs' };
 
 const COMMAND_LINE = [
   'Options are strict: an unknown option (long or short), a stray argument, a value given to an option that takes none, a single-valued option given twice, or a --root that is missing or not a folder is bad usage (exit 2), reported on standard error before anything is read. The only short options are -h (help) and -V (version). Every option that takes a value may be written --name value or --name=value; only the change options of plan and apply repeat. Arguments echoed in messages are cut to 60 characters.',
@@ -99,7 +99,7 @@ const NO_COMING_BACK = [
 const NODE_RULE = 'With no --root, a machine with /etc/pve and /usr/sbin/qm is a Proxmox node and / is read; anywhere else the built-in demo host opens.';
 
 export function manualMarkdown(): string {
-  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history|status|confirm [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
+  const out: string[] = ['# pve-passthrough(1)', '', '## NAME', 'pve-passthrough, pvept - set up PCIe passthrough on a Proxmox VE node', '', '## SYNOPSIS', '`pve-passthrough [tui] [--root DIR | --demo]`  ', '`pve-passthrough list|check|plan|apply|rollback|history|status|confirm|monitor [options]`  ', '`pve-passthrough [COMMAND] --help` · `pve-passthrough --version` · `pve-passthrough --man`', ''];
   out.push('## DESCRIPTION', `${DESCRIPTION}`, '', NODE_RULE, '');
   out.push('## COMMAND LINE', ...COMMAND_LINE.flatMap((p) => [p, '']));
   out.push('## IF THE POWER GOES OUT', ...POWER_CUT.flatMap((p) => [p, '']));
@@ -127,7 +127,7 @@ export function manualMarkdown(): string {
 }
 
 const DESCRIPTION =
-  'Shows every IOMMU group as a tree, coloured and labelled by how safely it can be handed to a VM; stages vfio-pci reservations, SR-IOV VF counts and device-to-VM assignments; shows every file diff and command before one confirmed commit applies it atomically, with backups and rollback.';
+  'Shows every IOMMU group as a tree, coloured and labelled by how safely it can be handed to a VM; stages vfio-pci reservations, SR-IOV VF counts and device-to-VM assignments; shows every file diff and command before one confirmed commit applies it atomically, with backups and rollback. Afterwards it watches the network functions and their VFs (link, throughput, errors, the VM each one serves) and raises alerts: the Monitor view (m) and the monitor command.';
 
 /** groff names for the few non-ASCII characters in the tables, so `man` renders them on LANG=C too. */
 const GLYPH: Record<string, string> = { '↑': '\\(ua', '↓': '\\(da', '←': '\\(<-', '→': '\\(->', '—': '\\(em', '–': '\\(en', '·': '\\(pc', '…': '...' };
@@ -140,7 +140,7 @@ const esc = (s: string) =>
     .replace(/[^\x00-\x7f]/g, (c) => GLYPH[c] ?? `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
 
 export function manualRoff(): string {
-  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history|status|confirm [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
+  const out: string[] = [`.TH PVE\\-PASSTHROUGH 1 "" "pve\\-passthrough ${version()}" "User Commands"`, '.SH NAME', 'pve\\-passthrough, pvept \\- set up PCIe passthrough on a Proxmox VE node', '.SH SYNOPSIS', '.B pve\\-passthrough', '[tui] [\\-\\-root DIR | \\-\\-demo]', '.br', '.B pve\\-passthrough', 'list|check|plan|apply|rollback|history|status|confirm|monitor [options]', '.br', '.B pve\\-passthrough', '[COMMAND] \\-\\-help | \\-\\-version | \\-\\-man'];
   out.push('.SH DESCRIPTION', esc(DESCRIPTION), '.PP', esc(NODE_RULE));
   out.push('.SH COMMAND LINE', ...COMMAND_LINE.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));
   out.push('.SH IF THE POWER GOES OUT', ...POWER_CUT.flatMap((p, i) => (i ? ['.PP', esc(p)] : [esc(p)])));

@@ -29,6 +29,7 @@ export const EXIT = {
   blocked: 3,
   /** Refused: not root on a real node, or another instance holds the lock. */
   refused: 4,
-  /** `status`: the node came back through the recovery entry, or the trial was not confirmed. */
+  /** Needs you: `status` — the node came back through the recovery entry, or the trial was not
+   *  confirmed; `monitor` — at least one alert is active (a link down, errors rising). */
   attention: 5,
 } as const;

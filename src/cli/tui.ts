@@ -5,6 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { preferSmallHeap } from '../heap-tuning.ts';
 import { applyPlan, rollback } from '../host/apply.ts';
+import { monitorTargets, takeSample } from '../host/monitor-sampler.ts';
 import { openHost } from '../host/open.ts';
 import { readHost, readHostInTwo } from '../host/reader.ts';
 import { STATE_DIR } from '../host/state.ts';
@@ -110,6 +111,8 @@ async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadS
       apply: (plan, onProgress) => session.whileBusy(applyPlan(plan, { root: handle.root, runner: handle.runner, fs: handle.fs, onProgress })),
       reread: () => readHost(handle.root, handle.runner),
       rollback: () => session.whileBusy(rollback({ root: handle.root, runner: handle.runner, fs: handle.fs })),
+      // The Monitor view (m) and the alerts in the status line: sampled once a second from the start.
+      monitor: { targets: monitorTargets, sample: (targets) => takeSample(handle.root, handle.runner, targets) },
       // Back from the shell: a new size object makes Ink paint the whole screen again.
       suspend: () => session.suspend(() => store.setState({ size: { columns: stdout.columns || 80, rows: stdout.rows || 24 } })),
     },

@@ -26,6 +26,8 @@ export interface DeviceSpec {
   net?: string[];
   /** The MAC of each interface in `net` (same order); default: one derived from its name. */
   macs?: string[];
+  /** Link speed of its network interfaces in Mb/s, as sys/class/net/<if>/speed shows it (default 1000). */
+  speed?: number;
   /** Disks behind this controller: names like sda or nvme0n1. */
   disks?: string[];
   sriov?: { total: number; num: number; vfDevice: string; vfDriver?: string | null; offset?: number; stride?: number; firstGroup?: number; vfNet?: Array<string | null>; vfMacs?: Array<string | null> };
@@ -55,6 +57,9 @@ export interface HostSpec {
 
 /** Per SR-IOV PF, its spec: what VFs the simulated kernel makes (fixture and demo trees only). */
 export const SRIOV_SPECS = '.fixture/sriov.json';
+
+/** The statistics/ files of a network interface the monitor reads (a real one has more). */
+export const NET_COUNTER_FILES = ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped'] as const;
 
 const hex4 = (s: string) => `0x${s.toLowerCase().padStart(4, '0')}\n`;
 
@@ -197,6 +202,10 @@ export function writeDevice(root: string, dir: string, d: DeviceSpec & { vfs?: s
   writeVirtfnLinks(root, dir, d.vfs ?? []);
   for (const [k, nic] of (d.net ?? []).entries()) {
     put(`${dir}/net/${nic}/address`, `${d.macs?.[k] ?? nameMac(nic)}\n`);
+    // Link state and counters as the kernel shows them (the monitor reads them; tests rewrite them).
+    put(`${dir}/net/${nic}/operstate`, 'up\n');
+    put(`${dir}/net/${nic}/speed`, `${d.speed ?? 1000}\n`);
+    for (const c of NET_COUNTER_FILES) put(`${dir}/net/${nic}/statistics/${c}`, '0\n');
     link(`sys/class/net/${nic}`, `${dir}/net/${nic}`);
     link(`${dir}/net/${nic}/device`, dir);
   }

@@ -6,6 +6,7 @@ import type { ApplyResult } from '../host/apply.ts';
 import { planChanges } from '../model/plan/index.ts';
 import { checkHost, type Finding } from '../model/checks.ts';
 import { checkPlan } from '../model/planned.ts';
+import type { MonitorTarget, Sample } from '../model/monitor/types.ts';
 import type { AssignOptions, HostSnapshot, Intent, Plan, VfLinkState } from '../model/types.ts';
 import { buildRows, defaultExpanded, type Row } from './rows.ts';
 
@@ -20,6 +21,8 @@ export interface HostPort {
   rollback?(): Promise<ApplyResult>;
   /** Ctrl-Z: stop as a shell job until `fg`; false when not now (an apply runs). Absent in tests. */
   suspend?(): boolean;
+  /** Network sampling for the Monitor view (store/monitor.ts); absent: the view says it is not available. */
+  monitor?: { targets(s: HostSnapshot): MonitorTarget[]; sample(targets: MonitorTarget[]): Promise<Sample>; intervalS?: number };
 }
 
 export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
@@ -61,7 +64,8 @@ export interface AppState {
   /** Where typed text goes in the filter line (0..filter.length). */
   filterCursor: number;
   intents: Intent[];
-  pane: 'tree' | 'pending';
+  /** `monitor`: the Monitor view (m), full screen. */
+  pane: 'tree' | 'pending' | 'monitor';
   pendingCursor: number;
   pendingScroll: number;
   dialog: Dialog | null;

@@ -5,10 +5,12 @@ import { useCallback, useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { AppStore } from '../store/app-store.ts';
 import { MIN, layout } from '../store/layout.ts';
+import { startMonitor } from '../store/monitor.ts';
 import { Legend, HintBar } from './BottomBars.tsx';
 import { DetailsPane } from './DetailsPane.tsx';
 import { DialogView } from './dialogs/Dialog.tsx';
 import { handleKey } from './input.ts';
+import { MonitorView } from './MonitorView.tsx';
 import { PendingPane } from './PendingPane.tsx';
 import { StatusLine } from './StatusLine.tsx';
 import { LookContext, T } from './Styled.tsx';
@@ -42,6 +44,8 @@ export function App({ store, onExit }: { store: AppStore; onExit?: () => void })
     [store],
   );
   useInput(onInput);
+  // Network sampling runs from the start: its alerts reach the status line in every view.
+  useEffect(() => startMonitor(store), [store]);
   useEffect(() => {
     if (exiting) {
       onExit?.();
@@ -63,6 +67,8 @@ export function App({ store, onExit }: { store: AppStore; onExit?: () => void })
       <DialogView store={store} />
     ) : pane === 'pending' ? (
       <PendingPane store={store} />
+    ) : pane === 'monitor' ? (
+      <MonitorView store={store} height={L.mainRows} />
     ) : (
       <Box flexDirection={L.wide ? 'row' : 'column'} height={L.mainRows}>
         <TreePane store={store} />

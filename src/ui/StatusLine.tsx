@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { cmdlineWords } from '../model/kernel-cmdline.ts';
 import { findingsSummary } from '../model/checks.ts';
 import { selectFindings, type AppStore } from '../store/app-store.ts';
+import { monitorStore } from '../store/monitor.ts';
 import { T, fit, fitLeft, useLook, width } from './Styled.tsx';
 
 export function StatusLine({ store }: { store: AppStore }) {
@@ -12,6 +13,9 @@ export function StatusLine({ store }: { store: AppStore }) {
   const host = useStore(store, (s) => s.host);
   const findings = useStore(store, selectFindings);
   const columns = useStore(store, (s) => s.size.columns);
+  // Primitives, not the alerts list: a sample every second must not redraw an unchanged line.
+  const alerts = useStore(monitorStore(store), (m) => m.state?.alerts.length ?? 0);
+  const firstAlert = useStore(monitorStore(store), (m) => m.state?.alerts[0]?.message ?? '');
   const flags = cmdlineWords(snap.iommu.cmdline).filter((w) => /iommu|acs_override|vfio/.test(w)).join(' ') || 'no IOMMU flags';
   // What must never be cut comes first: node (DEMO), IOMMU state, staged count, problems. When
   // the line is too long the boot loader, then the kernel flags are left out (both are in `list`);
@@ -25,6 +29,8 @@ export function StatusLine({ store }: { store: AppStore }) {
     { text: `${staged} staged`, drop: 0 },
     ...(findings.length ? [{ text: `${findingsSummary(findings)} (!)`, drop: 0 }] : []),
     ...(snap.notices.length ? [{ text: `${snap.notices.length} notices (p)`, drop: 1 }] : []),
+    // The monitor's alerts, in every view: the count always, the first one while there is room.
+    ...(alerts ? [{ text: `${ascii ? '!' : '⚠'} ${alerts} alert${alerts > 1 ? 's' : ''} (m)`, drop: 0 }, { text: firstAlert, drop: 3 }] : []),
   ];
   const line = (maxDrop: number) => ` ${parts.filter((p) => p.drop === 0 || p.drop < maxDrop).map((p) => p.text).join('  ')}`;
   let text = line(Infinity);

@@ -3,9 +3,11 @@
 // generated from it, so they cannot disagree; test/ui/keymap.test.ts checks that every key a
 // binding names is the key it handles, and the other way round.
 import * as A from '../store/actions.ts';
+import { INTERVALS, scrollMonitor, stepInterval } from '../store/monitor.ts';
 import { selectFindings, selectPlan, type AppStore, type Dialog } from '../store/app-store.ts';
 import { detailsDialogLines } from './dialogs/DetailsDialog.tsx';
 import { dialogRoom, helpWidth, type DialogLine } from './dialogs/ScrollingDialog.tsx';
+import { monitorPage } from './monitor-lines.ts';
 import * as P from './pending-keys.ts';
 import * as V from '../store/vf-settings.ts';
 import { fit, width as textWidth, wrapText } from './Styled.tsx';
@@ -31,10 +33,10 @@ export interface KeyInfo {
 }
 
 /** Sections of the help and the manual. */
-export type KeyContext = 'tree' | 'pending' | 'global' | 'dialog';
+export type KeyContext = 'tree' | 'pending' | 'monitor' | 'global' | 'dialog';
 
 /** Where a binding applies: the pane, the filter line, or one dialog. */
-export type Scope = 'tree' | 'filter' | 'pending' | 'global' | Dialog['kind'];
+export type Scope = 'tree' | 'filter' | 'pending' | 'monitor' | 'global' | Dialog['kind'];
 
 export interface Binding {
   /** How the keys are written in hints, help and the manual (tokens split on spaces and '/'). */
@@ -73,7 +75,7 @@ const erase = (k: KeyInfo) => Boolean(k.backspace || k.delete);
 const digit = (k: KeyInfo) => plain(k) && /^[0-9]$/.test(k.input);
 const typed = (k: KeyInfo) => plain(k) && k.input.length === 1 && k.input >= ' ' && !k.upArrow && !k.downArrow;
 
-const contextOf = (scope: Scope): KeyContext => (scope === 'tree' || scope === 'filter' ? 'tree' : scope === 'pending' ? 'pending' : scope === 'global' ? 'global' : 'dialog');
+const contextOf = (scope: Scope): KeyContext => (scope === 'tree' || scope === 'filter' ? 'tree' : scope === 'pending' || scope === 'monitor' || scope === 'global' ? scope : 'dialog');
 const close = (s: AppStore) => A.openDialog(s, null);
 const dialogOf = <K extends Dialog['kind']>(s: AppStore, kind: K) => {
   const d = s.getState().dialog;
@@ -156,8 +158,19 @@ export const KEYMAP: Binding[] = [
     { keys: 'd/Delete', hint: 'drop', hintKey: 'd', description: 'drop the selected staged change (shown first when it is scrolled away)', match: any(ch('d'), (k) => Boolean(k.delete)), run: P.pendingDrop },
     { keys: 'Esc', description: 'back to the device tree', match: esc, run: A.togglePane },
   ]),
+  // The Monitor view takes the whole screen: only its own keys (q goes back, it does not quit).
+  ...scope('monitor', [
+    { keys: '↑/k ↓/j', hint: 'scroll', hintKey: 'jk', description: 'scroll a row', match: any(up, down, ch('k', 'j')), run: (s, k) => scrollMonitor(s, k.upArrow || k.input === 'k' ? -1 : 1, monitorPage(s)) },
+    { keys: 'PgUp PgDn space', description: 'scroll a page', match: any(pgUp, pgDn, ch(' ')), run: (s, k) => scrollMonitor(s, k.pageUp ? -2 : 2, monitorPage(s)) },
+    { keys: 'g G Home End', description: 'first / last row', match: any(ch('g', 'G'), home, end), run: (s, k) => scrollMonitor(s, k.input === 'g' || k.home ? -Infinity : Infinity, monitorPage(s)) },
+    { keys: '+ -', hint: 'interval', hintKey: '+-', description: `sample less / more often (${INTERVALS.join(', ')} s; rates are per second either way)`, match: ch('+', '-'), run: (s, k) => stepInterval(s, k.input === '+' ? 1 : -1) },
+    { keys: 'Esc q m', hint: 'back', hintKey: 'Esc', description: 'back to where you were (the monitor keeps sampling: alerts stay in the status line)', match: any(esc, ch('q', 'm')), run: (s) => s.setState({ pane: 'tree', flash: null }) },
+    { keys: '?', hint: 'help', description: 'show all keys', match: ch('?'), run: (s) => A.openDialog(s, { kind: 'help', scroll: 0 }) },
+    { keys: 'Ctrl-C', description: 'quit at once, staged changes are dropped', match: ctrl('c'), run: (s) => s.setState({ exiting: true }) },
+  ]),
   ...scope('global', [
     { keys: 'p/Tab', hint: 'pending', hintKey: 'p', description: 'switch between the device tree and the pending-changes pane', match: any(tab, ch('p')), run: A.togglePane },
+    { keys: 'm', description: 'Monitor view: link, throughput and errors of each NIC and VF, with alerts', match: ch('m'), run: (s) => s.setState({ pane: 'monitor', flash: null }) },
     { keys: 'u', description: 'unstage the last staged change', match: ch('u'), run: A.undoLast },
     { keys: 'c', hint: 'commit', description: 'review and apply the plan (asks first)', match: ch('c'), run: A.requestCommit },
     { keys: '!', description: 'pre-flight checks: VMs that will not start, devices in two VMs, boot risks', match: ch('!'), run: (s) => A.openDialog(s, { kind: 'checks', cursor: 0 }) },
@@ -226,7 +239,7 @@ export function bindingsFor(sc: Scope): Binding[] {
   return sc === 'tree' || sc === 'pending' ? [...own, ...KEYMAP.filter((b) => b.scope === 'global')] : own;
 }
 
-export function hintsFor(sc: 'tree' | 'pending' | 'filter'): Array<{ keys: string; hint: string }> {
+export function hintsFor(sc: 'tree' | 'pending' | 'monitor' | 'filter'): Array<{ keys: string; hint: string }> {
   return bindingsFor(sc)
     .filter((b) => b.hint)
     .map((b) => ({ keys: b.hintKey ?? b.keys.split(' ')[0]!, hint: b.hint! }));
@@ -235,7 +248,7 @@ export function hintsFor(sc: 'tree' | 'pending' | 'filter'): Array<{ keys: strin
 
 // ---- the `?` help, written from the table ----------------------------------------------------------
 
-const TITLES: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', global: 'Everywhere', dialog: 'Dialogs' };
+const TITLES: Record<KeyContext, string> = { tree: 'Device tree', pending: 'Pending changes', monitor: 'Monitor view', global: 'Everywhere', dialog: 'Dialogs' };
 const KEYS = 16;
 
 /** The help as lines for a dialog of `width` columns (its inner width is width - 4). */
@@ -243,7 +256,7 @@ export function helpLines(width: number, ascii: boolean): DialogLine[] {
   const plain = (s: string) => (ascii ? s.replace(/↑/g, 'Up').replace(/↓/g, 'Down').replace(/←/g, 'Left').replace(/→/g, 'Right') : s);
   const lines: DialogLine[] = [];
   const listed = new Set<string>();
-  for (const ctx of ['tree', 'pending', 'global', 'dialog'] as const) {
+  for (const ctx of ['tree', 'pending', 'monitor', 'global', 'dialog'] as const) {
     lines.push({ text: TITLES[ctx], bold: true, colour: 'cyan' });
     for (const b of KEYMAP.filter((x) => x.context === ctx)) {
       const keys = plain(b.keys);

@@ -7,7 +7,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { applyPlan, rollback } from '../../src/host/apply.ts';
 import { openHost } from '../../src/host/open.ts';
 import { readHost } from '../../src/host/reader.ts';
-import { createAppStore, type AppStore } from '../../src/store/app-store.ts';
+import type { CommandRunner } from '../../src/host/runner.ts';
+import { createAppStore, type AppStore, type HostPort } from '../../src/store/app-store.ts';
 import { App } from '../../src/ui/App.tsx';
 import { copyFixture } from './tree.ts';
 
@@ -21,7 +22,7 @@ export interface Harness {
   unmount(): void;
 }
 
-export async function renderFixture(name: string, o: { columns?: number; rows?: number; colour?: boolean; ascii?: boolean; /** written into the copy first (paths relative to its root) */ files?: Record<string, string>; /** runs on the copy before it is read */ prepare?: (root: string) => Promise<void> } = {}): Promise<Harness> {
+export async function renderFixture(name: string, o: { columns?: number; rows?: number; colour?: boolean; ascii?: boolean; /** written into the copy first (paths relative to its root) */ files?: Record<string, string>; /** runs on the copy before it is read */ prepare?: (root: string) => Promise<void>; /** the network sampler (off by default: no timer in other tests) */ monitor?: (root: string, runner: CommandRunner) => HostPort['monitor'] } = {}): Promise<Harness> {
   const root = copyFixture(name);
   for (const [p, text] of Object.entries(o.files ?? {})) writeFileSync(join(root, p), text);
   await o.prepare?.(root);
@@ -40,6 +41,7 @@ export async function renderFixture(name: string, o: { columns?: number; rows?: 
       apply: (plan, onProgress) => applyPlan(plan, { root, runner: h.runner, onProgress, uid: 0 }),
       reread: () => readHost(h.root, h.runner),
       rollback: () => rollback({ root, runner: h.runner, fs: h.fs, uid: 0 }),
+      monitor: o.monitor?.(root, h.runner),
     },
   });
   const r = render(<App store={store} />);

@@ -89,6 +89,7 @@ describe('no key handling outside the table', () => {
     ['tree', {}],
     ['filter', { filtering: true, filter: 'igb', filterCursor: 3 }],
     ['pending', { pane: 'pending', intents: [{ kind: 'vfs', address: '0000:04:00.1', count: 2 }] }],
+    ['monitor', { pane: 'monitor' }],
     ['help', { dialog: { kind: 'help', scroll: 0 } }],
     ['details', { dialog: { kind: 'details', scroll: 0 } }],
     ['checks', { dialog: { kind: 'checks', cursor: 0 } }],
