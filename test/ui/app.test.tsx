@@ -242,7 +242,7 @@ describe('staging', () => {
     await h.press('a', KEY.ENTER, KEY.ENTER); // VM 100, defaults
     await h.press('c');
     const f = await h.waitFor((x) => x.includes('Cannot commit'));
-    expect(f).toMatch(/BLOCKED: .*host-critical/);
+    expect(f).toMatch(/error: .*host-critical/);
     await expect(f).toMatchFileSnapshot(SNAP('pending-blocked'));
     await h.press('d');
     expect(h.store.getState().intents).toEqual([]);
