@@ -2,7 +2,7 @@
 // commit will do, as model/plan/describe.ts words it (the words `plan` prints too).
 import { describePlan } from '../model/plan/describe.ts';
 import type { Intent, Notice, Plan } from '../model/types.ts';
-import { describeIntent } from '../store/actions.ts';
+import { describeIntent } from '../model/staging.ts';
 import { selectPlan, type AppState } from '../store/app-store.ts';
 import { wrapText } from './Styled.tsx';
 import { PLAN_STYLE, type Colour } from './theme.ts';
