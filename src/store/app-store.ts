@@ -106,10 +106,10 @@ export function createAppStore(o: AppOptions): AppStore {
 
 // ---- derived, memoised on identity ----------------------------------------------------------
 
-let rowsMemo: { s: HostSnapshot; e: ReadonlySet<string>; f: string; rows: Row[] } | null = null;
+let rowsMemo: { s: HostSnapshot; e: ReadonlySet<string>; f: string; i: Intent[]; rows: Row[] } | null = null;
 export function selectRows(st: AppState): Row[] {
-  if (rowsMemo && rowsMemo.s === st.snapshot && rowsMemo.e === st.expanded && rowsMemo.f === st.filter) return rowsMemo.rows;
-  rowsMemo = { s: st.snapshot, e: st.expanded, f: st.filter, rows: buildRows(st.snapshot, st.expanded, st.filter) };
+  if (rowsMemo && rowsMemo.s === st.snapshot && rowsMemo.e === st.expanded && rowsMemo.f === st.filter && rowsMemo.i === st.intents) return rowsMemo.rows;
+  rowsMemo = { s: st.snapshot, e: st.expanded, f: st.filter, i: st.intents, rows: buildRows(st.snapshot, st.expanded, st.filter, st.intents) };
   return rowsMemo.rows;
 }
 

@@ -1,27 +1,12 @@
 // The IOMMU tree, windowed: only the rows that fit are rendered, the cursor kept in view.
 import { Box } from 'ink';
 import { useStore } from 'zustand';
-import { slotOf } from '../model/address.ts';
-import type { Intent, PciDevice } from '../model/types.ts';
 import { selectCursorIndex, selectRows, type AppStore } from '../store/app-store.ts';
 import { deviceIndex } from '../store/device-index.ts';
 import type { Row } from '../store/rows.ts';
 import { screenLayout } from './screen.ts';
 import { T, fit, g, shortAddr, useLook, width as textWidth } from './Styled.tsx';
 import { VERDICT } from './theme.ts';
-
-function marks(d: PciDevice, intents: Intent[]): string {
-  const m: string[] = [];
-  if (d.driver === 'vfio-pci') m.push('vfio');
-  for (const i of intents) {
-    if (i.kind === 'reserve' && i.address === d.address) m.push('+vfio');
-    if (i.kind === 'release' && i.address === d.address) m.push('-vfio');
-    if (i.kind === 'vfs' && i.address === d.address) m.push(`VFs=${i.count}`);
-    if (i.kind === 'assign' && (i.address === d.address || (i.options.allFunctions && slotOf(i.address) === slotOf(d.address)))) m.push(`+VM${i.vmid}`);
-  }
-  if (d.usedBy.length) m.push(d.usedBy.map((u) => `VM${u.vmid}`).join(','));
-  return m.join(' ');
-}
 
 export function TreePane({ store }: { store: AppStore }) {
   const st = useStore(store);
@@ -52,7 +37,7 @@ export function TreePane({ store }: { store: AppStore }) {
     const caret = r.expandable ? caretOf(r.expanded) : ' ';
     const indent = r.depth === 2 ? '    ' : '  ';
     const vf = r.depth === 2 && d.iommuGroup !== null ? ` (grp ${d.iommuGroup})` : '';
-    const m = marks(d, st.intents);
+    const m = r.marks.join(' ');
     const verdict = r.depth === 2 ? mark : '';
     const left = `${indent}${caret} ${shortAddr(d.address)} ${d.name}${vf}`;
     // One blank column before the driver and one before a VF's own verdict: never `iavf[ok]`.
