@@ -1,17 +1,16 @@
 // Top line: node, IOMMU state, kernel flags, boot loader, how many changes are staged.
 import { Box } from 'ink';
-import { useStore } from 'zustand';
 import { cmdlineWords } from '../model/kernel-cmdline.ts';
 import { findingsSummary } from '../model/checks.ts';
-import { selectFindings, type AppStore } from '../store/app-store.ts';
+import { useAppState, useColumns, useFindings, useSnapshot } from './store-context.tsx';
 import { T, fit, fitLeft, useLook, width } from './Styled.tsx';
 
-export function StatusLine({ store }: { store: AppStore }) {
-  const snap = useStore(store, (s) => s.snapshot);
-  const staged = useStore(store, (s) => s.intents.length);
-  const host = useStore(store, (s) => s.host);
-  const findings = useStore(store, selectFindings);
-  const columns = useStore(store, (s) => s.size.columns);
+export function StatusLine() {
+  const snap = useSnapshot();
+  const staged = useAppState((s) => s.intents.length);
+  const host = useAppState((s) => s.host);
+  const findings = useFindings();
+  const columns = useColumns();
   const flags = cmdlineWords(snap.iommu.cmdline).filter((w) => /iommu|acs_override|vfio/.test(w)).join(' ') || 'no IOMMU flags';
   // What must never be cut comes first: node (DEMO), IOMMU state, staged count, problems. When
   // the line is too long the boot loader, then the kernel flags are left out (both are in `list`);

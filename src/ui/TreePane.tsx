@@ -1,24 +1,24 @@
 // The IOMMU tree, windowed: only the rows that fit are rendered, the cursor kept in view.
 import { Box } from 'ink';
-import { useStore } from 'zustand';
-import { selectCursorIndex, selectRows, type AppStore } from '../store/app-store.ts';
 import { deviceIndex } from '../store/device-index.ts';
 import type { Row } from '../store/rows.ts';
-import { screenLayout } from './screen.ts';
+import { useAppState, useCursorIndex, useFilterLine, useRows, useScreen, useSnapshot } from './store-context.tsx';
 import { T, fit, g, shortAddr, useLook, width as textWidth } from './Styled.tsx';
 import { VERDICT } from './theme.ts';
 
-export function TreePane({ store }: { store: AppStore }) {
-  const st = useStore(store);
+export function TreePane() {
   const look = useLook();
-  const rows = selectRows(st);
-  const cursor = selectCursorIndex(st);
-  const { L } = screenLayout(st);
+  const rows = useRows();
+  const cursor = useCursorIndex();
+  const { L } = useScreen();
+  const snapshot = useSnapshot();
+  const wanted = useAppState((s) => s.scroll);
+  const filter = useFilterLine();
   const width = L.treeWidth;
-  const { byAddr } = deviceIndex(st.snapshot);
+  const { byAddr } = deviceIndex(snapshot);
   // The store keeps the cursor within the fewest rows the tree can have; with more rows (short
   // details) the window only needs clamping at the end of the list.
-  const scroll = Math.max(0, Math.min(st.scroll, rows.length - L.treeRows));
+  const scroll = Math.max(0, Math.min(wanted, rows.length - L.treeRows));
   const visible = rows.slice(scroll, scroll + L.treeRows);
   const devices = rows.filter((r) => r.kind === 'device').length;
 
@@ -48,10 +48,10 @@ export function TreePane({ store }: { store: AppStore }) {
 
   return (
     <Box flexDirection="column" width={width} height={L.treeRows + 1}>
-      {st.filtering || st.filter ? (
-        <FilterTitle text={st.filter} cursor={st.filterCursor} editing={st.filtering} count={devices} width={width} />
+      {filter.editing || filter.text ? (
+        <FilterTitle text={filter.text} cursor={filter.cursor} editing={filter.editing} count={devices} width={width} />
       ) : (
-        <T bold>{fit(` IOMMU groups (${st.snapshot.groups.length})  ${cursor + 1}/${rows.length}`, width)}</T>
+        <T bold>{fit(` IOMMU groups (${snapshot.groups.length})  ${cursor + 1}/${rows.length}`, width)}</T>
       )}
       {visible.map((r, i) => {
         const { text, colour, verdict } = line(r);
