@@ -3,14 +3,14 @@
 // always restores the terminal.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { preferSmallHeap } from '../heap-tuning.ts';
+import { preferSmallHeap } from '../entry/heap-tuning.ts';
 import { applyPlan, rollback } from '../host/apply.ts';
 import { openHost } from '../host/open.ts';
 import { readHost, readHostInTwo } from '../host/reader.ts';
 import { STATE_DIR } from '../host/state.ts';
 import { createAppStore } from '../store/app-store.ts';
-import { detectTerminal } from '../terminal/detect.ts';
-import { startSession } from '../terminal/session.ts';
+import { detectTerminal } from '../entry/terminal/detect.ts';
+import { startSession } from '../entry/terminal/session.ts';
 import { parseArgs, rootArg, UsageError } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { runGuarded } from './run-guarded.ts';

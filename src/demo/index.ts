@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guideHost, guidePciIds } from './guide-host.ts';
-import { writeHostTree } from './host-tree.ts';
+import { writeHostTree } from '../host/host-tree.ts';
 
 /**
  * The demo only (not the guide fixture): a VM whose GPU was moved to another slot, so the
