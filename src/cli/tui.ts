@@ -74,8 +74,8 @@ terminal, 70 crashed (terminal restored, report written), 129/130/143 ended by S
       }
       let demo = false;
       if (root === undefined && (p.flags.has('demo') || !isProxmoxNode())) {
-        const { materializeDemoHost } = await import('../demo/index.ts');
-        root = materializeDemoHost();
+        const [{ demoHost }, { writeTempHost }] = await Promise.all([import('../demo/index.ts'), import('../host/host-tree.ts')]);
+        root = writeTempHost(demoHost, 'pve-passthrough-demo-');
         demo = true;
       }
       if (!demo) return runFullScreen(root ?? '/', false, stdin, stdout, io.env);
