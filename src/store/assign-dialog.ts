@@ -1,8 +1,8 @@
 // Assigning a device to a VM: pick the VM, tick the hostpci options, stage it.
+import { assignDefaults, existingLine } from '../model/assign-defaults.ts';
 import { assignIntents } from '../model/staging.ts';
 import type { AssignOptions } from '../model/types.ts';
 import type { AppStore } from './app-store.ts';
-import { assignDefaults, existingLine } from './assign.ts';
 import { flash, openDialog } from './dialogs.ts';
 import { currentDevice } from './navigation.ts';
 import { stage } from './staging.ts';

@@ -66,6 +66,7 @@ export function setFilter(store: AppStore, filter: string) {
   keepInView(store);
 }
 
+/** The device under the cursor; null on a group or the bridges-only line. */
 export function currentDevice(store: AppStore) {
   const st = get(store);
   const row = selectRows(st)[selectCursorIndex(st)];

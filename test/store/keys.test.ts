@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../../src/store/actions.ts';
 import { createAppStore, selectPlan, type AppStore } from '../../src/store/app-store.ts';
-import { assignDefaults, existingLine } from '../../src/store/assign.ts';
+import { assignDefaults, existingLine } from '../../src/model/assign-defaults.ts';
 import type { HostSnapshot, Intent } from '../../src/model/types.ts';
 import { handleKey } from '../../src/ui/input.ts';
 import type { KeyInfo } from '../../src/ui/keymap.ts';

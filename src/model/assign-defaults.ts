@@ -1,10 +1,10 @@
 // Defaults for the assign dialog, from the device and the VM: no machine type change is ever
 // ticked by default, and x-vga only for a GPU that becomes an OVMF VM's display. A device the VM
 // already has (model/assigned.ts) opens with that line's options, to edit it.
-import { existingAssignment } from '../model/assigned.ts';
-import { slotOf } from '../model/address.ts';
-import type { AssignOptions, HostSnapshot, PciDevice, VmConfig } from '../model/types.ts';
-import { isQ35 } from '../model/vmconf.ts';
+import { existingAssignment } from './assigned.ts';
+import { slotOf } from './address.ts';
+import type { AssignOptions, HostSnapshot, PciDevice, VmConfig } from './types.ts';
+import { isQ35 } from './vmconf.ts';
 
 export const isGpu = (d: PciDevice) => d.classId.startsWith('03');
 
