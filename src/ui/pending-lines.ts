@@ -52,7 +52,7 @@ export interface PendingView {
 const viewMemo = new WeakMap<Intent[], { key: string; plan: Plan; view: PendingView }>();
 
 export function pendingView(st: Pick<AppState, 'intents' | 'snapshot' | 'size'>): PendingView {
-  const plan = selectPlan(st as AppState);
+  const plan = selectPlan(st);
   const key = `${st.size.columns}x${st.size.rows}`;
   const hit = viewMemo.get(st.intents);
   if (hit && hit.key === key && hit.plan === plan) return hit.view;
