@@ -1,7 +1,7 @@
 // One benchmark case per child process, so each reports its own peak RSS. Usage:
 //   node cases.mjs <case> <root> <runs>   (bench/run.ts bundles this file first)
 // Prints one JSON line: { case, medianMs, p90Ms, runs, maxRssMb, extra }.
-import { preferSmallHeap } from '../src/heap-tuning.ts'; // the program's own heap settings (src/bundle-entry.ts)
+import { preferSmallHeap } from '../src/entry/heap-tuning.ts'; // the program's own heap settings (src/entry/bundle-entry.ts)
 import { EventEmitter } from 'node:events';
 import { createFixtureRunner } from '../src/host/fixture-runner.ts';
 import { monitorTargets, takeSample } from '../src/host/monitor-sampler.ts';

@@ -12,6 +12,6 @@ if (bundle) {
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  const { main } = await import('../src/cli.ts');
+  const { main } = await import('../src/entry/cli.ts');
   process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
 }

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { byHandHost } from '../src/demo/by-hand-host.ts';
 import { guideHost, guidePciIds } from '../src/demo/guide-host.ts';
-import { writeHostTree } from '../src/demo/host-tree.ts';
+import { writeHostTree } from '../src/host/host-tree.ts';
 import { consumerHost, iommuOffHost } from '../src/demo/other-hosts.ts';
 
 const out = join(import.meta.dirname, '../test/fixtures');

@@ -55,11 +55,11 @@ const inkPatches = {
   },
 };
 
-/** esbuild options for one ESM file that runs src/bundle-entry.ts with plain node >= 20. */
+/** esbuild options for one ESM file that runs src/entry/bundle-entry.ts with plain node >= 20. */
 export function bundleOptions({ outfile, minify = true, sourcemap = false }) {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   return {
-    entryPoints: [join(ROOT, 'src/bundle-entry.ts')],
+    entryPoints: [join(ROOT, 'src/entry/bundle-entry.ts')],
     outfile,
     bundle: true,
     platform: 'node',

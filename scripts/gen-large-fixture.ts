@@ -3,7 +3,7 @@
 // so `lspci -A linux-sysfs -O sysfs.path=DIR/sys/bus/pci` can read the tree.
 import { rmSync } from 'node:fs';
 import { largeHost } from '../src/demo/large-host.ts';
-import { writeHostTree } from '../src/demo/host-tree.ts';
+import { writeHostTree } from '../src/host/host-tree.ts';
 
 export function generateLarge(dir: string, functions = 400, vms = 60): void {
   rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// Every sub-command is one module exporting a CliCommand; src/cli.ts only routes. The same
+// Every sub-command is one module exporting a CliCommand; src/entry/cli.ts only routes. The same
 // table drives `--help`, the manual page and the shell's error messages.
 
 export interface CliIO {

@@ -3,15 +3,15 @@
 // always restores the terminal.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { preferSmallHeap } from '../heap-tuning.ts';
+import { preferSmallHeap } from '../entry/heap-tuning.ts';
 import { applyPlan, rollback } from '../host/apply.ts';
 import { monitorTargets, takeSample } from '../host/monitor-sampler.ts';
 import { openHost } from '../host/open.ts';
 import { readHost, readHostInTwo } from '../host/reader.ts';
 import { STATE_DIR } from '../host/state.ts';
 import { createAppStore } from '../store/app-store.ts';
-import { detectTerminal } from '../terminal/detect.ts';
-import { startSession } from '../terminal/session.ts';
+import { detectTerminal } from '../entry/terminal/detect.ts';
+import { startSession } from '../entry/terminal/session.ts';
 import { parseArgs, rootArg, UsageError } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
 import { runGuarded } from './run-guarded.ts';
@@ -75,8 +75,8 @@ terminal, 70 crashed (terminal restored, report written), 129/130/143 ended by S
       }
       let demo = false;
       if (root === undefined && (p.flags.has('demo') || !isProxmoxNode())) {
-        const { materializeDemoHost } = await import('../demo/index.ts');
-        root = materializeDemoHost();
+        const [{ demoHost }, { writeTempHost }] = await Promise.all([import('../demo/index.ts'), import('../host/host-tree.ts')]);
+        root = writeTempHost(demoHost, 'pve-passthrough-demo-');
         demo = true;
       }
       if (!demo) return runFullScreen(root ?? '/', false, stdin, stdout, io.env);

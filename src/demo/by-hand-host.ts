@@ -30,7 +30,7 @@
 // - usr/share/misc/pci.ids: an excerpt in the real file's format (header, vendor blocks with
 //   tab-indented devices and double-tab subsystems, `#` comment lines inside vendor blocks, and
 //   the `C` class section), written by hand for the devices above.
-import type { HostSpec } from './host-tree.ts';
+import type { HostSpec } from '../host/host-tree.ts';
 
 export const byHandPciIds = `#
 #\tList of PCI ID's

@@ -2,7 +2,7 @@
 // group (plus an identical second I350), an LSI SAS3008 HBA already reserved by id and passed
 // to TrueNAS, an X710 with 4 live VFs, a boot NVMe in rpool, the management NIC in the chipset
 // group, the BMC's VGA as console, and a GPU. It is both test/fixtures/guide and the demo host.
-import type { HostSpec } from './host-tree.ts';
+import type { HostSpec } from '../host/host-tree.ts';
 
 export const guideHost: HostSpec = {
   hostname: 'pve1',

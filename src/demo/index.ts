@@ -1,10 +1,8 @@
-// The built-in demo host: the reference guide's server, written into a fresh temporary folder
-// so that committing there is safe and visible. Bundle-safe (no files read from test/).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The built-in demo host: the reference guide's server, plus one VM with some history. Data only:
+// the TUI writes it into a fresh temporary folder (host/host-tree.ts writeTempHost), so that
+// committing there is safe and visible. Bundle-safe (no files read from test/).
+import type { HostSpec } from '../host/host-tree.ts';
 import { guideHost, guidePciIds } from './guide-host.ts';
-import { writeHostTree } from './host-tree.ts';
 
 /**
  * The demo only (not the guide fixture): a VM whose GPU was moved to another slot, so the
@@ -12,8 +10,4 @@ import { writeHostTree } from './host-tree.ts';
  */
 const MOVED_CARD_VM = 'bios: ovmf\ncores: 4\nefidisk0: local-zfs:vm-105-disk-1,efitype=4m,size=1M\nhostpci0: 0000:0a:00,pcie=1\nmachine: q35\nmemory: 8192\nname: jellyfin\nostype: l26\nscsi0: local-zfs:vm-105-disk-0,size=32G\n';
 
-export function materializeDemoHost(): string {
-  const root = mkdtempSync(join(tmpdir(), 'pve-passthrough-demo-'));
-  writeHostTree(root, { ...guideHost, vms: { ...guideHost.vms, 105: MOVED_CARD_VM }, pciIds: guidePciIds });
-  return root;
-}
+export const demoHost: HostSpec = { ...guideHost, vms: { ...guideHost.vms, 105: MOVED_CARD_VM }, pciIds: guidePciIds };

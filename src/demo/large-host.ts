@@ -2,7 +2,7 @@
 // VFs, NVMe drives, GPUs, and many VMs referencing some of them. Sized by function count so
 // tests use ~400 functions and benchmarks ~2,000.
 import { guidePciIds } from './guide-host.ts';
-import type { DeviceSpec, HostSpec } from './host-tree.ts';
+import type { DeviceSpec, HostSpec } from '../host/host-tree.ts';
 
 export function largeHost(opts: { functions: number; vms: number }): HostSpec {
   const devices: DeviceSpec[] = [

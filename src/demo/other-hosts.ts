@@ -1,7 +1,7 @@
 // Two more small hosts for tests: a consumer AMD board whose chipset devices share one big
 // group (GRUB, no IOMMU flags yet), and an Intel box with IOMMU off.
 import { guidePciIds } from './guide-host.ts';
-import type { HostSpec } from './host-tree.ts';
+import type { HostSpec } from '../host/host-tree.ts';
 
 const noPools = { 'zpool status -P': { stdout: 'no pools available\n' }, 'pvs --noheadings -o pv_name,vg_name': { stdout: '' } };
 

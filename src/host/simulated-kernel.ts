@@ -5,7 +5,7 @@
 // Only for fixture roots (openHost picks it); on `/` the real kernel does this.
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { SRIOV_SPECS, vfSpecs, writeDevice, writeVirtfnLinks, type DeviceSpec } from '../demo/host-tree.ts';
+import { SRIOV_SPECS, vfSpecs, writeDevice, writeVirtfnLinks, type DeviceSpec } from './host-tree.ts';
 import { realFs, type FsOps } from './atomic.ts';
 
 // The apply layer writes through the resolved path (sys/devices/.../<addr>/sriov_numvfs).

@@ -1,5 +1,5 @@
 // The one store: snapshot, cursor, expanded rows, filter, staged intents, dialogs. The plan and
-// the visible rows are derived (memoised on the inputs' identities), never stored. Built by a
+// the visible rows are derived (cached per snapshot and the other inputs' identities), never stored. Built by a
 // factory that takes the host port, so tests drive it with a fixture copy and no React at all.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApplyResult } from '../host/apply.ts';
@@ -110,43 +110,59 @@ export function createAppStore(o: AppOptions): AppStore {
   }));
 }
 
-// ---- derived, memoised on identity ----------------------------------------------------------
+// ---- derived, cached per input ------------------------------------------------------------
+// Each cache is keyed by the snapshot, then by the other inputs' identities (weakly), never a
+// module-wide "last result" slot: two stores (tests, a re-read) never evict or see each other's.
 
-let rowsMemo: { s: HostSnapshot; e: ReadonlySet<string>; f: string; rows: Row[] } | null = null;
-export function selectRows(st: AppState): Row[] {
-  if (rowsMemo && rowsMemo.s === st.snapshot && rowsMemo.e === st.expanded && rowsMemo.f === st.filter) return rowsMemo.rows;
-  rowsMemo = { s: st.snapshot, e: st.expanded, f: st.filter, rows: buildRows(st.snapshot, st.expanded, st.filter) };
-  return rowsMemo.rows;
+/** What the derived views are computed from (a whole AppState will do). */
+export type DerivedInputs = Pick<AppState, 'snapshot' | 'intents' | 'expanded' | 'filter'>;
+
+/** A cache slot per (a, b) pair of objects, dropped with either of them. */
+function pairCache<A extends object, B extends object, V>() {
+  const outer = new WeakMap<A, WeakMap<B, V>>();
+  return {
+    get: (a: A, b: B) => outer.get(a)?.get(b),
+    set(a: A, b: B, v: V) {
+      let inner = outer.get(a);
+      if (!inner) outer.set(a, (inner = new WeakMap()));
+      inner.set(b, v);
+      return v;
+    },
+  };
 }
 
-let planMemo: { s: HostSnapshot; i: Intent[]; plan: Plan } | null = null;
-export function selectPlan(st: AppState): Plan {
-  if (planMemo && planMemo.s === st.snapshot && planMemo.i === st.intents) return planMemo.plan;
-  planMemo = { s: st.snapshot, i: st.intents, plan: planChanges(st.snapshot, st.intents) };
-  return planMemo.plan;
+// Rows per (snapshot, expanded set): the last filter and intents seen with them.
+const rowsCache = pairCache<HostSnapshot, ReadonlySet<string>, { f: string; i: Intent[]; rows: Row[] }>();
+export function selectRows(st: Pick<DerivedInputs, 'snapshot' | 'expanded' | 'filter' | 'intents'>): Row[] {
+  const hit = rowsCache.get(st.snapshot, st.expanded);
+  if (hit && hit.f === st.filter && hit.i === st.intents) return hit.rows;
+  return rowsCache.set(st.snapshot, st.expanded, { f: st.filter, i: st.intents, rows: buildRows(st.snapshot, st.expanded, st.filter, st.intents) }).rows;
 }
 
-let findingsMemo: { s: HostSnapshot; findings: Finding[] } | null = null;
+const planCache = pairCache<HostSnapshot, Intent[], Plan>();
+export function selectPlan(st: Pick<DerivedInputs, 'snapshot' | 'intents'>): Plan {
+  return planCache.get(st.snapshot, st.intents) ?? planCache.set(st.snapshot, st.intents, planChanges(st.snapshot, st.intents));
+}
+
+const hostFindingsCache = new WeakMap<HostSnapshot, Finding[]>();
 /** The pre-flight checks on the snapshot (the node as it is, not as staged). */
-export function selectHostFindings(st: AppState): Finding[] {
-  if (findingsMemo?.s !== st.snapshot) findingsMemo = { s: st.snapshot, findings: checkHost(st.snapshot) };
-  return findingsMemo.findings;
+export function selectHostFindings(st: Pick<DerivedInputs, 'snapshot'>): Finding[] {
+  let f = hostFindingsCache.get(st.snapshot);
+  if (!f) hostFindingsCache.set(st.snapshot, (f = checkHost(st.snapshot)));
+  return f;
 }
 
-let planFindingsMemo: { s: HostSnapshot; i: Intent[]; findings: Finding[] } | null = null;
+const planFindingsCache = pairCache<HostSnapshot, Intent[], Finding[]>();
 /**
  * The pre-flight checks the UI shows: on the node as it is, or, with changes staged, on the node
  * as the plan would leave it (findings marked `plan: 'new'` / `'resolved'`, see model/planned.ts).
  */
-export function selectFindings(st: AppState): Finding[] {
+export function selectFindings(st: Pick<DerivedInputs, 'snapshot' | 'intents'>): Finding[] {
   if (!st.intents.length) return selectHostFindings(st);
-  if (planFindingsMemo?.s !== st.snapshot || planFindingsMemo.i !== st.intents) {
-    planFindingsMemo = { s: st.snapshot, i: st.intents, findings: checkPlan(st.snapshot, st.intents, selectPlan(st), selectHostFindings(st)).findings };
-  }
-  return planFindingsMemo.findings;
+  return planFindingsCache.get(st.snapshot, st.intents) ?? planFindingsCache.set(st.snapshot, st.intents, checkPlan(st.snapshot, st.intents, selectPlan(st), selectHostFindings(st)).findings);
 }
 
-export function selectCursorIndex(st: AppState): number {
+export function selectCursorIndex(st: DerivedInputs & Pick<AppState, 'cursorId'>): number {
   const rows = selectRows(st);
   const i = rows.findIndex((r) => r.id === st.cursorId);
   return i < 0 ? 0 : i;

@@ -1,8 +1,9 @@
 // The tree as the operator sees it, flattened into rows: group -> devices -> virtual functions.
 // VFs sit under their physical function even when the kernel gives each VF a group of its own
 // (groups holding only such VFs are not listed again at the top). Devices first: groups that hold
-// only bridges are folded into one line at the end (unfolded while filtering). Pure, memoised.
-import type { HostSnapshot, Isolation, PciDevice } from '../model/types.ts';
+// only bridges are folded into one line at the end (unfolded while filtering). Each device row
+// carries its marks (staged changes, VMs), so the tree pane only draws. Pure, memoised.
+import type { HostSnapshot, Intent, Isolation, PciDevice } from '../model/types.ts';
 import { slotOf } from '../model/address.ts';
 import { deviceIndex } from './device-index.ts';
 
@@ -20,7 +21,17 @@ export type Row =
       /** Non-bridge devices in other slots than the lead's (shown as "+N"). */
       others: number;
     }
-  | { kind: 'device'; id: string; address: string; depth: 1 | 2; isolation: Isolation; expandable: boolean; expanded: boolean }
+  | {
+      kind: 'device';
+      id: string;
+      address: string;
+      depth: 1 | 2;
+      isolation: Isolation;
+      expandable: boolean;
+      expanded: boolean;
+      /** What the tree shows after the driver: bound to vfio-pci, staged changes, VMs using it. */
+      marks: string[];
+    }
   /** One line at the end for the groups that hold only bridges (nothing to pass through); opens to list them. */
   | { kind: 'fold'; id: string; depth: 0; isolation: Isolation; count: number; groupIds: number[]; expanded: boolean };
 
@@ -29,7 +40,26 @@ export const FOLD_ID = 'fold:bridges';
 export const groupRowId = (g: number | null) => `g:${g ?? 'none'}`;
 export const deviceRowId = (a: string) => `d:${a}`;
 
-export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter: string): Row[] {
+/**
+ * A device's marks, in order: `vfio` (bound to vfio-pci now), then what is staged for it
+ * (`+vfio` reserve, `-vfio` release, `VFs=N`, `+VMid` assigned, by address or with its whole
+ * card), then the VMs whose config has it.
+ */
+export function deviceMarks(d: PciDevice, intents: readonly Intent[]): string[] {
+  const m: string[] = [];
+  if (d.driver === 'vfio-pci') m.push('vfio');
+  for (const i of intents) {
+    if (i.kind === 'reserve' && i.address === d.address) m.push('+vfio');
+    if (i.kind === 'release' && i.address === d.address) m.push('-vfio');
+    if (i.kind === 'vfs' && i.address === d.address) m.push(`VFs=${i.count}`);
+    if (i.kind === 'vf-settings' && i.address === d.address) m.push(`+vf${i.vf}`);
+    if (i.kind === 'assign' && (i.address === d.address || (i.options.allFunctions && slotOf(i.address) === slotOf(d.address)))) m.push(`+VM${i.vmid}`);
+  }
+  if (d.usedBy.length) m.push(d.usedBy.map((u) => `VM${u.vmid}`).join(','));
+  return m;
+}
+
+export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter: string, intents: readonly Intent[] = []): Row[] {
   const { byAddr, search } = deviceIndex(s);
   const q = filter.toLowerCase();
   // Address, vendor:device, names and driver, matched as one lower-cased string per device.
@@ -65,12 +95,12 @@ export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter
       const vfs = d.virtfns.filter((vf) => byAddr.has(vf));
       const did = deviceRowId(a);
       const devOpen = vfs.length > 0 && (filter ? true : expanded.has(did));
-      rows.push({ kind: 'device', id: did, address: a, depth: 1, isolation: g.isolation, expandable: vfs.length > 0, expanded: devOpen });
+      rows.push({ kind: 'device', id: did, address: a, depth: 1, isolation: g.isolation, expandable: vfs.length > 0, expanded: devOpen, marks: deviceMarks(d, intents) });
       if (!devOpen) continue;
       for (const vf of vfs) {
         const v = byAddr.get(vf)!;
         if (filter && !matchesFilter(v, filter) && !matchesFilter(d, filter)) continue;
-        rows.push({ kind: 'device', id: deviceRowId(vf), address: vf, depth: 2, isolation: verdictOf.get(vf) ?? (s.iommu.enabled ? g.isolation : 'no-iommu'), expandable: false, expanded: false });
+        rows.push({ kind: 'device', id: deviceRowId(vf), address: vf, depth: 2, isolation: verdictOf.get(vf) ?? (s.iommu.enabled ? g.isolation : 'no-iommu'), expandable: false, expanded: false, marks: deviceMarks(v, intents) });
       }
     }
   };

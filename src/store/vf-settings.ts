@@ -5,7 +5,8 @@
 import { offeredVfMac, vfSettingsProblem } from '../model/plan/vf-settings.ts';
 import type { HostSnapshot, Intent, VfLinkState, VfSettings } from '../model/types.ts';
 import { LINK_STATES, macsInUse, normalizeMac, settingsOfInfo, vfCountAfter, ZERO_MAC } from '../model/vf-settings.ts';
-import { describeIntent, flash, intentKey, openDialog } from './actions.ts';
+import { describeIntent, intentKey } from '../model/staging.ts';
+import { flash, openDialog } from './dialogs.ts';
 import type { AppStore, Dialog } from './app-store.ts';
 
 export type VfSettingsDialog = Extract<Dialog, { kind: 'vf-settings' }>;

@@ -1,5 +1,6 @@
 // The root component. Props: `store` (from createAppStore) and `onExit` (called once when the
-// operator quits). Reads the store, dispatches keys through handleKey; no I/O here.
+// operator quits). Provides the store to the components (store-context.tsx), dispatches keys
+// through handleKey; no I/O here.
 import { Box, useApp, useInput, type Key } from 'ink';
 import { useCallback, useEffect } from 'react';
 import { useStore } from 'zustand';
@@ -14,6 +15,7 @@ import { MonitorView } from './MonitorView.tsx';
 import { PendingPane } from './PendingPane.tsx';
 import { StatusLine } from './StatusLine.tsx';
 import { LookContext, T } from './Styled.tsx';
+import { StoreContext } from './store-context.tsx';
 import { TreePane } from './TreePane.tsx';
 
 /** A key from a chunk of typed characters (Enter, Tab and Backspace arrive as control bytes). */
@@ -30,7 +32,7 @@ export function App({ store, onExit }: { store: AppStore; onExit?: () => void })
   const colour = useStore(store, (s) => s.colour);
   const ascii = useStore(store, (s) => s.ascii);
   const pane = useStore(store, (s) => s.pane);
-  const dialog = useStore(store, (s) => s.dialog);
+  const dialogOpen = useStore(store, (s) => s.dialog !== null);
   const exiting = useStore(store, (s) => s.exiting);
 
   // One handler for the app's life: Ink re-subscribes a changed handler, which would move it
@@ -63,27 +65,31 @@ export function App({ store, onExit }: { store: AppStore; onExit?: () => void })
       </Box>
     );
   } else {
-    const main = dialog ? (
-      <DialogView store={store} />
+    const main = dialogOpen ? (
+      <DialogView />
     ) : pane === 'pending' ? (
-      <PendingPane store={store} />
+      <PendingPane />
     ) : pane === 'monitor' ? (
-      <MonitorView store={store} height={L.mainRows} />
+      <MonitorView height={L.mainRows} />
     ) : (
       <Box flexDirection={L.wide ? 'row' : 'column'} height={L.mainRows}>
-        <TreePane store={store} />
+        <TreePane />
         {L.wide && <Box width={1} />}
-        <DetailsPane store={store} />
+        <DetailsPane />
       </Box>
     );
     body = (
       <Box flexDirection="column" width={size.columns} height={size.rows}>
-        <StatusLine store={store} />
+        <StatusLine />
         <Box height={L.mainRows} flexDirection="column">{main}</Box>
-        <Legend store={store} />
-        <HintBar store={store} />
+        <Legend />
+        <HintBar />
       </Box>
     );
   }
-  return <LookContext.Provider value={{ colour, ascii }}>{body}</LookContext.Provider>;
+  return (
+    <StoreContext.Provider value={store}>
+      <LookContext.Provider value={{ colour, ascii }}>{body}</LookContext.Provider>
+    </StoreContext.Provider>
+  );
 }

@@ -1,14 +1,13 @@
 // The flash / legend line and the key-hint bar (hints come from the keymap table).
 import { Box } from 'ink';
-import { useStore } from 'zustand';
-import type { AppStore } from '../store/app-store.ts';
 import { hintsFor } from './keymap.ts';
+import { useAppState, useColumns, usePane } from './store-context.tsx';
 import { T, fit, useLook } from './Styled.tsx';
 import { VERDICT } from './theme.ts';
 
-export function Legend({ store }: { store: AppStore }) {
-  const flash = useStore(store, (s) => s.flash);
-  const columns = useStore(store, (s) => s.size.columns);
+export function Legend() {
+  const flash = useAppState((s) => s.flash);
+  const columns = useColumns();
   const { ascii } = useLook();
   if (flash) return <T c="cyan">{fit(` ${flash}`, columns)}</T>;
   const items = (['isolated', 'shared', 'host-critical', 'no-iommu'] as const).map((k) => VERDICT[k]);
@@ -22,10 +21,10 @@ export function Legend({ store }: { store: AppStore }) {
   );
 }
 
-export function HintBar({ store }: { store: AppStore }) {
-  const pane = useStore(store, (s) => s.pane);
-  const filtering = useStore(store, (s) => s.filtering);
-  const columns = useStore(store, (s) => s.size.columns);
+export function HintBar() {
+  const pane = usePane();
+  const filtering = useAppState((s) => s.filtering);
+  const columns = useColumns();
   const text = ` ${hintsFor(filtering ? 'filter' : pane)
     .map((h) => (h.keys ? `${h.keys} ${h.hint}` : h.hint))
     .join(filtering ? '  ' : ' ')}`;

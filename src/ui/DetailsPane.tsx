@@ -1,15 +1,12 @@
 // Details of the selected row: ids, names, driver, link, reset, NUMA, SR-IOV, VMs, verdict. The
 // pane is as tall as its lines (up to half the screen); what does not fit is one key away (i).
 import { Box } from 'ink';
-import { useStore } from 'zustand';
-import type { AppStore } from '../store/app-store.ts';
-import { screenLayout } from './screen.ts';
+import { useScreen } from './store-context.tsx';
 import { T, fit, g, titleRule, useLook } from './Styled.tsx';
 
-export function DetailsPane({ store }: { store: AppStore }) {
-  const st = useStore(store);
+export function DetailsPane() {
   const { ascii } = useLook();
-  const { L, details } = screenLayout(st);
+  const { L, details } = useScreen();
   const width = L.detailsWidth;
   const rule = g(ascii, '─', '-');
   const room = L.detailsRows - 1;

@@ -3,15 +3,16 @@
 import { Box } from 'ink';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
-import type { AppStore } from '../store/app-store.ts';
 import { monitorStore } from '../store/monitor.ts';
 import { monitorScreen } from './monitor-lines.ts';
 import { T, useLook } from './Styled.tsx';
+import { useAppState, useAppStore, useSize } from './store-context.tsx';
 
-export function MonitorView({ store, height }: { store: AppStore; height: number }) {
+export function MonitorView({ height }: { height: number }) {
+  const store = useAppStore();
   const m = useStore(monitorStore(store));
-  const size = useStore(store, (s) => s.size);
-  const available = useStore(store, (s) => Boolean(s.host.monitor));
+  const size = useSize();
+  const available = useAppState((s) => Boolean(s.host.monitor));
   const { ascii } = useLook();
   const screen = monitorScreen(size, ascii, m, available);
   // Keep the stored scroll within the rows (they change with a commit, or the window size).

@@ -1,17 +1,16 @@
 // The pending-changes pane: staged items and the full plan. Every line is reachable: the view
 // scrolls to its last line (j/Down past the last item, PgDn, G), whatever the terminal size.
 import { Box } from 'ink';
-import { useStore } from 'zustand';
-import type { AppStore } from '../store/app-store.ts';
 import { clampScroll, pendingView } from './pending-lines.ts';
+import { useAppState, useIntents, useSize, useSnapshot } from './store-context.tsx';
 import { T, fit, g, titleRule, useLook } from './Styled.tsx';
 
-export function PendingPane({ store }: { store: AppStore }) {
-  const intents = useStore(store, (s) => s.intents);
-  const snapshot = useStore(store, (s) => s.snapshot);
-  const size = useStore(store, (s) => s.size);
-  const cursor = useStore(store, (s) => s.pendingCursor);
-  const wanted = useStore(store, (s) => s.pendingScroll);
+export function PendingPane() {
+  const intents = useIntents();
+  const snapshot = useSnapshot();
+  const size = useSize();
+  const cursor = useAppState((s) => s.pendingCursor);
+  const wanted = useAppState((s) => s.pendingScroll);
   const { ascii } = useLook();
   const view = pendingView({ intents, snapshot, size });
   const scroll = clampScroll(view, wanted);

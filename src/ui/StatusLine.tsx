@@ -1,21 +1,22 @@
 // Top line: node, IOMMU state, kernel flags, boot loader, how many changes are staged.
 import { Box } from 'ink';
-import { useStore } from 'zustand';
 import { cmdlineWords } from '../model/kernel-cmdline.ts';
 import { findingsSummary } from '../model/checks.ts';
-import { selectFindings, type AppStore } from '../store/app-store.ts';
+import { useStore } from 'zustand';
 import { monitorStore } from '../store/monitor.ts';
+import { useAppState, useAppStore, useColumns, useFindings, useSnapshot } from './store-context.tsx';
 import { T, fit, fitLeft, useLook, width } from './Styled.tsx';
 
-export function StatusLine({ store }: { store: AppStore }) {
-  const snap = useStore(store, (s) => s.snapshot);
-  const staged = useStore(store, (s) => s.intents.length);
-  const host = useStore(store, (s) => s.host);
-  const findings = useStore(store, selectFindings);
-  const columns = useStore(store, (s) => s.size.columns);
+export function StatusLine() {
+  const snap = useSnapshot();
+  const staged = useAppState((s) => s.intents.length);
+  const host = useAppState((s) => s.host);
+  const findings = useFindings();
+  const columns = useColumns();
   // Primitives, not the alerts list: a sample every second must not redraw an unchanged line.
-  const alerts = useStore(monitorStore(store), (m) => m.state?.alerts.length ?? 0);
-  const firstAlert = useStore(monitorStore(store), (m) => m.state?.alerts[0]?.message ?? '');
+  const monitor = monitorStore(useAppStore());
+  const alerts = useStore(monitor, (m) => m.state?.alerts.length ?? 0);
+  const firstAlert = useStore(monitor, (m) => m.state?.alerts[0]?.message ?? '');
   const flags = cmdlineWords(snap.iommu.cmdline).filter((w) => /iommu|acs_override|vfio/.test(w)).join(' ') || 'no IOMMU flags';
   // What must never be cut comes first: node (DEMO), IOMMU state, staged count, problems. When
   // the line is too long the boot loader, then the kernel flags are left out (both are in `list`);

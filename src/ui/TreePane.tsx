@@ -1,40 +1,24 @@
 // The IOMMU tree, windowed: only the rows that fit are rendered, the cursor kept in view.
 import { Box } from 'ink';
-import { useStore } from 'zustand';
-import { slotOf } from '../model/address.ts';
-import type { Intent, PciDevice } from '../model/types.ts';
-import { selectCursorIndex, selectRows, type AppStore } from '../store/app-store.ts';
 import { deviceIndex } from '../store/device-index.ts';
 import type { Row } from '../store/rows.ts';
-import { screenLayout } from './screen.ts';
+import { useAppState, useCursorIndex, useFilterLine, useRows, useScreen, useSnapshot } from './store-context.tsx';
 import { T, fit, g, shortAddr, useLook, width as textWidth } from './Styled.tsx';
 import { VERDICT } from './theme.ts';
 
-function marks(d: PciDevice, intents: Intent[]): string {
-  const m: string[] = [];
-  if (d.driver === 'vfio-pci') m.push('vfio');
-  for (const i of intents) {
-    if (i.kind === 'reserve' && i.address === d.address) m.push('+vfio');
-    if (i.kind === 'release' && i.address === d.address) m.push('-vfio');
-    if (i.kind === 'vfs' && i.address === d.address) m.push(`VFs=${i.count}`);
-    if (i.kind === 'vf-settings' && i.address === d.address) m.push(`+vf${i.vf}`);
-    if (i.kind === 'assign' && (i.address === d.address || (i.options.allFunctions && slotOf(i.address) === slotOf(d.address)))) m.push(`+VM${i.vmid}`);
-  }
-  if (d.usedBy.length) m.push(d.usedBy.map((u) => `VM${u.vmid}`).join(','));
-  return m.join(' ');
-}
-
-export function TreePane({ store }: { store: AppStore }) {
-  const st = useStore(store);
+export function TreePane() {
   const look = useLook();
-  const rows = selectRows(st);
-  const cursor = selectCursorIndex(st);
-  const { L } = screenLayout(st);
+  const rows = useRows();
+  const cursor = useCursorIndex();
+  const { L } = useScreen();
+  const snapshot = useSnapshot();
+  const wanted = useAppState((s) => s.scroll);
+  const filter = useFilterLine();
   const width = L.treeWidth;
-  const { byAddr } = deviceIndex(st.snapshot);
+  const { byAddr } = deviceIndex(snapshot);
   // The store keeps the cursor within the fewest rows the tree can have; with more rows (short
   // details) the window only needs clamping at the end of the list.
-  const scroll = Math.max(0, Math.min(st.scroll, rows.length - L.treeRows));
+  const scroll = Math.max(0, Math.min(wanted, rows.length - L.treeRows));
   const visible = rows.slice(scroll, scroll + L.treeRows);
   const devices = rows.filter((r) => r.kind === 'device').length;
 
@@ -53,7 +37,7 @@ export function TreePane({ store }: { store: AppStore }) {
     const caret = r.expandable ? caretOf(r.expanded) : ' ';
     const indent = r.depth === 2 ? '    ' : '  ';
     const vf = r.depth === 2 && d.iommuGroup !== null ? ` (grp ${d.iommuGroup})` : '';
-    const m = marks(d, st.intents);
+    const m = r.marks.join(' ');
     const verdict = r.depth === 2 ? mark : '';
     const left = `${indent}${caret} ${shortAddr(d.address)} ${d.name}${vf}`;
     // One blank column before the driver and one before a VF's own verdict: never `iavf[ok]`.
@@ -64,10 +48,10 @@ export function TreePane({ store }: { store: AppStore }) {
 
   return (
     <Box flexDirection="column" width={width} height={L.treeRows + 1}>
-      {st.filtering || st.filter ? (
-        <FilterTitle text={st.filter} cursor={st.filterCursor} editing={st.filtering} count={devices} width={width} />
+      {filter.editing || filter.text ? (
+        <FilterTitle text={filter.text} cursor={filter.cursor} editing={filter.editing} count={devices} width={width} />
       ) : (
-        <T bold>{fit(` IOMMU groups (${st.snapshot.groups.length})  ${cursor + 1}/${rows.length}`, width)}</T>
+        <T bold>{fit(` IOMMU groups (${snapshot.groups.length})  ${cursor + 1}/${rows.length}`, width)}</T>
       )}
       {visible.map((r, i) => {
         const { text, colour, verdict } = line(r);

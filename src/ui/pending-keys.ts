@@ -2,7 +2,7 @@
 // over the store that need what the screen shows (wrapped lines, rows that fit). The keymap table
 // binds keys to these; nothing here decides which key does what.
 import * as A from '../store/actions.ts';
-import { describeIntent } from '../store/actions.ts';
+import { describeIntent } from '../model/staging.ts';
 import type { AppStore } from '../store/app-store.ts';
 import { editLine } from '../store/line-edit.ts';
 import type { KeyInfo } from './keymap.ts';

@@ -1,13 +1,11 @@
 // The pending-changes pane as lines: staged items first (selectable, droppable), then what the
-// commit will do: each file's coloured diff, each command in order, reboot, warnings, errors.
-import { describeStep } from '../model/plan/describe.ts';
-import { unifiedDiff } from '../model/diff.ts';
+// commit will do, as model/plan/describe.ts words it (the words `plan` prints too).
+import { describePlan } from '../model/plan/describe.ts';
 import type { Intent, Notice, Plan } from '../model/types.ts';
-import { describeVfioIdsChange } from '../model/vfio-ids.ts';
-import { describeIntent } from '../store/actions.ts';
+import { describeIntent } from '../model/staging.ts';
 import { selectPlan, type AppState } from '../store/app-store.ts';
 import { wrapText } from './Styled.tsx';
-import type { Colour } from './theme.ts';
+import { PLAN_STYLE, type Colour } from './theme.ts';
 
 export interface PendingLine {
   text: string;
@@ -23,22 +21,14 @@ export function pendingLines(intents: Intent[], plan: Plan, notices: Notice[] = 
   intents.forEach((i, k) => out.push({ text: `  ${describeIntent(i)}`, intent: k }));
   if (!intents.length) return [...out, ...noticeLines(notices)];
   out.push({ text: '' });
-  if (!plan.edits.length && !plan.steps.length) out.push({ text: 'The host already matches: the commit would change nothing.', colour: 'green' });
-  for (const e of plan.edits) {
-    out.push({ text: `/${e.path}  (${e.reason}${e.writer === 'command' ? '; written by qm set' : ''})`, bold: true });
-    for (const l of unifiedDiff(e.before, e.after, e.path)) {
-      if (l.kind === 'header') continue;
-      out.push({ text: `  ${l.text}`, colour: l.kind === 'add' ? 'green' : l.kind === 'del' ? 'red' : l.kind === 'hunk' ? 'cyan' : undefined });
-    }
+  // The plan in the model's words, dense for 80x24: diff lines indented under their file
+  // instead of blank lines between files, the diff's own ---/+++ header left out (the file line
+  // above names it).
+  for (const { role, text } of describePlan(plan)) {
+    if (role === 'diff-header' || role === 'blank') continue;
+    const diff = role === 'hunk' || role === 'context' || role === 'add' || role === 'del';
+    out.push({ text: diff ? `  ${text}` : text, ...PLAN_STYLE[role] });
   }
-  if (plan.steps.length) {
-    out.push({ text: 'Steps, in order:', bold: true });
-    plan.steps.forEach((s, i) => out.push({ text: `  ${i + 1}. ${describeStep(plan, s)}` }));
-  }
-  if (plan.vfioIds) out.push({ text: describeVfioIdsChange(plan.vfioIds), colour: 'cyan' });
-  out.push({ text: plan.rebootRequired ? `Reboot needed: ${plan.rebootReasons.join('; ')}` : 'No reboot needed.', colour: plan.rebootRequired ? 'yellow' : 'green', bold: true });
-  for (const w of plan.warnings) out.push({ text: `warning: ${w.where}: ${w.message}`, colour: 'yellow' });
-  for (const e of plan.errors) out.push({ text: `BLOCKED: ${e.where}: ${e.message}`, colour: 'red', bold: true });
   return [...out, ...noticeLines(notices)];
 }
 
@@ -62,7 +52,7 @@ export interface PendingView {
 const viewMemo = new WeakMap<Intent[], { key: string; plan: Plan; view: PendingView }>();
 
 export function pendingView(st: Pick<AppState, 'intents' | 'snapshot' | 'size'>): PendingView {
-  const plan = selectPlan(st as AppState);
+  const plan = selectPlan(st);
   const key = `${st.size.columns}x${st.size.rows}`;
   const hit = viewMemo.get(st.intents);
   if (hit && hit.key === key && hit.plan === plan) return hit.view;

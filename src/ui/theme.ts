@@ -1,5 +1,6 @@
 // Semantic colours and glyphs, shared by the TUI and the CLI's human output. Meaning is never
 // carried by colour alone: every verdict also has a symbol and a word, with ASCII fallbacks.
+import type { PlanLineRole } from '../model/plan/describe.ts';
 import type { Isolation } from '../model/types.ts';
 
 export type Colour = 'green' | 'yellow' | 'red' | 'gray' | 'cyan' | 'magenta' | 'blue' | 'white';
@@ -9,6 +10,25 @@ export const VERDICT: Record<Isolation, { word: string; glyph: string; ascii: st
   shared: { word: 'shared', glyph: '◐', ascii: '[sh]', colour: 'yellow', meaning: 'other devices must go to the VM too' },
   'host-critical': { word: 'host-critical', glyph: '✖', ascii: '[!!]', colour: 'red', meaning: 'the host needs a device in this group' },
   'no-iommu': { word: 'no-iommu', glyph: '?', ascii: '[--]', colour: 'gray', meaning: 'IOMMU is off: no isolation' },
+};
+
+/** How each line of a described plan looks, in the pending pane and in `plan`'s output alike. */
+export const PLAN_STYLE: Record<PlanLineRole, { colour?: Colour; bold?: boolean }> = {
+  file: { bold: true },
+  'diff-header': {},
+  hunk: { colour: 'cyan' },
+  context: {},
+  add: { colour: 'green' },
+  del: { colour: 'red' },
+  heading: { bold: true },
+  step: {},
+  'vfio-ids': { colour: 'cyan' },
+  reboot: { colour: 'yellow', bold: true },
+  'no-reboot': { colour: 'green', bold: true },
+  nothing: { colour: 'green' },
+  warning: { colour: 'yellow' },
+  error: { colour: 'red', bold: true },
+  blank: {},
 };
 
 const SGR: Record<Colour, number> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37, gray: 90 };

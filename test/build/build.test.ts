@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEAVE } from '../../src/terminal/session.ts';
+import { LEAVE } from '../../src/entry/terminal/session.ts';
 import { runInPty } from '../helpers/pty.ts';
 import { FIXTURES, removeTree, tempDir } from '../helpers/tree.ts';
 

@@ -69,7 +69,8 @@ describe('end to end in a pseudo-terminal', () => {
     run.write(KEY.ENTER);
     await run.waitFor('-> VM 102');
     run.write('2'); // i440fx: PCI-Express is offered unticked; ticking it switches the VM to q35
-    await run.waitFor('SWITCHES VM 102 from pc-i440fx-8.1 to q35');
+    await run.waitFor('[x] PCI-Express');
+    await run.waitFor('machine type changes from pc-i440fx-8.1 to q35');
     run.write(KEY.ENTER);
     await run.waitFor('4 staged');
     run.write('p');

@@ -1,6 +1,6 @@
 // Runs the CLI in-process with captured streams.
 import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli.ts';
+import { main } from '../../src/entry/cli.ts';
 
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out = new PassThrough();

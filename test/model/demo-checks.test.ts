@@ -1,7 +1,8 @@
 // The built-in demo host is the guide's server plus one VM whose card moved away: the checks
 // show it at once, so a new user sees what `!` is for.
 import { afterAll, expect, it } from 'vitest';
-import { materializeDemoHost } from '../../src/demo/index.ts';
+import { demoHost } from '../../src/demo/index.ts';
+import { writeTempHost } from '../../src/host/host-tree.ts';
 import { checkHost } from '../../src/model/checks.ts';
 import { readAt } from '../helpers/snapshots.ts';
 import { removeTree } from '../helpers/tree.ts';
@@ -10,7 +11,7 @@ const roots: string[] = [];
 afterAll(() => roots.forEach(removeTree));
 
 it('the demo host has exactly one problem: VM 105 points at a slot with no card', async () => {
-  const root = materializeDemoHost();
+  const root = writeTempHost(demoHost, 'pve-passthrough-demo-');
   roots.push(root);
   const findings = checkHost(await readAt(root));
   expect(findings.map((f) => [f.severity, f.where])).toEqual([['error', 'VM 105 hostpci0']]);

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../../src/store/actions.ts';
 import { createAppStore, selectPlan, type AppStore } from '../../src/store/app-store.ts';
-import { assignDefaults, existingLine } from '../../src/store/assign.ts';
+import { assignDefaults, existingLine } from '../../src/model/assign-defaults.ts';
 import type { HostSnapshot, Intent } from '../../src/model/types.ts';
 import { handleKey } from '../../src/ui/input.ts';
 import type { KeyInfo } from '../../src/ui/keymap.ts';
@@ -182,3 +182,60 @@ describe('IOMMU off', () => {
     expect(s.getState().dialog).toBeNull();
   });
 });
+
+describe('tree and dialog keys', () => {
+  const on = (s: AppStore, addr: string) => s.setState({ cursorId: `d:${addr}` });
+
+  it('space on a card of an isolated group asks; Enter on the first choice stages the whole card, u undoes it', () => {
+    const s = make();
+    on(s, '0000:03:00.0');
+    press(s, ' ');
+    expect(s.getState().dialog).toMatchObject({ kind: 'shared', members: ['0000:03:00.0', '0000:03:00.1'] });
+    press(s, { return: true });
+    expect(s.getState().dialog).toBeNull();
+    expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:03:00.0' }, { kind: 'reserve', address: '0000:03:00.1' }]);
+    press(s, 'u');
+    expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:03:00.0' }]);
+  });
+
+  it('a host-critical group asks twice before it stages with the override; Esc stages nothing', () => {
+    const s = make();
+    on(s, '0000:05:00.0');
+    press(s, ' ');
+    expect(s.getState().dialog).toMatchObject({ kind: 'critical', confirmed: false });
+    press(s, { escape: true });
+    expect(s.getState()).toMatchObject({ dialog: null, intents: [] });
+    press(s, ' ');
+    // Two buttons: cancel (the default) and stage anyway; each answer starts on cancel.
+    const stageAnyway = () => press(s, 'l', { return: true });
+    stageAnyway();
+    expect(s.getState().dialog).toMatchObject({ kind: 'critical', confirmed: true });
+    expect(s.getState().intents).toEqual([]);
+    stageAnyway();
+    expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:05:00.0', force: true }]);
+  });
+
+  it('v opens the VF editor on a PF; digits, Backspace and Enter stage the count', () => {
+    const s = make();
+    on(s, '0000:04:00.0');
+    press(s, 'v');
+    expect(s.getState().dialog).toMatchObject({ kind: 'vfs', address: '0000:04:00.0' });
+    press(s, { backspace: true }, { backspace: true }, { backspace: true }, '1', '2', { return: true });
+    expect(s.getState().intents).toEqual([{ kind: 'vfs', address: '0000:04:00.0', count: 12 }]);
+  });
+
+  it('/ types a filter that narrows the rows; Esc clears it; p and Tab switch panes', () => {
+    const s = make();
+    press(s, '/', '8', '0', '8', '6', ':', '1', '5', '2', '1');
+    expect(s.getState()).toMatchObject({ filtering: true, filter: '8086:1521' });
+    const st = s.getState();
+    expect(st.cursorId).toBe('d:0000:03:00.0');
+    press(s, { escape: true });
+    expect(s.getState()).toMatchObject({ filtering: false, filter: '' });
+    press(s, 'p');
+    expect(s.getState().pane).toBe('pending');
+    press(s, { tab: true });
+    expect(s.getState().pane).toBe('tree');
+  });
+});
+

@@ -70,7 +70,7 @@ describe('details of a device with changes staged', () => {
     ];
     const s = make();
     s.setState({ intents });
-    const row = { kind: 'device' as const, id: 'd:0000:03:00.0', address: '0000:03:00.0', depth: 1, isolation: 'isolated' as const, expandable: false, expanded: false };
+    const row = { kind: 'device' as const, id: 'd:0000:03:00.0', address: '0000:03:00.0', depth: 1, isolation: 'isolated' as const, expandable: false, expanded: false, marks: [] };
     const text = detailsLines(snap, row as never, selectFindings(s.getState())).map((l) => l.text).join('\n');
     expect(text).toContain('Warning (IOMMU group 14, staged changes): split across VMs 102, 103');
     const resolved = [{ severity: 'error' as const, where: 'VM 105 hostpci0', message: 'gone', fix: 'x', addresses: ['0000:03:00.0'], line: null, plan: 'resolved' as const }];

@@ -79,4 +79,18 @@ describe('store', () => {
     expect(s.getState().intents).toEqual([]);
     expect(s.getState().flash).toMatch(/At most 32/);
   });
+
+  it('each device row carries its marks: bound to vfio-pci, staged changes (a whole card with allFunctions), VMs', () => {
+    const s = make();
+    const marks = (addr: string) => {
+      const r = selectRows(s.getState()).find((x) => x.id === `d:${addr}`);
+      return r?.kind === 'device' ? r.marks : null;
+    };
+    expect(marks('0000:07:00.1')).toEqual([]);
+    s.setState({ intents: [{ kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: false, xVga: false, rombar: true } }, { kind: 'release', address: '0000:01:00.0' }] });
+    expect(marks('0000:07:00.0')).toEqual(['+VM102']);
+    expect(marks('0000:07:00.1')).toEqual(['+VM102']);
+    expect(marks('0000:01:00.0')).toEqual(expect.arrayContaining(['vfio', '-vfio']));
+    expect(marks('0000:01:00.0')!.indexOf('vfio')).toBeLessThan(marks('0000:01:00.0')!.indexOf('-vfio'));
+  });
 });

@@ -1,7 +1,7 @@
 // Child process for busy.test.ts: a session (on fake streams) with a slow "apply" in progress
 // when a signal arrives. Prints what happened, in order, on stdout.
 import { PassThrough } from 'node:stream';
-import { startSession } from '../../src/terminal/session.ts';
+import { startSession } from '../../src/entry/terminal/session.ts';
 
 const screen = Object.assign(new PassThrough(), { isTTY: true, columns: 80, rows: 24 }) as unknown as NodeJS.WriteStream;
 const keys = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.ReadStream;

@@ -1,6 +1,6 @@
 // Colour and glyphs are decided once, from the environment (and whether stdout is a terminal).
 import { describe, expect, it } from 'vitest';
-import { detectTerminal } from '../../src/terminal/detect.ts';
+import { detectTerminal } from '../../src/entry/terminal/detect.ts';
 
 const tty = { isTTY: true } as unknown as NodeJS.WriteStream;
 const pipe = { isTTY: false } as unknown as NodeJS.WriteStream;

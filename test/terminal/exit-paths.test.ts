@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENTER, LEAVE } from '../../src/terminal/session.ts';
+import { ENTER, LEAVE } from '../../src/entry/terminal/session.ts';
 import { KEY } from '../helpers/keys.ts';
 import { LAUNCHER, runInPty, type PtyRun } from '../helpers/pty.ts';
 import { copyFixture, removeTree, tempDir } from '../helpers/tree.ts';

@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crashLogDirs, writeCrashLog } from '../../src/terminal/session.ts';
+import { crashLogDirs, writeCrashLog } from '../../src/entry/terminal/session.ts';
 import { removeTree, tempDir } from '../helpers/tree.ts';
 
 const dirs: string[] = [];

@@ -77,7 +77,7 @@ describe('VF settings in the VF editor', () => {
 describe('the details pane', () => {
   it('a PF lists each VF\'s settings as its driver reports them; a VF shows its own', async () => {
     const snap = await fixtureSnapshot('by-hand');
-    const text = (address: string) => detailsLines(snap, { kind: 'device', id: address, address, depth: 1, isolation: 'isolated', expandable: false, expanded: false }).map((l) => l.text);
+    const text = (address: string) => detailsLines(snap, { kind: 'device', id: address, address, depth: 1, isolation: 'isolated', expandable: false, expanded: false, marks: [] }).map((l) => l.text);
     expect(text('0000:03:00.1')).toEqual(expect.arrayContaining([
       'VF settings (enp3s0f1; v edits them):',
       '  VF 0: mac 52:54:00:3a:10:01, no vlan, trust off, spoofchk on, link auto',
@@ -87,6 +87,6 @@ describe('the details pane', () => {
     expect(text('0000:03:10.0')).toContain('VF 0: no mac set, no vlan, trust off, spoofchk on, link auto');
     // a PF whose settings were not read (no recorded ip output) shows no such lines
     const guide = await fixtureSnapshot('guide');
-    expect(detailsLines(guide, { kind: 'device', id: 'x', address: '0000:04:00.0', depth: 1, isolation: 'isolated', expandable: false, expanded: false }).some((l) => l.text.startsWith('VF settings'))).toBe(false);
+    expect(detailsLines(guide, { kind: 'device', id: 'x', address: '0000:04:00.0', depth: 1, isolation: 'isolated', expandable: false, expanded: false, marks: [] }).some((l) => l.text.startsWith('VF settings'))).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 // Assign a device to a VM: pick the VM (ink-select-input), then the hostpci options.
 import SelectInput from 'ink-select-input';
 import { slotOf } from '../../model/address.ts';
+import { assignFindings } from '../../model/staging.ts';
 import type { AssignOptions, HostSnapshot, Intent } from '../../model/types.ts';
 import { isQ35 } from '../../model/vmconf.ts';
 import type { Dialog } from '../../store/app-store.ts';
-import { assignFindings, isGpu } from '../../store/assign.ts';
 import { ASSIGN_OPTIONS } from '../../store/actions.ts';
 import { T, fit, useLook } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
@@ -31,14 +31,11 @@ export function AssignVmDialog({ snap, address, width, height, onPick }: { snap:
 
 export function AssignOptionsDialog({ d, snap, intents, width }: { d: Extract<Dialog, { kind: 'assign-options' }>; snap: HostSnapshot; intents: Intent[]; width: number }) {
   const vm = snap.vms.find((v) => v.vmid === d.vmid)!;
-  const dev = snap.devices.find((x) => x.address === d.address)!;
-  const q35 = isQ35(vm);
-  const machine = vm.machine ?? 'i440fx';
-  // What each option means here, in words (the machine type never changes silently).
+  // What each option does here, as facts; what is risky about it the planner says below.
   const note: Partial<Record<keyof AssignOptions, string>> = {
     allFunctions: d.options.allFunctions ? `passes ${slotOf(d.address)} (every function)` : `only ${d.address}`,
-    pcie: q35 ? 'VM is q35' : d.options.pcie ? `SWITCHES VM ${vm.vmid} from ${machine} to q35` : `VM is ${machine}; ticked: switches to q35`,
-    xVga: isGpu(dev) ? (vm.bios === 'ovmf' ? 'the card becomes the VM display' : 'needs OVMF for most cards') : 'for display controllers only',
+    pcie: `VM is ${isQ35(vm) ? 'q35' : (vm.machine ?? 'i440fx')}`,
+    xVga: 'the card becomes the VM display',
   };
   const existing = d.replaces ? vm.hostpci.find((h) => `hostpci${h.index}` === d.replaces) : undefined;
   const findings = assignFindings(snap, intents, { kind: 'assign', address: d.address, vmid: d.vmid, options: d.options }, d.replaces);
@@ -49,7 +46,7 @@ export function AssignOptionsDialog({ d, snap, intents, width }: { d: Extract<Di
       ))}
       {existing && <T c="cyan" wrap="wrap">{`VM ${vm.vmid} already has it as ${d.replaces}: ${existing.raw}. Enter replaces that line with these options (never a second one).`}</T>}
       {findings.map((f) => (
-        <T key={`${f.where}${f.message}`} c={f.severity === 'error' ? 'red' : 'yellow'} wrap="wrap">{`${f.severity === 'error' ? 'BLOCKED' : '!'} ${f.where}: ${f.message}`}</T>
+        <T key={`${f.where}${f.message}`} c={f.severity === 'error' ? 'red' : 'yellow'} wrap="wrap">{`${f.severity}: ${f.where}: ${f.message}`}</T>
       ))}
       <T dim wrap="wrap">space/1-4 toggle, j/k move, Enter stages, Esc back to the VM list</T>
     </Frame>

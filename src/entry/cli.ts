@@ -1,11 +1,11 @@
 // Argument routing only: each sub-command lives in src/cli/<name>.ts.
-import type { CliCommand, CliIO } from './cli/command.ts';
-import { EXIT } from './cli/command.ts';
-import { clip } from './cli/args.ts';
-import { watchOutput } from './cli/output-errors.ts';
-import { describeError } from './cli/run-guarded.ts';
-import { commands } from './cli/commands.ts';
-import { version } from './version.ts';
+import type { CliCommand, CliIO } from '../cli/command.ts';
+import { EXIT } from '../cli/command.ts';
+import { clip } from '../cli/args.ts';
+import { watchOutput } from '../cli/output-errors.ts';
+import { describeError } from '../cli/run-guarded.ts';
+import { commands } from '../cli/commands.ts';
+import { version } from '../version.ts';
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const out = watchOutput(io.stdout);
@@ -29,7 +29,7 @@ async function route(argv: string[], io: CliIO): Promise<number> {
     if (rest.length) return usageError(`unexpected argument '${clip(rest[0]!)}' after ${first}`);
     if (first === '--man') {
       // The manual travels inside the one file: `pve-passthrough --man | man -l -` on the node.
-      const { manualRoff } = await import('./manual.ts');
+      const { manualRoff } = await import('../manual.ts');
       io.stdout.write(manualRoff());
     } else io.stdout.write(`pve-passthrough ${version()}\n`);
     return EXIT.ok;

@@ -1,5 +1,5 @@
 // What the terminal can show, decided once at start from the environment.
-import { wantsAscii, wantsColour } from '../ui/theme.ts';
+import { wantsAscii, wantsColour } from '../../ui/theme.ts';
 
 export interface TerminalLook {
   colour: boolean;

@@ -2,7 +2,8 @@
 // real device directories under sys/devices, symlinks for sys/bus/pci/devices, iommu_group,
 // driver, physfn/virtfnN, net and block; plus proc/ and etc/ files. Used for the fixture hosts,
 // the large generated ones and the built-in demo host (so it must stay bundle-safe: node:fs only).
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { vfAddresses } from '../model/address.ts';
 
@@ -105,6 +106,13 @@ function putLink(root: string, rel: string, targetRel: string): void {
   const p = join(root, rel);
   mkdirSync(dirname(p), { recursive: true });
   symlinkSync(relative(dirname(p), join(root, targetRel)), p);
+}
+
+/** A spec written into a fresh folder under the system's temporary one (the demo host: committing there is safe). */
+export function writeTempHost(spec: HostSpec, prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  writeHostTree(root, spec);
+  return root;
 }
 
 export function writeHostTree(root: string, spec: HostSpec): void {

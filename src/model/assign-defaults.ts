@@ -1,11 +1,10 @@
 // Defaults for the assign dialog, from the device and the VM: no machine type change is ever
 // ticked by default, and x-vga only for a GPU that becomes an OVMF VM's display. A device the VM
 // already has (model/assigned.ts) opens with that line's options, to edit it.
-import { existingAssignment } from '../model/assigned.ts';
-import { slotOf } from '../model/address.ts';
-import { planChanges } from '../model/plan/index.ts';
-import type { AssignOptions, HostSnapshot, Intent, PciDevice, VmConfig } from '../model/types.ts';
-import { isQ35 } from '../model/vmconf.ts';
+import { existingAssignment } from './assigned.ts';
+import { slotOf } from './address.ts';
+import type { AssignOptions, HostSnapshot, PciDevice, VmConfig } from './types.ts';
+import { isQ35 } from './vmconf.ts';
 
 export const isGpu = (d: PciDevice) => d.classId.startsWith('03');
 
@@ -37,25 +36,4 @@ export function assignDefaults(snap: HostSnapshot, d: PciDevice, vm: VmConfig): 
     xVga: isGpu(d) && vm.bios === 'ovmf' && !hasPrimary,
     rombar: true,
   };
-}
-
-/**
- * What the planner itself says about this assignment: its warnings and errors with the
- * assignment staged that it does not give without it (so the dialog never words them again).
- */
-export function assignFindings(snap: HostSnapshot, intents: Intent[], candidate: Extract<Intent, { kind: 'assign' }>, replaces?: string): Array<{ severity: 'warning' | 'error'; where: string; message: string }> {
-  const others = intents.filter((i) => !(i.kind === 'assign' && i.address === candidate.address && i.vmid === candidate.vmid) && !(replaces && i.kind === 'unassign' && i.vmid === candidate.vmid && i.slot === replaces));
-  const before = planChanges(snap, others);
-  const after = planChanges(snap, [...others, ...assignIntents(candidate, replaces)]);
-  const key = (x: { where: string; message: string }) => `${x.where}\n${x.message}`;
-  const known = new Set([...before.warnings, ...before.errors].map(key));
-  return [
-    ...after.errors.filter((x) => !known.has(key(x))).map((x) => ({ severity: 'error' as const, where: x.where, message: x.message })),
-    ...after.warnings.filter((x) => !known.has(key(x))).map((x) => ({ severity: 'warning' as const, where: x.where, message: x.message })),
-  ];
-}
-
-/** What staging the dialog adds: the assignment, after removing the line it replaces. */
-export function assignIntents(candidate: Extract<Intent, { kind: 'assign' }>, replaces?: string): Intent[] {
-  return replaces ? [{ kind: 'unassign', vmid: candidate.vmid, slot: replaces }, candidate] : [candidate];
 }

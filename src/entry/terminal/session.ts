@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isatty } from 'node:tty';
 import { join } from 'node:path';
-import { version } from '../version.ts';
+import { version } from '../../version.ts';
 
 /** Alternate screen, cursor home, clear, hide the cursor. */
 export const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
