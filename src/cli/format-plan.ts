@@ -1,6 +1,6 @@
 // A Plan for a human: each file with its unified diff, each step in order, reboot or not,
 // warnings and blocking errors. The TUI shows the same content in its pending pane.
-import { describeStep } from '../model/plan/describe.ts';
+import { describeStep, writtenBy } from '../model/plan/describe.ts';
 import { unifiedDiff } from '../model/diff.ts';
 import type { Plan } from '../model/types.ts';
 import { describeVfioIdsChange } from '../model/vfio-ids.ts';
@@ -11,8 +11,8 @@ export function formatPlan(plan: Plan, colour: boolean): string {
   if (!plan.edits.length && !plan.steps.length && !plan.errors.length) {
     return 'Nothing to do: the host already matches what was asked.\n';
   }
-  for (const e of plan.edits) {
-    out.push(bold(colour, `/${e.path}`) + paint(colour, 'gray', `  (${e.reason}${e.writer === 'command' ? '; written by qm set' : ''})`));
+  for (const [k, e] of plan.edits.entries()) {
+    out.push(bold(colour, `/${e.path}`) + paint(colour, 'gray', `  (${e.reason}${writtenBy(plan, k)})`));
     for (const l of unifiedDiff(e.before, e.after, e.path)) {
       const c = l.kind === 'add' ? 'green' : l.kind === 'del' ? 'red' : l.kind === 'hunk' ? 'cyan' : null;
       out.push(c ? paint(colour, c, l.text) : l.text);

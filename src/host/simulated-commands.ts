@@ -1,8 +1,9 @@
 // Commands whose effect on a fixture or demo tree is simulated, so a commit there is visible:
 // `qm set` edits the VM config exactly as the planner predicted (same function), and the boot
 // tools succeed without doing anything (they only matter on a real node).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { applyMappingCall, MAPPING_API, MAPPING_FILE, parsePveshArgv } from '../model/mapping-config.ts';
 import { applyQmSet, parseQmSetArgv } from '../model/plan/qm-set.ts';
 import { realFs } from './atomic.ts';
 import { resolveInRoot } from './rooted.ts';
@@ -27,6 +28,25 @@ export function simulatedCommands(root: string): Record<string, Response> {
       const running = existsSync(pid) && existsSync(join(root, 'proc', readFileSync(pid, 'utf8').trim()));
       realFs.writeAtomic(path, applyQmSet(text, parsed.args, running));
       return { ...ok, stdout: running ? 'update VM: changes queued as pending (VM is running)\n' : '' };
+    },
+    // Resource mappings: pci.cfg written as Proxmox's SectionConfig writes it (the planner's function).
+    pvesh: (argv) => {
+      const c = parsePveshArgv(argv);
+      if (!c) return { exitCode: 2, stderr: `pvesh: only mapping writes under ${MAPPING_API} are simulated on a fixture host\n` };
+      let path: string;
+      try {
+        path = resolveInRoot(root, MAPPING_FILE);
+      } catch (e) {
+        return { exitCode: 2, stderr: `pvesh: ${(e as Error).message}\n` };
+      }
+      try {
+        const after = applyMappingCall(realFs.read(path) ?? '', c);
+        if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true });
+        realFs.writeAtomic(path, after);
+      } catch (e) {
+        return { exitCode: 255, stderr: `${(e as Error).message}\n` };
+      }
+      return ok;
     },
     'update-initramfs': ok,
     'proxmox-boot-tool': ok,

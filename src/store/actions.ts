@@ -8,6 +8,7 @@ import type { AssignOptions, Intent } from '../model/types.ts';
 import { selectCursorIndex, selectFindings, selectPlan, selectRows, type AppStore, type Dialog } from './app-store.ts';
 import { assignDefaults, assignIntents, existingLine } from './assign.ts';
 import { layout } from './layout.ts';
+import { describeMappingIntent, mappingIntentKey } from './mappings.ts';
 
 const get = (s: AppStore) => s.getState();
 
@@ -120,6 +121,8 @@ export function intentKey(i: Intent): string {
       return `assign:${i.address}:${i.vmid}`;
     case 'unassign':
       return `unassign:${i.vmid}:${i.slot}`;
+    default:
+      return mappingIntentKey(i);
   }
 }
 
@@ -282,6 +285,8 @@ export function describeIntent(i: Intent): string {
       return `assign ${i.options.allFunctions ? slotOf(i.address) : i.address} to VM ${i.vmid}${i.options.pcie ? ', pcie' : ''}${i.options.xVga ? ', x-vga' : ''}${i.options.rombar ? '' : ', rombar=0'}`;
     case 'unassign':
       return `remove ${i.slot} from VM ${i.vmid}`;
+    default:
+      return describeMappingIntent(i);
   }
 }
 

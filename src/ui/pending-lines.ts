@@ -1,6 +1,6 @@
 // The pending-changes pane as lines: staged items first (selectable, droppable), then what the
 // commit will do: each file's coloured diff, each command in order, reboot, warnings, errors.
-import { describeStep } from '../model/plan/describe.ts';
+import { describeStep, writtenBy } from '../model/plan/describe.ts';
 import { unifiedDiff } from '../model/diff.ts';
 import type { Intent, Notice, Plan } from '../model/types.ts';
 import { describeVfioIdsChange } from '../model/vfio-ids.ts';
@@ -24,8 +24,8 @@ export function pendingLines(intents: Intent[], plan: Plan, notices: Notice[] = 
   if (!intents.length) return [...out, ...noticeLines(notices)];
   out.push({ text: '' });
   if (!plan.edits.length && !plan.steps.length) out.push({ text: 'The host already matches: the commit would change nothing.', colour: 'green' });
-  for (const e of plan.edits) {
-    out.push({ text: `/${e.path}  (${e.reason}${e.writer === 'command' ? '; written by qm set' : ''})`, bold: true });
+  for (const [k, e] of plan.edits.entries()) {
+    out.push({ text: `/${e.path}  (${e.reason}${writtenBy(plan, k)})`, bold: true });
     for (const l of unifiedDiff(e.before, e.after, e.path)) {
       if (l.kind === 'header') continue;
       out.push({ text: `  ${l.text}`, colour: l.kind === 'add' ? 'green' : l.kind === 'del' ? 'red' : l.kind === 'hunk' ? 'cyan' : undefined });

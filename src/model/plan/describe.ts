@@ -17,3 +17,10 @@ export function planSummary(plan: Plan): string {
 
 /** Commands that push files into the initramfs or the boot entries: re-run after a restore. */
 export const REFRESH_COMMANDS = new Set(['update-initramfs', 'proxmox-boot-tool', 'update-grub']);
+
+/** `; written by qm set` (or pvesh ...) for a file a command writes, '' for one written directly. */
+export function writtenBy(plan: Plan, editIndex: number): string {
+  if (plan.edits[editIndex]?.writer !== 'command') return '';
+  const s = plan.steps.find((x) => x.kind === 'command' && x.editIndex === editIndex);
+  return `; written by ${s?.kind === 'command' ? s.argv.slice(0, 2).join(' ') : 'a command'}`;
+}
