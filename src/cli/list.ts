@@ -16,7 +16,9 @@ export const listCommand: CliCommand = {
 
 Print every IOMMU group with its isolation verdict and reasons, each device's address,
 [vendor:device] ids, name and driver, virtual functions under their physical function, and
-the VMs that use each device.
+the VMs that use each device; then each Proxmox resource mapping and, per cluster node,
+whether it resolves (the devices Proxmox would check at VM start) and what else of its kind
+the node has.
 
 Options:
   --root DIR   read this root tree instead of / (a fixture or a copy of a node)

@@ -20,6 +20,13 @@ const FLAGS_HELP = `Options:
                           add to a VM as the first free hostpciN (pcie on by default); a slot
                           passes all its functions, as hostpciN: 0000:06:00 does in Proxmox
   --unassign VMID:hostpciN  remove a hostpci entry
+  --mapping NAME=ADDR[+ADDR...][,description=TEXT]
+                          create the Proxmox resource mapping NAME, or add devices to it (a
+                          pool of VFs or identical cards); NODE/ADDR is a device of another
+                          cluster node; written by pvesh create|set /cluster/mapping/pci
+  --unmap NAME            delete a resource mapping (refused while a VM uses it)
+  --assign mapping:NAME=VMID[,pcie=1,x-vga=1,rombar=0]
+                          add a mapping to a VM as hostpciN: mapping=NAME
   --force                 reserve even in a host-critical group (the host loses those devices),
                           or one device alone from a shared group (no VM can use it until the
                           rest of the group is reserved too)

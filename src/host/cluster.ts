@@ -38,7 +38,7 @@ export function parseHardwarePci(json: string): RemotePciDevice[] | string {
     const deviceId = hex(e.device, 4);
     if (!address || !vendorId || !deviceId) continue;
     const group = typeof e.iommugroup === 'number' && e.iommugroup >= 0 ? e.iommugroup : null;
-    const names = [e.vendor_name, e.device_name].filter((x): x is string => typeof x === 'string' && !!x);
+    const names = [typeof e.device_name === 'string' && e.device_name ? e.device_name : e.vendor_name].filter((x): x is string => typeof x === 'string' && !!x);
     out.push({
       address,
       vendorId,

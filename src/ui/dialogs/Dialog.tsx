@@ -11,6 +11,7 @@ import { HelpDialog } from './HelpDialog.tsx';
 import { helpWidth } from './ScrollingDialog.tsx';
 import { ProgressDialog, ResultDialog } from './ProgressDialog.tsx';
 import { VfDialog } from './VfDialog.tsx';
+import { MappingDialog } from './MappingDialog.tsx';
 import { Frame } from './Frame.tsx';
 import { T } from '../Styled.tsx';
 
@@ -51,6 +52,8 @@ export function DialogView({ store }: { store: AppStore }) {
         return <AssignVmDialog snap={st.snapshot} address={d.address} width={width} height={height} onPick={(vmid) => queueMicrotask(() => pickVm(store, vmid))} />;
       case 'assign-options':
         return <AssignOptionsDialog d={d} snap={st.snapshot} intents={st.intents} width={width} />;
+      case 'mapping':
+        return <MappingDialog d={d} snap={st.snapshot} width={width} height={height} />;
       case 'confirm':
         return <ConfirmDialog plan={selectPlan(st)} choice={d.choice} width={width} demo={st.host.demo} />;
       case 'interrupted':
