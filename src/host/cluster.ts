@@ -14,6 +14,9 @@ import type { ClusterInfo, Notice, RemotePciDevice } from '../model/types.ts';
 import { readText } from './fsread.ts';
 import type { CommandRunner } from './runner.ts';
 
+/** How long one node's device list may take (pvesh proxies to the node over the cluster network). */
+export const REMOTE_TIMEOUT_MS = 20_000;
+
 export const hardwarePciArgv = (node: string) => ['pvesh', 'get', `/nodes/${node}/hardware/pci`, '--pci-class-blacklist', '', '--output-format', 'json'];
 
 /** Node names from corosync.conf's nodelist (when .members is missing). */
@@ -74,18 +77,21 @@ export async function readCluster(root: string, runner: CommandRunner, nodeName:
   name ??= /cluster_name:\s*(\S+)/.exec(corosync)?.[1] ?? null;
   nodes.sort((a, b) => (a.name < b.name ? -1 : 1));
   const devices: ClusterInfo['devices'] = {};
-  for (const n of nodes.filter((x) => !x.local)) {
-    if (!n.online) {
+  // All nodes at once, each bounded: a node that stops answering must not hold up the program.
+  const others = nodes.filter((x) => !x.local);
+  const answers = await Promise.all(
+    others.map(async (n): Promise<RemotePciDevice[] | string> => {
+      if (!n.online) return 'node is offline: its devices are not known';
+      const r = await runner.run(hardwarePciArgv(n.name), { timeoutMs: REMOTE_TIMEOUT_MS });
+      return r.exitCode === 0 ? parseHardwarePci(r.stdout) : `pvesh failed (exit ${r.exitCode}): ${`${r.stderr}${r.stdout}`.trim().split('\n')[0]}`;
+    }),
+  );
+  others.forEach((n, i) => {
+    const a = answers[i]!;
+    if (typeof a === 'string') {
       devices[n.name] = null;
-      notices.push({ where: n.name, message: 'node is offline: its devices are not known' });
-      continue;
-    }
-    const r = await runner.run(hardwarePciArgv(n.name));
-    const parsed = r.exitCode === 0 ? parseHardwarePci(r.stdout) : `pvesh failed (exit ${r.exitCode}): ${`${r.stderr}${r.stdout}`.trim().split('\n')[0]}`;
-    if (typeof parsed === 'string') {
-      devices[n.name] = null;
-      notices.push({ where: n.name, message: parsed });
-    } else devices[n.name] = parsed;
-  }
+      notices.push({ where: n.name, message: a });
+    } else devices[n.name] = a;
+  });
   return { name, nodes, devices, notices };
 }

@@ -18,6 +18,7 @@ function marks(d: PciDevice, intents: Intent[]): string {
     if (i.kind === 'release' && i.address === d.address) m.push('-vfio');
     if (i.kind === 'vfs' && i.address === d.address) m.push(`VFs=${i.count}`);
     if (i.kind === 'assign' && (i.address === d.address || (i.options.allFunctions && slotOf(i.address) === slotOf(d.address)))) m.push(`+VM${i.vmid}`);
+    if (i.kind === 'mapping' && i.devices.some((x) => x.node === null && x.address === d.address)) m.push(`+map:${i.name}`);
   }
   if (d.usedBy.length) m.push(d.usedBy.map((u) => `VM${u.vmid}`).join(','));
   return m.join(' ');
