@@ -77,6 +77,9 @@ function planMapping(snap: HostSnapshot, i: MappingIntent, b: PlanBuilder): void
       }
     }
   }
+  if (section && i.description !== undefined && section.props.find(([k]) => k === 'description')?.[1] !== i.description) {
+    b.warn(where, 'the mapping exists: its description is kept as it is (a description is only given to a new mapping here; Datacenter > Resource Mappings edits it)');
+  }
   if (!added.length && (section || !found.length)) {
     if (!section) b.error(where, 'no devices given for a new mapping');
     return; // already true

@@ -74,6 +74,8 @@ describe('resource mappings: plan', () => {
     expect(p.edits.map((e) => e.path)).toEqual(['etc/pve/mapping/pci.cfg']);
     // Asking again for a device already in it: nothing to do.
     expect(planChanges(guide, [map('x710-vf', '04:02.1')]).steps).toEqual([]);
+    // A description for a mapping that exists is not changed here, and the plan says so.
+    expect(warnings(planChanges(guide, [{ ...map('x710-vf', '04:02.2'), description: 'other' } as Intent]))).toMatch(/its description is kept as it is/);
   });
 
   it('refuses: a bad name, a device that is not there, an unknown node, another kind of device, a bridge', () => {
