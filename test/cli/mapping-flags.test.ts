@@ -41,6 +41,19 @@ describe('mapping flags', () => {
     ]);
   });
 
+  it('list --json: the cluster and, per mapping and node, whether it resolves and why not', async () => {
+    const j = JSON.parse((await runCli(['list', '--root', CLUSTER, '--json'])).stdout);
+    expect(j.cluster.nodes.map((n: { name: string }) => n.name)).toEqual(['pve1', 'pve2']);
+    const gpu = j.mappings.find((m: { id: string }) => m.id === 'gpu');
+    expect(gpu.nodes).toEqual([
+      { node: 'pve1', state: 'ok', devices: ['0000:07:00.0'], problems: [] },
+      { node: 'pve2', state: 'broken', devices: [], problems: ['0000:65:00.0 is 10de:1c82, the mapping expects 10de:1b80'] },
+    ]);
+    const single = JSON.parse((await runCli(['list', '--root', join(FIXTURES, 'guide'), '--json'])).stdout);
+    expect(single.cluster).toBeNull();
+    expect(single.mappings[0].nodes.map((n: { node: string }) => n.node)).toEqual(['pve1']);
+  });
+
   it('bad usage exits 2 with the expected form; a blocked plan exits 3 and names the VM', async () => {
     for (const [args, msg] of [
       [['--mapping', 'nic'], /expected NAME=ADDR\[\+ADDR\.\.\.\]/],
