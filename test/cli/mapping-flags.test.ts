@@ -94,6 +94,19 @@ describe('mapping flags', () => {
     expect(fingerprint(root, [STATE_DIR])).toEqual(before);
   });
 
+  it('on the guide host, whose hand-made x710-vf VM 104 uses: extended by apply, VM 104 untouched, the mapping now resolves', async () => {
+    const root = copyFixture('guide');
+    dirs.push(root);
+    const vm104 = readFileSync(join(root, 'etc/pve/qemu-server/104.conf'), 'utf8');
+    expect((await runCli(['list', '--root', root], { NO_COLOR: '1' })).stdout).toMatch(/pve1: does NOT resolve \(the entry for 0000:04:02.1 has no subsystem-id/);
+    const r = await runCli(['apply', '--root', root, '--mapping', 'x710-vf=04:02.2', '--yes'], { NO_COLOR: '1' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(join(root, 'etc/pve/qemu-server/104.conf'), 'utf8')).toBe(vm104);
+    expect((await runCli(['list', '--root', root], { NO_COLOR: '1' })).stdout).toMatch(/x710-vf .*\n {4}pve1: resolves \(0000:04:02.1, 0000:04:02.2\)/);
+    const check = await runCli(['check', '--root', root, '--json']);
+    expect(JSON.parse(check.stdout).findings.filter((f: { where: string }) => f.where.startsWith('VM 104'))).toEqual([]);
+  });
+
   it('a pvesh that fails part-way is undone: the calls before it are reversed by pvesh, the file put back', async () => {
     const root = copyFixture('cluster');
     dirs.push(root);
