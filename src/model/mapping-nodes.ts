@@ -3,7 +3,7 @@
 // assert_valid: vendor:device, subsystem id, IOMMU group of the first path)? And which devices
 // of each node match the mapping's kind but are not in it yet (to offer adding them).
 import { normalizeAddress } from './address.ts';
-import { deviceId, deviceKind, subsystemId, type MappableDevice } from './mapping-config.ts';
+import { deviceId, subsystemId, type MappableDevice } from './mapping-config.ts';
 import type { HostSnapshot, PciMapping } from './types.ts';
 
 export interface NodeResolution {
@@ -21,8 +21,11 @@ export function clusterNodes(snap: HostSnapshot): string[] {
   return snap.cluster?.nodes.length ? snap.cluster.nodes.map((n) => n.name) : [snap.nodeName];
 }
 
+/** A device of any node: what Proxmox checks, with its class and a name to show. */
+export type NodeDevice = MappableDevice & { classId: string; name: string };
+
 /** The devices of a node as Proxmox sees them (null: not known). */
-export function nodeDevices(snap: HostSnapshot, node: string): MappableDevice[] | null {
+export function nodeDevices(snap: HostSnapshot, node: string): NodeDevice[] | null {
   if (node === snap.nodeName) return snap.devices;
   return snap.cluster?.devices[node] ?? null;
 }
@@ -76,7 +79,7 @@ export const sameKind = (d: MappableDevice, kind: { id: string; subsystemId: str
   deviceId(d) === kind.id && (!kind.subsystemId || !subsystemId(d) || subsystemId(d) === kind.subsystemId);
 
 /** Devices of each other node of the same kind as the mapping that it does not name yet. */
-export function matchingElsewhere(snap: HostSnapshot, m: PciMapping): Array<{ node: string; devices: MappableDevice[] }> {
+export function matchingElsewhere(snap: HostSnapshot, m: PciMapping): Array<{ node: string; devices: NodeDevice[] }> {
   const kind = mappingKind(m);
   if (!kind || !snap.cluster) return [];
   return clusterNodes(snap)
@@ -104,4 +107,3 @@ export function describeResolution(r: NodeResolution): string {
   }
 }
 
-export { deviceKind };

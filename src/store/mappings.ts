@@ -1,7 +1,7 @@
 // Store side of resource mappings: how a mapping intent is keyed and described in the pending
 // list, and the mapping dialog's actions (create / extend from the selected device, pick the
 // matching devices of other cluster nodes, assign a mapping to a VM).
-import { deviceKind, MAPPING_NAME_RE, mapEntryFor } from '../model/mapping-config.ts';
+import { MAPPING_NAME_RE, mapEntryFor } from '../model/mapping-config.ts';
 import { clusterNodes, functionPath, mappingKind, nodeDevices, sameKind } from '../model/mapping-nodes.ts';
 import type { HostSnapshot, Intent, PciDevice, PciMapping } from '../model/types.ts';
 import { confirmAssign as confirmAddressAssign, currentDevice, flash, intentKey, openDialog } from './actions.ts';
@@ -75,8 +75,8 @@ export function mappingCandidates(snap: HostSnapshot, address: string, name: str
   const inIt = new Set((m?.maps ?? []).flatMap((e) => e.path.map((p) => `${e.node}/${functionPath(p)}`)));
   return clusterNodes(snap).flatMap((node) =>
     (nodeDevices(snap, node) ?? [])
-      .filter((x) => sameKind(x, kind) && !('isBridge' in x && x.isBridge))
-      .map((x) => ({ key: `${node}/${x.address}`, node, address: x.address, name: 'name' in x ? String(x.name) : deviceKind(x), inMapping: inIt.has(`${node}/${x.address}`) })),
+      .filter((x) => sameKind(x, kind) && !x.classId.startsWith('0604') && !x.classId.startsWith('0600'))
+      .map((x) => ({ key: `${node}/${x.address}`, node, address: x.address, name: x.name, inMapping: inIt.has(`${node}/${x.address}`) })),
   );
 }
 

@@ -118,8 +118,7 @@ function findDevice(snap: HostSnapshot, want: MappingDevice): { node: string; d:
   if (!devs) return `the devices of node ${node} could not be read (${snap.cluster?.notices.find((n) => n.where === node)?.message ?? 'offline?'})`;
   const d = devs.find((x) => x.address === address);
   if (!d) return `no PCI device ${address} on node ${node}`;
-  const cls = 'classId' in d ? String((d as { classId: string }).classId) : '';
-  if (cls.startsWith('0604') || cls.startsWith('0600')) return `${node}/${address} is a bridge: it cannot be passed through`;
+  if (d.classId.startsWith('0604') || d.classId.startsWith('0600')) return `${node}/${address} is a bridge: it cannot be passed through`;
   return { node, d };
 }
 
