@@ -23,7 +23,8 @@ OVMF without an EFI disk, IOMMU or interrupt remapping off, vfio-pci ids that ma
 or that the host driver won (by id or by address). Each problem comes with its fix. Nothing
 is changed.
 
-With changes (the same --reserve, --release, --vfs, --vf, --assign, --unassign and --force as plan),
+With changes (the same --reserve, --release, --vfs, --vf, --assign, --unassign, --mapping, --unmap
+and --force as plan),
 the checks run on the node as that plan would leave it once committed and rebooted: findings
 only the plan brings are marked (plan), those it resolves (resolved by the plan) and are not
 counted.

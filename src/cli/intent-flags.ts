@@ -11,11 +11,10 @@
 import { normalizeAddress, slotOf } from '../model/address.ts';
 import type { AssignOptions, HostSnapshot, Intent } from '../model/types.ts';
 import { clip, UsageError, type ParsedArgs } from './args.ts';
+import { assignMappingFromArg, MAPPING_VALUES, mappingIntentsFromArgs } from './mapping-flags.ts';
 import { vfIntentFromFlag } from './vf-flag.ts';
 
-export const INTENT_VALUES = ['reserve', 'release', 'vfs', 'assign', 'unassign',
-  'vf',
-];
+export const INTENT_VALUES = ['reserve', 'release', 'vfs', 'assign', 'unassign', 'vf', ...MAPPING_VALUES];
 
 function address(s: string, flag: string, whole: string): string {
   const n = normalizeAddress(s);
@@ -69,7 +68,13 @@ export function intentsFromArgs(p: ParsedArgs, snap: HostSnapshot): Intent[] {
     }
     out.push({ kind: 'vfs', address: addr, count: Number(m[2]) });
   }
+  // Resource mappings first: a plan may create a mapping and assign it in one go.
+  out.push(...mappingIntentsFromArgs(p, snap));
   for (const v of p.values.get('assign') ?? []) {
+    if (v.startsWith('mapping:')) {
+      out.push(assignMappingFromArg(v));
+      continue;
+    }
     const m = /^([^=]+)=(\d+)((?:,[a-z-]+=[^,]*)*)$/.exec(v);
     if (!m) throw new UsageError(`--assign ${clip(v)}: expected ADDR=VMID[,pcie=1,x-vga=1,rombar=0,all-functions=1]`);
     const options: AssignOptions = { allFunctions: false, pcie: true, xVga: false, rombar: true };

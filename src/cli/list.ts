@@ -1,6 +1,7 @@
 // `list`: the groups for a human (verdicts, names, drivers, VFs under their PF, VM use), or
 // the documented JSON schema with --json.
 import { toListJson } from '../model/list-json.ts';
+import { describeResolution, matchingElsewhere, mappingKind, resolveMapping } from '../model/mapping-nodes.ts';
 import type { HostSnapshot, PciDevice } from '../model/types.ts';
 import { VERDICT, bold, paint, wantsAscii, wantsColour } from '../ui/theme.ts';
 import { parseArgs, rootArg } from './args.ts';
@@ -15,7 +16,9 @@ export const listCommand: CliCommand = {
 
 Print every IOMMU group with its isolation verdict and reasons, each device's address,
 [vendor:device] ids, name and driver, virtual functions under their physical function, and
-the VMs that use each device.
+the VMs that use each device; then each Proxmox resource mapping and, per cluster node,
+whether it resolves (the devices Proxmox would check at VM start) and what else of its kind
+the node has.
 
 Options:
   --root DIR   read this root tree instead of / (a fixture or a copy of a node)
@@ -70,10 +73,30 @@ export function formatList(s: HostSnapshot, colour: boolean, ascii: boolean): st
     out.push(`${bold(colour, s.iommu.enabled ? 'Not in any group' : 'No IOMMU groups (IOMMU is off)')}  ${paint(colour, v.colour, `${ascii ? v.ascii : v.glyph} ${v.word}`)}`);
     devicesOf(rest);
   }
+  out.push(...mappingLines(s, colour));
   if (s.notices.length) {
     out.push('');
     out.push(bold(colour, `${s.notices.length} notice${s.notices.length > 1 ? 's' : ''}:`));
     for (const n of s.notices) out.push(`  ${paint(colour, 'yellow', n.where)}: ${n.message}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Each resource mapping, and per node whether it resolves (and what could be added there). */
+export function mappingLines(s: HostSnapshot, colour: boolean): string[] {
+  if (!s.mappings.length && !s.cluster) return [];
+  const out = ['', bold(colour, `Resource mappings${s.cluster ? ` (cluster ${s.cluster.name ?? '?'}: ${s.cluster.nodes.map((n) => `${n.name}${n.online ? '' : ' offline'}`).join(', ')})` : ''}`)];
+  if (!s.mappings.length) out.push('  none (create one with --mapping NAME=ADDR)');
+  for (const m of s.mappings) {
+    const kind = mappingKind(m);
+    out.push(`  ${m.id}${kind ? `  [${kind.id}]` : ''}${m.description ? `  ${m.description}` : ''}`);
+    const extra = new Map(matchingElsewhere(s, m).map((x) => [x.node, x.devices]));
+    for (const r of resolveMapping(s, m)) {
+      const more = extra.get(r.node);
+      const c = r.state === 'ok' ? 'green' : r.state === 'none' || r.state === 'unknown' || r.state === 'partly' ? 'yellow' : 'red';
+      out.push(`    ${paint(colour, c, describeResolution(r))}${more ? `; ${more.length} more of this kind there: ${more.map((d) => d.address).join(', ')}` : ''}`);
+    }
+  }
+  for (const n of s.cluster?.notices ?? []) out.push(`  ${paint(colour, 'yellow', n.where)}: ${n.message}`);
+  return out;
 }

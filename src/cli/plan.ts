@@ -28,6 +28,13 @@ const FLAGS_HELP = `Options:
                           offered for it (02:BUS:DEVFN:..:N); a MAC already on the node, vlan
                           beyond 0..4095, qos beyond 0..7 (or without a vlan), N not below the
                           (staged) VF count, or a PF without SR-IOV or interface is refused
+  --mapping NAME=ADDR[+ADDR...][,description=TEXT]
+                          create the Proxmox resource mapping NAME, or add devices to it (a
+                          pool of VFs or identical cards); NODE/ADDR is a device of another
+                          cluster node; written by pvesh create|set /cluster/mapping/pci
+  --unmap NAME            delete a resource mapping (refused while a VM uses it)
+  --assign mapping:NAME=VMID[,pcie=1,x-vga=1,rombar=0]
+                          add a mapping to a VM as hostpciN: mapping=NAME
   --force                 reserve even in a host-critical group (the host loses those devices),
                           or one device alone from a shared group (no VM can use it until the
                           rest of the group is reserved too)

@@ -242,7 +242,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyRes
     if (!tryAudit(fs, root, now(), 'apply', manifest.summary, 'ok')) warnings.push('the history log could not be written');
     const next: string[] = [];
     if (plan.rebootRequired) next.push(`Reboot the node: ${plan.rebootReasons.join('; ')}.`);
-    for (const e of plan.edits.filter((x) => x.writer === 'command')) next.push(`${e.reason}: takes effect when the VM (re)starts.`);
+    for (const e of plan.edits.filter((x) => x.writer === 'command' && x.path.startsWith('etc/pve/qemu-server/'))) next.push(`${e.reason}: takes effect when the VM (re)starts.`);
     next.push('Undo with: pve-passthrough rollback');
     return result('ok', `Applied ${manifest.summary}. Backups of every file touched: ${dir}${warnings.length ? `\nNote: ${warnings.join('; ')}.` : ''}`, {
       backupDir: dir,

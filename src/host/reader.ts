@@ -13,6 +13,7 @@ import type { BootFacts, BootloaderKind, HostSnapshot, Notice, PciDevice, VmConf
 import { getKey, hostpciEntries, parseVmConf } from '../model/vmconf.ts';
 import { listDir, readText, readTextOrError, readTrimmed } from './fsread.ts';
 import { readHostUses } from './host-uses.ts';
+import { readCluster } from './cluster.ts';
 import type { CommandRunner } from './runner.ts';
 import { readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
 import { readVfInfo } from './vf-info.ts';
@@ -190,6 +191,7 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     .filter(([p]) => p.startsWith('etc/modules-load.d/') || p === 'etc/modules')
     .flatMap(([, t]) => parseModulesLoad(t));
 
+  const cluster = await readCluster(root, runner, nodeName);
   const dmesg = await runner.run(['dmesg']);
   // A tree without the table files (a partial copy of a node) may still have the kernel log,
   // which lists the ACPI tables at boot: `ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 ...)`.
@@ -201,6 +203,7 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
   const snapshot: HostSnapshot = {
     root,
     nodeName,
+    cluster,
     isProxmox: existsSync(join(root, 'etc/pve')),
     cpuVendor,
     iommu: { enabled: iommuEnabled, firmware, units, cmdline, interruptRemapping: remap, acsOverride: /pcie_acs_override=(\S+)/.exec(cmdline)?.[1] ?? null },

@@ -2,10 +2,12 @@
 // `qm set` edits the VM config exactly as the planner predicted (same function), the boot
 // loader's one-shot and default settings land where the real tools put them (grubenv, efivarfs
 // files; bootctl refuses without LoaderInfo as the real one does), `systemctl enable|disable`
-// makes or removes the wants link, and the other boot tools succeed without doing anything.
+// makes or removes the wants link, `pvesh` writes mappings as Proxmox would, and the other boot
+// tools succeed without doing anything.
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseGrubenv } from '../model/plan/trial.ts';
+import { applyMappingCall, MAPPING_API, MAPPING_FILE, parsePveshArgv } from '../model/mapping-config.ts';
 import { applyQmSet, parseQmSetArgv } from '../model/plan/qm-set.ts';
 import { realFs } from './atomic.ts';
 import { resolveInRoot } from './rooted.ts';
@@ -56,6 +58,25 @@ export function simulatedCommands(root: string, canned: Record<string, Response>
     },
     // VF settings go into the recorded `ip -d -j link show` answer (simulated-ip.ts).
     ip: simulatedIp(root, canned),
+    // Resource mappings: pci.cfg written as Proxmox's SectionConfig writes it (the planner's function).
+    pvesh: (argv) => {
+      const c = parsePveshArgv(argv);
+      if (!c) return { exitCode: 2, stderr: `pvesh: only mapping writes under ${MAPPING_API} are simulated on a fixture host\n` };
+      let path: string;
+      try {
+        path = resolveInRoot(root, MAPPING_FILE);
+      } catch (e) {
+        return { exitCode: 2, stderr: `pvesh: ${(e as Error).message}\n` };
+      }
+      try {
+        const after = applyMappingCall(realFs.read(path) ?? '', c);
+        if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true });
+        realFs.writeAtomic(path, after);
+      } catch (e) {
+        return { exitCode: 255, stderr: `${(e as Error).message}\n` };
+      }
+      return ok;
+    },
     'update-initramfs': ok,
     'proxmox-boot-tool': ok,
     'update-grub': ok,

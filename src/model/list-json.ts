@@ -1,5 +1,6 @@
 // The documented `list --json` schema (docs/list-json.md): a stable projection of the
 // snapshot, so internal fields can change without breaking scripts.
+import { resolveMapping } from './mapping-nodes.ts';
 import type { HostSnapshot } from './types.ts';
 
 export const LIST_SCHEMA_VERSION = 1;
@@ -40,5 +41,7 @@ export function toListJson(s: HostSnapshot) {
       hostpci: v.hostpci.map((h) => ({ slot: `hostpci${h.index}`, raw: h.raw, hosts: h.hosts, mapping: h.mapping, options: h.options })),
     })),
     notices: s.notices,
+    cluster: s.cluster ? { name: s.cluster.name, nodes: s.cluster.nodes, notices: s.cluster.notices } : null,
+    mappings: s.mappings.map((m) => ({ id: m.id, description: m.description, maps: m.maps, nodes: resolveMapping(s, m) })),
   };
 }

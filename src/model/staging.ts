@@ -21,6 +21,11 @@ export function intentKey(i: Intent): string {
       return `unassign:${i.vmid}:${i.slot}`;
     case 'vf-settings':
       return `vf-settings:${i.address}/${i.vf}`;
+    case 'mapping':
+    case 'unmap':
+      return `mapping:${i.name}`; // deleting replaces extending, and the other way round
+    case 'assign-mapping':
+      return `assign-mapping:${i.name}:${i.vmid}`;
   }
 }
 
@@ -44,6 +49,12 @@ export function describeIntent(i: Intent): string {
       return `remove ${i.slot} from VM ${i.vmid}`;
     case 'vf-settings':
       return `set VF ${i.vf} of ${i.address}: ${describeVfSettings(i.settings)}`;
+    case 'mapping':
+      return `map ${i.devices.map((d) => (d.node ? `${d.node}/${d.address}` : d.address)).join(' + ')} as '${i.name}'`;
+    case 'unmap':
+      return `delete mapping '${i.name}'`;
+    case 'assign-mapping':
+      return `assign mapping '${i.name}' to VM ${i.vmid}${i.options.pcie ? ', pcie' : ''}${i.options.xVga ? ', x-vga' : ''}${i.options.rombar ? '' : ', rombar=0'}`;
   }
 }
 

@@ -117,6 +117,28 @@ export interface PciMapping {
   maps: Array<{ node: string | null; path: string[]; id: string | null; iommugroup: number | null; subsystemId: string | null }>;
 }
 
+/** A PCI function on another cluster node, from `pvesh get /nodes/<node>/hardware/pci`. */
+export interface RemotePciDevice {
+  address: PciAddress;
+  vendorId: string;
+  deviceId: string;
+  subsystemVendorId: string | null;
+  subsystemDeviceId: string | null;
+  iommuGroup: number | null;
+  classId: string;
+  name: string;
+}
+
+export interface ClusterInfo {
+  name: string | null;
+  /** Every node of the cluster, this one included, sorted by name. */
+  nodes: Array<{ name: string; online: boolean; local: boolean }>;
+  /** Other nodes' PCI functions; null for a node whose list could not be read (offline, error). */
+  devices: Record<string, RemotePciDevice[] | null>;
+  /** Why a node's list could not be read, one line each. */
+  notices: Notice[];
+}
+
 export type BootloaderKind = 'systemd-boot' | 'grub' | 'unknown';
 
 /** What a trial boot needs to know about the boot loader (see src/model/plan/trial.ts). */
@@ -177,6 +199,8 @@ export interface HostSnapshot {
   groups: IommuGroup[];
   vms: VmConfig[];
   mappings: PciMapping[];
+  /** The Proxmox cluster this node is part of (null or absent: a single node). */
+  cluster?: ClusterInfo | null;
   /**
    * Raw text of every configuration file the planner may need to edit, keyed by path relative
    * to the root (no leading slash). Absent key: the file does not exist.
@@ -252,7 +276,18 @@ export type Intent =
   | { kind: 'assign'; address: PciAddress; vmid: number; options: AssignOptions }
   | { kind: 'unassign'; vmid: number; slot: string }
   /** Settings of VF `vf` (its index under the PF) of the PF at `address`. */
-  | { kind: 'vf-settings'; address: PciAddress; vf: number; settings: VfSettings };
+  | { kind: 'vf-settings'; address: PciAddress; vf: number; settings: VfSettings }
+  // Resource mappings (/cluster/mapping/pci, written through pvesh): create the mapping or add
+  // devices to it (a pool); delete it; pass it to a VM as `hostpciN: mapping=NAME`.
+  | { kind: 'mapping'; name: string; devices: MappingDevice[]; description?: string }
+  | { kind: 'unmap'; name: string }
+  | { kind: 'assign-mapping'; name: string; vmid: number; options: AssignOptions };
+
+/** A device to put in a mapping: on this node (node null) or on another cluster node. */
+export interface MappingDevice {
+  node: string | null;
+  address: PciAddress;
+}
 
 // ---- What the planner produces ------------------------------------------------------------
 

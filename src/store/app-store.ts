@@ -42,7 +42,9 @@ export type Dialog =
   | { kind: 'vf-settings'; address: string; vf: number; count: number; focus: number; mac: string; offered: boolean; vlan: string; qos: string; trust: boolean | null; spoofchk: boolean | null; state: VfLinkState | null }
   | { kind: 'assign-vm'; address: string }
   /** `replaces`: the VM's hostpciN that already has the device; staging swaps it for these options. */
-  | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number; replaces?: string }
+  | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number; replaces?: string; /** m: assign through this resource mapping instead of the address */ viaMapping?: string | null }
+  /** m: create or extend a resource mapping from the selected device; `picked`: NODE/ADDRESS keys. */
+  | { kind: 'mapping'; address: string; name: string; cursor: number; picked: string[] }
   | { kind: 'confirm'; choice: number }
   /** At start: an apply was killed part-way; roll it back now, or look first. */
   | { kind: 'interrupted'; choice: number }

@@ -53,6 +53,7 @@ export function deviceMarks(d: PciDevice, intents: readonly Intent[]): string[] 
     if (i.kind === 'release' && i.address === d.address) m.push('-vfio');
     if (i.kind === 'vfs' && i.address === d.address) m.push(`VFs=${i.count}`);
     if (i.kind === 'vf-settings' && i.address === d.address) m.push(`+vf${i.vf}`);
+    if (i.kind === 'mapping' && i.devices.some((x) => x.node === null && x.address === d.address)) m.push(`+map:${i.name}`);
     if (i.kind === 'assign' && (i.address === d.address || (i.options.allFunctions && slotOf(i.address) === slotOf(d.address)))) m.push(`+VM${i.vmid}`);
   }
   if (d.usedBy.length) m.push(d.usedBy.map((u) => `VM${u.vmid}`).join(','));

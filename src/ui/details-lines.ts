@@ -2,6 +2,7 @@
 // tested and wrapped to any width).
 import type { Finding } from '../model/checks.ts';
 import { howToTurnIommuOn } from '../model/plan/boot.ts';
+import { functionPath, resolveMapping } from '../model/mapping-nodes.ts';
 import type { HostSnapshot, VfInfo } from '../model/types.ts';
 import { describeVfSettings, settingsOfInfo, ZERO_MAC } from '../model/vf-settings.ts';
 import type { Row } from '../store/rows.ts';
@@ -49,6 +50,7 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
     const vm = s.vms.find((v) => v.vmid === u.vmid);
     out.push({ text: `Used by VM ${u.vmid}${vm?.name ? ` ${vm.name}` : ''} (${u.slot}${u.mapping ? `, mapping ${u.mapping}` : ''})${u.running ? ' running' : ''}`, colour: 'cyan' });
   }
+  out.push(...mappingDetailLines(s, d.address));
   for (const h of d.hostUses) out.push({ text: `Host needs it: ${h}`, colour: 'red' });
   const link = d.link ? `${d.link.speed ?? '?'} x${d.link.width ?? '?'}` : 'n/a';
   out.push({ text: `Link ${link}  Reset ${d.resetMethods?.join(',') ?? 'none'}  NUMA ${d.numaNode ?? '?'}` });
@@ -77,4 +79,15 @@ function vfSettingLines(s: HostSnapshot, address: string): DetailLine[] {
   const info = s.vfInfo?.[address];
   if (!info?.vfs.length) return [];
   return [{ text: `VF settings (${info.ifname}; v edits them):` }, ...info.vfs.map((v) => ({ text: `  VF ${v.vf}: ${words(v)}` }))];
+}
+
+/** The resource mappings that name this device here, and where each resolves (M edits them). */
+function mappingDetailLines(s: HostSnapshot, address: string): DetailLine[] {
+  return s.mappings
+    .filter((m) => m.maps.some((e) => (e.node === s.nodeName || e.node === null) && e.path.map(functionPath).includes(address)))
+    .map((m) => {
+      const where = resolveMapping(s, m).map((r) => `${r.node} ${r.state === 'ok' ? 'ok' : r.state === 'none' ? 'none' : r.state === 'unknown' ? '?' : 'NOT'}`);
+      const bad = where.some((w) => !w.endsWith(' ok'));
+      return { text: `Mapping ${m.id}: ${where.join(', ')}${bad ? ' (list or M shows why)' : ''}`, colour: bad ? ('yellow' as const) : ('cyan' as const) };
+    });
 }

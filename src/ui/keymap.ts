@@ -8,6 +8,7 @@ import { selectFindings, selectPlan, type AppStore, type Dialog } from '../store
 import { detailsDialogLines } from './dialogs/DetailsDialog.tsx';
 import { dialogRoom, helpWidth, type DialogLine } from './dialogs/ScrollingDialog.tsx';
 import { monitorPage } from './monitor-lines.ts';
+import * as M from '../store/mappings.ts';
 import * as P from './pending-keys.ts';
 import * as V from '../store/vf-settings.ts';
 import { fit, width as textWidth, wrapText } from './Styled.tsx';
@@ -135,6 +136,7 @@ export const KEYMAP: Binding[] = [
     { keys: 'space', hint: 'vfio', description: 'reserve / release the device for vfio-pci (asks for shared and host-critical groups)', match: ch(' '), run: A.toggleReserve },
     { keys: 'v', hint: 'VFs', description: 'set the SR-IOV virtual-function count of a physical function', match: ch('v'), run: A.openVfEditor },
     { keys: 'a', hint: 'assign', description: 'assign the device or VF to a VM', match: ch('a'), run: A.openAssign },
+    { keys: 'M', description: 'resource mapping: put the device (and others of its kind, on any cluster node) in a new or existing Proxmox mapping', match: ch('M'), run: M.openMappingDialog },
     { keys: 'i', description: 'all details of the selected row, in a dialog that scrolls (when the pane is too short)', match: ch('i'), run: (s) => A.openDialog(s, { kind: 'details', scroll: 0 }) },
     { keys: '/', hint: 'filter', description: 'filter by address, name, vendor:device or driver; Enter keeps it, Esc clears it', match: ch('/'), run: (s) => s.setState({ filtering: true, filterCursor: s.getState().filter.length, flash: null }) },
     { keys: 'Esc', description: 'clear the filter', match: esc, run: (s) => void (s.getState().filter && A.setFilter(s, '')) },
@@ -193,6 +195,15 @@ export const KEYMAP: Binding[] = [
   ...buttons('quit', () => 2, (s, c) => (c === 1 ? s.setState({ exiting: true }) : close(s))),
   ...buttons('shared', () => 3, (s, c) => (c === 0 ? A.answerShared(s, true) : c === 1 ? A.answerShared(s, false) : close(s))),
   ...buttons('critical', () => 2, (s, c) => (c === 1 ? A.answerCritical(s) : close(s))),
+  ...scope('mapping', [
+    { keys: '↑ ↓', description: 'mapping dialog: move in the device list', match: any(up, down), run: (s, k) => M.moveMappingCursor(s, k.upArrow ? -1 : 1) },
+    { keys: 'space', description: 'mapping dialog: tick / untick the device to add', match: ch(' '), run: M.toggleMappingPick },
+    { keys: 'Tab', description: 'mapping dialog: the next existing mapping of this kind, then a new name', match: tab, run: M.cycleMappingName },
+    { keys: 'a-z A-Z 0-9 - _', description: 'mapping dialog: type the name', match: (k) => plain(k) && /^[A-Za-z0-9_-]$/.test(k.input), run: (s, k) => M.editMappingName(s, (n) => n + k.input) },
+    { keys: 'Backspace', description: 'mapping dialog: delete a character of the name', match: erase, run: (s) => M.editMappingName(s, (n) => n.slice(0, -1)) },
+    { keys: 'Enter', description: 'mapping dialog: stage creating or extending the mapping (pvesh)', match: enter, run: M.confirmMapping },
+    { keys: 'Esc', description: 'mapping dialog: cancel', match: esc, run: close },
+  ]),
   ...scope('vfs', [
     { keys: '0-9', description: 'VF editor: type the count', match: digit, run: (s, k) => A.editVfValue(s, (v) => v + k.input) },
     { keys: '↑/+/k ↓/-/j', description: 'VF editor: one more / one less', match: any(up, down, ch('+', 'k', '-', 'j')), run: (s, k) => P.stepVfs(s, k.upArrow || k.input === '+' || k.input === 'k' ? 1 : -1) },
@@ -218,8 +229,9 @@ export const KEYMAP: Binding[] = [
   ...scope('assign-options', [
     { keys: '↑/k ↓/j Tab', description: 'assign options: move', match: any(up, down, ch('k', 'j'), tab), run: (s, k) => A.moveAssignFocus(s, k.upArrow || k.input === 'k' ? -1 : 1) },
     { keys: 'space 1-4', description: 'assign options: toggle all functions, PCI-Express, x-vga, ROM-Bar', match: (k) => plain(k) && /^[ 1-4]$/.test(k.input), run: (s, k) => A.toggleAssignOption(s, k.input === ' ' ? undefined : Number(k.input) - 1) },
-    { keys: 'Enter', description: 'assign options: stage the assignment', match: enter, run: A.confirmAssign },
+    { keys: 'Enter', description: 'assign options: stage the assignment', match: enter, run: M.confirmAssignOptions },
     { keys: 'Esc', description: 'assign options: back to the VM list', match: esc, run: (s) => A.openDialog(s, { kind: 'assign-vm', address: dialogOf(s, 'assign-options')!.address }) },
+    { keys: 'm', description: 'assign options: through a resource mapping that holds the device (hostpciN: mapping=NAME), the next one, or by address', match: ch('m'), run: M.cycleViaMapping },
   ]),
   ...scope('confirm', [
     { keys: 'y', description: 'commit dialog: apply now', match: ch('y'), run: (s) => void A.commit(s) },

@@ -43,7 +43,7 @@ function parseKeys(text: string): KeyInfo[] {
     for (const tok of word === '/' ? ['/'] : word.split('/')) {
       if (NAMED[tok]) out.push(...NAMED[tok]!);
       else if (/^Ctrl-[A-Z]$/.test(tok)) out.push({ input: tok.slice(5).toLowerCase(), ctrl: true });
-      else if (/^\d-\d$/.test(tok)) for (let d = Number(tok[0]); d <= Number(tok[2]); d++) out.push({ input: String(d) });
+      else if (/^([0-9]-[0-9]|[a-z]-[a-z]|[A-Z]-[A-Z])$/.test(tok)) for (let c = tok.charCodeAt(0); c <= tok.charCodeAt(2); c++) out.push({ input: String.fromCharCode(c) });
       else if (tok.length === 1) out.push({ input: tok });
       else throw new Error(`cannot read key '${tok}' in '${text}'`);
     }

@@ -3,15 +3,17 @@
 import type { FileEdit, Notice, Plan, PlanStep } from '../types.ts';
 
 /** Step phases, so steps come out in a safe order whatever order the intents came in. */
-export type Phase = 'before-files' | 'files' | 'sysfs' | 'vm' | 'boot' | 'initramfs';
-const ORDER: Phase[] = ['files', 'sysfs', 'vm', 'initramfs', 'boot'];
+// 'mapping': resource mappings created or extended after the VFs exist and before a VM names
+// them; 'unmapping': deleted after the VMs that used them let go.
+export type Phase = 'before-files' | 'files' | 'sysfs' | 'mapping' | 'vm' | 'unmapping' | 'boot' | 'initramfs';
+const ORDER: Phase[] = ['files', 'sysfs', 'mapping', 'vm', 'unmapping', 'initramfs', 'boot'];
 
 export class PlanBuilder {
   private readonly original: Record<string, string>;
   private readonly current = new Map<string, string | null>();
   private readonly reasons = new Map<string, string>();
   private readonly writers = new Map<string, FileEdit['writer']>();
-  private readonly steps: Array<{ phase: Phase; step: PlanStep | { kind: 'command-edit'; argv: string[]; reason: string; path: string } }> = [];
+  private readonly steps: Array<{ phase: Phase; step: PlanStep | { kind: 'command-edit'; argv: string[]; reason: string; path: string; undoFirst?: string[] } }> = [];
   private readonly rebootReasons: string[] = [];
   private readonly modes = new Map<string, number>();
   readonly warnings: Notice[] = [];
@@ -34,12 +36,15 @@ export class PlanBuilder {
     this.writers.set(path, 'direct');
   }
 
-  /** A command that edits `path` (qm set): shown as a diff, performed by the command. */
-  commandEdit(argv: string[], path: string, after: string, reason: string): void {
+  /**
+   * A command that edits `path` (qm set, pvesh): shown as a diff, performed by the command.
+   * `undoFirst`: the command that reverses it (run by an undo before the file is restored).
+   */
+  commandEdit(argv: string[], path: string, after: string, reason: string, opts: { phase?: Phase; undoFirst?: string[] } = {}): void {
     this.current.set(path, after);
     this.reasons.set(path, reason);
     this.writers.set(path, 'command');
-    this.steps.push({ phase: 'vm', step: { kind: 'command-edit', argv, reason, path } });
+    this.steps.push({ phase: opts.phase ?? 'vm', step: { kind: 'command-edit', argv, reason, path, ...(opts.undoFirst ? { undoFirst: opts.undoFirst } : {}) } });
   }
 
   step(phase: Phase, step: PlanStep): void {
@@ -87,7 +92,7 @@ export class PlanBuilder {
       for (const s of this.steps.filter((x) => x.phase === phase)) {
         if (s.step.kind === 'command-edit') {
           const i = index.get(s.step.path);
-          if (i !== undefined) steps.push({ kind: 'command', argv: s.step.argv, reason: s.step.reason, editIndex: i });
+          if (i !== undefined) steps.push({ kind: 'command', argv: s.step.argv, reason: s.step.reason, editIndex: i, ...(s.step.undoFirst ? { undoFirst: s.step.undoFirst } : {}) });
         } else steps.push(s.step);
       }
     }

@@ -56,8 +56,8 @@ export function describePlan(plan: Plan): PlanLine[] {
     line('nothing', 'Nothing to do: the host already matches what was asked.');
     return out;
   }
-  for (const e of plan.edits) {
-    line('file', `/${e.path}  (${e.reason}${e.writer === 'command' ? '; written by qm set' : ''})`);
+  for (const [k, e] of plan.edits.entries()) {
+    line('file', `/${e.path}  (${e.reason}${writtenBy(plan, k)})`);
     for (const l of unifiedDiff(e.before, e.after, e.path)) line(l.kind === 'header' ? 'diff-header' : l.kind, l.text);
     line('blank');
   }
@@ -72,4 +72,11 @@ export function describePlan(plan: Plan): PlanLine[] {
   for (const w of plan.warnings) line('warning', `warning: ${w.where}: ${w.message}`);
   for (const e of plan.errors) line('error', `error: ${e.where}: ${e.message}`);
   return out;
+}
+
+/** `; written by qm set` (or pvesh ...) for a file a command writes, '' for one written directly. */
+export function writtenBy(plan: Plan, editIndex: number): string {
+  if (plan.edits[editIndex]?.writer !== 'command') return '';
+  const s = plan.steps.find((x) => x.kind === 'command' && x.editIndex === editIndex);
+  return `; written by ${s?.kind === 'command' ? s.argv.slice(0, 2).join(' ') : 'a command'}`;
 }

@@ -3,6 +3,7 @@
 import type { HostSnapshot, Intent, Plan } from '../types.ts';
 import { planBootSupport, planInitramfs } from './boot.ts';
 import { PlanBuilder } from './builder.ts';
+import { planMappings } from './mapping.ts';
 import { planRecovery } from './recovery.ts';
 import { planReservations } from './reserve.ts';
 import { planVfCounts } from './sriov.ts';
@@ -20,9 +21,10 @@ export function planChanges(snap: HostSnapshot, intents: Intent[], opts: PlanOpt
   const reservations = planReservations(snap, intents, b);
   planVfCounts(snap, [...intents, ...impliedVfCounts(snap, intents)], b);
   planVfSettings(snap, intents, b);
+  planMappings(snap, intents, b);
   planVmChanges(snap, intents, b);
   // Boot support only matters once something is passed through or reserved.
-  if (reservations || intents.some((i) => i.kind === 'assign' || (i.kind === 'reserve' && b.errors.length === 0))) planBootSupport(snap, b);
+  if (reservations || intents.some((i) => i.kind === 'assign' || i.kind === 'assign-mapping' || (i.kind === 'reserve' && b.errors.length === 0))) planBootSupport(snap, b);
   // The recovery boot entry follows the reservations: kept while any is active, gone with the last.
   if (reservations) planRecovery(snap, b);
   planInitramfs(b);

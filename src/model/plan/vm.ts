@@ -6,6 +6,8 @@ import { describeAssignment, findAssignment } from '../assigned.ts';
 import type { AssignOptions, HostpciEntry, HostSnapshot, Intent, PciDevice, VmConfig } from '../types.ts';
 import { MAX_HOSTPCI, hostpciEntries, isQ35, parseHostpci, parseVmConf } from '../vmconf.ts';
 import type { PlanBuilder } from './builder.ts';
+import { resolveMapping } from '../mapping-nodes.ts';
+import { plannedMappings } from './mapping.ts';
 import { applyQmSet, qmSetArgv, type QmSetArgs } from './qm-set.ts';
 
 export function hostpciValue(d: PciDevice, o: AssignOptions): string {
@@ -32,6 +34,10 @@ export function planVmChanges(snap: HostSnapshot, intents: Intent[], b: PlanBuil
   const removing = (vmid: number, slot: string) => intents.some((i) => i.kind === 'unassign' && i.vmid === vmid && i.slot === slot);
 
   for (const i of intents) {
+    if (i.kind === 'assign-mapping') {
+      assignMapping(snap, i, b, work);
+      continue;
+    }
     if (i.kind !== 'assign' && i.kind !== 'unassign') continue;
     const vm = snap.vms.find((v) => v.vmid === i.vmid);
     if (!vm) {
@@ -89,6 +95,37 @@ export function planVmChanges(snap: HostSnapshot, intents: Intent[], b: PlanBuil
     const after = applyQmSet(b.read(vm.path) ?? '', w.args, vm.running);
     b.commandEdit(qmSetArgv(vmid, w.args), vm.path, after, `VM ${vmid}${vm.name ? ` (${vm.name})` : ''}: ${w.reasons.join(', ')}`);
     if (vm.running) b.warn(`VM ${vmid}`, 'VM is running: the change is queued in [PENDING] and takes effect at its next start');
+  }
+}
+
+/** `hostpciN: mapping=NAME,...`: the mapping must exist once this plan's pvesh calls ran. */
+function assignMapping(snap: HostSnapshot, i: Extract<Intent, { kind: 'assign-mapping' }>, b: PlanBuilder, work: (vm: VmConfig) => { args: QmSetArgs; used: Set<number>; reasons: string[]; entries: HostpciEntry[] }) {
+  const vm = snap.vms.find((v) => v.vmid === i.vmid);
+  if (!vm) return b.error(`VM ${i.vmid}`, 'no such VM on this node');
+  const m = plannedMappings(b).find((x) => x.id === i.name);
+  if (!m) return b.error(`VM ${vm.vmid}`, `no mapping '${i.name}' (create it with --mapping ${i.name}=ADDR, or in Datacenter > Resource Mappings)`);
+  const value = [`mapping=${i.name}`, ...(i.options.pcie ? ['pcie=1'] : []), ...(i.options.xVga ? ['x-vga=1'] : []), ...(i.options.rombar ? [] : ['rombar=0'])].join(',');
+  const w = work(vm);
+  const same = w.entries.find((h) => h.mapping === i.name);
+  if (same?.raw === value) return; // already true
+  if (same) return b.error(`VM ${vm.vmid}`, `hostpci${same.index} already uses mapping '${i.name}' (${same.raw}): change or remove that line instead`);
+  let slot = 0;
+  while (w.used.has(slot) && slot < MAX_HOSTPCI) slot++;
+  if (slot >= MAX_HOSTPCI) return b.error(`VM ${vm.vmid}`, `all ${MAX_HOSTPCI} hostpci slots are in use`);
+  w.used.add(slot);
+  w.entries.push(parseHostpci(slot, value));
+  w.args.set.push([`hostpci${slot}`, value]);
+  w.reasons.push(`pass mapping '${i.name}' as hostpci${slot}`);
+  const here = resolveMapping(snap, m).find((r) => r.node === snap.nodeName);
+  if (!here || here.state === 'none') b.warn(`VM ${vm.vmid}`, `mapping '${i.name}' has no device on this node (${snap.nodeName}): the VM cannot start here until one is added`);
+  else if (here.state === 'broken') b.warn(`VM ${vm.vmid}`, `mapping '${i.name}' does not resolve on ${snap.nodeName} (${here.problems.join('; ')}): Proxmox refuses to start the VM`);
+  // A pool hands the VM the first free member at start: warn about one no other VM uses, if any.
+  const members = (here?.devices ?? []).map((a) => snap.devices.find((x) => x.address === a)).filter((x) => !!x);
+  const d = members.find((x) => !x.usedBy.some((u) => u.vmid !== vm.vmid)) ?? members[0];
+  if (d) warnAssign(snap, vm, d, { ...i.options, allFunctions: false }, b);
+  if (i.options.pcie && !isQ35(vm) && !w.args.set.some(([k]) => k === 'machine')) {
+    w.args.set.push(['machine', 'q35']);
+    b.warn(`VM ${vm.vmid}`, `machine type changes from ${vm.machine ?? 'i440fx (default)'} to q35 for PCI-Express: the guest sees new hardware (Windows may need drivers re-detected)`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { AssignOptions, HostSnapshot, Intent } from '../../model/types.ts';
 import { isQ35 } from '../../model/vmconf.ts';
 import type { Dialog } from '../../store/app-store.ts';
 import { ASSIGN_OPTIONS } from '../../store/actions.ts';
+import { mappingsHolding } from '../../store/mappings.ts';
 import { T, fit, useLook } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
 
@@ -37,6 +38,7 @@ export function AssignOptionsDialog({ d, snap, intents, width }: { d: Extract<Di
     pcie: `VM is ${isQ35(vm) ? 'q35' : (vm.machine ?? 'i440fx')}`,
     xVga: 'the card becomes the VM display',
   };
+  const mappings = mappingsHolding(snap, intents, d.address);
   const existing = d.replaces ? vm.hostpci.find((h) => `hostpci${h.index}` === d.replaces) : undefined;
   const findings = assignFindings(snap, intents, { kind: 'assign', address: d.address, vmid: d.vmid, options: d.options }, d.replaces);
   return (
@@ -44,11 +46,12 @@ export function AssignOptionsDialog({ d, snap, intents, width }: { d: Extract<Di
       {ASSIGN_OPTIONS.map((o, i) => (
         <T key={o.key} inverse={i === d.focus}>{fit(`${i + 1} [${d.options[o.key] ? 'x' : ' '}] ${o.label}`, 26) + (note[o.key] ? ` ${note[o.key]}` : '')}</T>
       ))}
+      {mappings.length > 0 && <T c={d.viaMapping ? 'cyan' : undefined}>{fit(`m ${d.viaMapping ? `through mapping '${d.viaMapping}' (hostpciN: mapping=${d.viaMapping})` : `by address; m: through mapping ${mappings.map((n) => `'${n}'`).join(', ')}`}`, width - 4)}</T>}
       {existing && <T c="cyan" wrap="wrap">{`VM ${vm.vmid} already has it as ${d.replaces}: ${existing.raw}. Enter replaces that line with these options (never a second one).`}</T>}
       {findings.map((f) => (
         <T key={`${f.where}${f.message}`} c={f.severity === 'error' ? 'red' : 'yellow'} wrap="wrap">{`${f.severity}: ${f.where}: ${f.message}`}</T>
       ))}
-      <T dim wrap="wrap">space/1-4 toggle, j/k move, Enter stages, Esc back to the VM list</T>
+      <T dim wrap="wrap">{`space/1-4 toggle, j/k move,${mappings.length ? ' m mapping,' : ''} Enter stages, Esc back to the VM list`}</T>
     </Frame>
   );
 }

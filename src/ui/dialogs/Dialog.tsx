@@ -10,6 +10,7 @@ import { HelpDialog } from './HelpDialog.tsx';
 import { helpWidth } from './ScrollingDialog.tsx';
 import { ProgressDialog, ResultDialog } from './ProgressDialog.tsx';
 import { VfDialog, VfSettingsDialog } from './VfDialog.tsx';
+import { MappingDialog } from './MappingDialog.tsx';
 import { Frame } from './Frame.tsx';
 import { useAppState, useAppStore, useDialog, useFindings, useIntents, usePlan, useSize, useSnapshot } from '../store-context.tsx';
 import { T } from '../Styled.tsx';
@@ -50,6 +51,8 @@ export function DialogView() {
         return <AssignVm address={d.address} width={width} height={height} />;
       case 'assign-options':
         return <AssignOptions d={d} width={width} />;
+      case 'mapping':
+        return <Mapping d={d} width={width} height={height} />;
       case 'confirm':
         return <Confirm choice={d.choice} width={width} />;
       case 'interrupted':
@@ -85,6 +88,10 @@ function Vfs({ d, width }: { d: Open<'vfs'>; width: number }) {
 
 function VfSettings({ d, width }: { d: Open<'vf-settings'>; width: number }) {
   return <VfSettingsDialog d={d} snapshot={useSnapshot()} intents={useIntents()} width={width} />;
+}
+
+function Mapping({ d, width, height }: { d: Open<'mapping'>; width: number; height: number }) {
+  return <MappingDialog d={d} snap={useSnapshot()} width={width} height={height} />;
 }
 
 function AssignVm({ address, width, height }: { address: string; width: number; height: number }) {

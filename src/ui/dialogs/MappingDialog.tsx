@@ -1,0 +1,45 @@
+// The resource mapping dialog (M): a name (an existing mapping of the device's kind, or a new
+// one), where that mapping resolves on each node now, and every device of the same kind on
+// each cluster node to tick into it (a pool). Enter stages pvesh create or set.
+import { MAPPING_NAME_RE } from '../../model/mapping-config.ts';
+import { describeResolution, resolveMapping } from '../../model/mapping-nodes.ts';
+import type { HostSnapshot } from '../../model/types.ts';
+import type { Dialog } from '../../store/app-store.ts';
+import { candidateEntry, mappingCandidates } from '../../store/mappings.ts';
+import { T, fit } from '../Styled.tsx';
+import { Frame } from './Frame.tsx';
+
+export function MappingDialog({ d, snap, width, height }: { d: Extract<Dialog, { kind: 'mapping' }>; snap: HostSnapshot; width: number; height: number }) {
+  const inner = width - 4;
+  const dev = snap.devices.find((x) => x.address === d.address);
+  const existing = snap.mappings.find((m) => m.id === d.name);
+  const valid = MAPPING_NAME_RE.test(d.name);
+  const cands = mappingCandidates(snap, d.address, d.name);
+  const status = existing ? resolveMapping(snap, existing).map(describeResolution) : [];
+  // Fixed lines: title, name, kind, heading, entry, hint, borders; the rest lists devices.
+  const room = Math.max(3, height - 8 - status.length);
+  const top = Math.min(Math.max(0, d.cursor - room + 1), Math.max(0, cands.length - room));
+  const shown = cands.slice(top, top + room);
+  const cur = cands[d.cursor];
+  const entry = cur ? candidateEntry(snap, cur) : null;
+  const ticked = d.picked.filter((k) => !cands.some((c) => c.key === k && c.inMapping)).length;
+  return (
+    <Frame title={`Resource mapping: ${d.address} ${dev?.name ?? ''}`} width={width}>
+      <T>
+        {fit(`Name: [${d.name}_]  ${!valid ? 'not a valid name (a letter, then a-z 0-9 - _)' : existing ? `existing, ${existing.maps.length} entr${existing.maps.length === 1 ? 'y' : 'ies'}` : 'new mapping'}   Tab: other name`, inner)}
+      </T>
+      {status.map((s) => (
+        <T key={s} c={/does NOT|no device|unknown/.test(s) ? 'yellow' : 'green'}>{fit(`  ${s}`, inner)}</T>
+      ))}
+      <T dim>{fit(`Devices of kind ${dev ? `${dev.vendorId}:${dev.deviceId}` : '?'} on ${[...new Set(cands.map((c) => c.node))].join(', ') || 'no node'} (${ticked} to add):`, inner)}</T>
+      {shown.map((c, i) => (
+        <T key={c.key} inverse={top + i === d.cursor} dim={c.inMapping}>
+          {fit(`${c.inMapping ? '[=]' : d.picked.includes(c.key) ? '[x]' : '[ ]'} ${c.node.padEnd(6)} ${c.address} ${c.inMapping ? '(in it) ' : ''}${c.name}`, inner)}
+        </T>
+      ))}
+      {cands.length > room && <T dim>{fit(`  ${top + 1}-${top + shown.length} of ${cands.length}`, inner)}</T>}
+      <T dim>{fit(entry ? `map ${entry}` : ' ', inner)}</T>
+      <T dim>{fit('type the name, ↑↓ move, space ticks, Enter stages, Esc cancels', inner)}</T>
+    </Frame>
+  );
+}
