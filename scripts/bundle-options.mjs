@@ -42,6 +42,14 @@ const inkPatches = {
       t += '\nlet shared = null;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000) shared = new OutputCaches();\n  return shared;\n}\n';
       return { contents: t, loader: 'js' };
     });
+    // Yoga's loader gets its embedded WebAssembly from a data: URL with fetch() whenever fetch
+    // exists: that loads Node's whole fetch implementation (undici), ~25 ms before the first
+    // frame. Decode the base64 here instead; the loader then takes its no-fetch path.
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (a) => {
+      const t = await readFile(a.path, 'utf8');
+      const from = 'function ya(){return w||"function"!=typeof fetch?';
+      return { contents: patch(t, 'yoga-wasm-base64-esm.js', from, 'function ya(){w||(w=Buffer.from(H.slice(37),"base64"));return w||"function"!=typeof fetch?'), loader: 'js' };
+    });
     b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/ }, async (a) => {
       const t = await readFile(a.path, 'utf8');
       // reduceAnsiCodesIncremental returns a new array each time: `codes` is never changed in place.
