@@ -68,7 +68,10 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
 }
 
 export interface TwoPassRead {
-  /** Everything but the attributes only the details pane shows (PciDetails: null in every device). */
+  /**
+   * Everything but the attributes only the details pane shows (PciDetails: null in every
+   * device); IOMMU group members from the devices' own links (the groups' lists: in details()).
+   */
   snapshot: HostSnapshot;
   /**
    * The second pass: reads the details and returns a new snapshot equal to what readHost gives
@@ -79,7 +82,9 @@ export interface TwoPassRead {
 
 /**
  * The TUI's read: its first frame needs no details, and on a 2,000-function host they are about
- * a third of the sysfs reads. The second pass reuses the first pass's folder listings.
+ * a third of the sysfs reads; nor the check of each IOMMU group's own device list against the
+ * devices' links (1,700 folder listings there), which only a broken tree fails. The second
+ * pass reuses the first pass's folder listings.
  */
 export function readHostInTwo(root: string, runner: CommandRunner, opts: ReadOptions = {}): Promise<TwoPassRead> {
   return read(root, runner, opts, true);
@@ -120,10 +125,10 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     .sort(compareAddress)
     .map((addr) => readPciCore(devDir, addr, notices));
   const devices: PciDevice[] = cores.map((c) => c.device);
-  // The details' notices sit right after the first pass's device notices, in either mode.
+  // The details' notices, then the group lists', sit right after the first pass's device
+  // notices, in either mode.
   const detailNoticesAt = notices.length;
   if (!deferDetails) for (const c of cores) Object.assign(c.device, readPciDetails(devDir, c, notices));
-  const byAddr = new Map(devices.map((d) => [d.address, d]));
   for (const d of devices) {
     d.vendorName = names.vendor(d.vendorId);
     d.deviceName = names.device(d.vendorId, d.deviceId);
@@ -131,25 +136,11 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     d.name = d.deviceName ?? `${d.className ?? `Class ${d.classId}`} [${d.vendorId}:${d.deviceId}]`;
   }
 
-  // IOMMU groups as the kernel lists them; the device's own link must agree.
+  // IOMMU groups: the kernel's list of them; members from each device's own link in the first
+  // pass, checked against each group's own list of devices in the second (readHost: both now).
   const groupsDir = join(root, 'sys/kernel/iommu_groups');
-  const groupMembers = new Map<number, PciDevice[]>();
-  for (const g of listDir(groupsDir)) {
-    const id = Number(g);
-    if (!Number.isInteger(id)) continue;
-    const members: PciDevice[] = [];
-    for (const addr of listDir(join(groupsDir, g, 'devices'))) {
-      const d = byAddr.get(addr);
-      if (!d) {
-        notices.push({ where: `sys/kernel/iommu_groups/${g}/devices/${addr}`, message: 'group lists a device that sys/bus/pci/devices does not have' });
-        continue;
-      }
-      if (d.iommuGroup !== null && d.iommuGroup !== id) notices.push({ where: addr, message: `iommu_group link says ${d.iommuGroup}, group ${id} lists it` });
-      d.iommuGroup = id;
-      members.push(d);
-    }
-    groupMembers.set(id, members);
-  }
+  const groupNames = listDir(groupsDir).filter((g) => Number.isInteger(Number(g)));
+  const groupMembers = deferDetails ? membersByLink(groupNames, devices) : listedMembers(groupsDir, groupNames, devices, notices);
   // Which IOMMU the firmware has (its ACPI table; the file is root-only, existence is enough)
   // and whether the kernel drives it: not the CPU vendor.
   const tables = join(root, 'sys/firmware/acpi/tables');
@@ -168,7 +159,7 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
   const vms = readVms(root, files, notices);
   linkVmRefs(devices, vms, mappings, nodeName);
 
-  const groups = [...groupMembers.entries()].sort((a, b) => a[0] - b[0]).map(([id, m]) => groupVerdict(id, m));
+  const groups = verdicts(groupMembers);
 
   // vfio state at boot.
   const modprobe = Object.entries(files)
@@ -211,13 +202,56 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
   const details = (): HostSnapshot => {
     if (!deferDetails) return snapshot;
     const more: Notice[] = [];
+    const all = devices.map((d, i) => ({ ...d, ...readPciDetails(devDir, cores[i]!, more) }));
+    const groups = verdicts(listedMembers(groupsDir, groupNames, all, more));
     return {
       ...snapshot,
-      devices: cores.map((c) => ({ ...c.device, ...readPciDetails(devDir, c, more) })),
+      devices: all,
+      groups,
       notices: [...notices.slice(0, detailNoticesAt), ...more, ...notices.slice(detailNoticesAt)],
     };
   };
   return { snapshot, details };
+}
+
+const verdicts = (members: Map<number, PciDevice[]>) => [...members.entries()].sort((a, b) => a[0] - b[0]).map(([id, m]) => groupVerdict(id, m));
+
+/**
+ * Each listed group's members as the devices' iommu_group links name them: no folder listing per
+ * group (1,700 of them on a 2,000-function host). What the listings would give on any node whose
+ * kernel is consistent; listedMembers checks that after the first frame.
+ */
+function membersByLink(groupNames: string[], devices: PciDevice[]): Map<number, PciDevice[]> {
+  const members = new Map<number, PciDevice[]>(groupNames.map((g) => [Number(g), []]));
+  for (const d of devices) if (d.iommuGroup !== null) members.get(d.iommuGroup)?.push(d);
+  return members;
+}
+
+/**
+ * Each group's members as the group's own folder lists them (sys/kernel/iommu_groups/N/devices);
+ * the device's own link must agree, and what does not is a notice. Members in device order (the
+ * folder's order is the file system's), as membersByLink gives them.
+ */
+function listedMembers(groupsDir: string, groupNames: string[], devices: PciDevice[], notices: Notice[]): Map<number, PciDevice[]> {
+  const at = new Map(devices.map((d, i) => [d.address, i]));
+  const members = new Map<number, PciDevice[]>();
+  for (const g of groupNames) {
+    const id = Number(g);
+    const listed: PciDevice[] = [];
+    for (const addr of listDir(join(groupsDir, g, 'devices'))) {
+      const i = at.get(addr);
+      if (i === undefined) {
+        notices.push({ where: `sys/kernel/iommu_groups/${g}/devices/${addr}`, message: 'group lists a device that sys/bus/pci/devices does not have' });
+        continue;
+      }
+      const d = devices[i]!;
+      if (d.iommuGroup !== null && d.iommuGroup !== id) notices.push({ where: addr, message: `iommu_group link says ${d.iommuGroup}, group ${id} lists it` });
+      d.iommuGroup = id;
+      listed.push(d);
+    }
+    members.set(id, listed.sort((a, b) => at.get(a.address)! - at.get(b.address)!));
+  }
+  return members;
 }
 
 /** An apply killed part-way (power cut, kill -9) on this root, found from its marker. */
