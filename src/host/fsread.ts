@@ -2,7 +2,6 @@
 // the caller decides whether that deserves a notice. Synchronous on purpose: thousands of tiny
 // sysfs reads are several times faster without promise overhead.
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { decodeLossless } from '../model/bytes.ts';
 
 export interface ReadFailure {
@@ -80,7 +79,16 @@ export function readLink(path: string): string | null {
  */
 export function linkTarget(path: string): string | null {
   const t = readLink(path);
-  return t === null ? null : resolve(dirname(path), t);
+  if (t === null) return null;
+  if (t.startsWith('/')) return t;
+  // Segment by segment: path.resolve's character loop cost more than the readlink itself.
+  const parts = path.split('/');
+  parts.pop();
+  for (const seg of t.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.' && seg !== '') parts.push(seg);
+  }
+  return parts.join('/');
 }
 
 export function listDir(path: string): string[] {
