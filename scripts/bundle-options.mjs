@@ -60,7 +60,14 @@ const inkPatches = {
       const chars = Number(version.split('.')[0]) >= 8 ? NARROW_CHARS_8 : NARROW_CHARS;
       const from = '\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};';
       const fast = `\tif (ambiguousIsNarrow && /^[${chars}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n`;
-      return { contents: patch(t, 'string-width index.js', from, fast + from), loader: 'js' };
+      let out = patch(t, 'string-width index.js', from, fast + from);
+      if (chars === NARROW_CHARS_8) {
+        // And 8.x builds its emoji regex (\p{RGI_Emoji}: ~20 ms to construct) when first needed,
+        // not when Ink loads.
+        out = patch(out, 'string-width index.js', 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', 'let rgiEmojiRegex;');
+        out = patch(out, 'string-width index.js', 'if (rgiEmojiRegex.test(segment)', 'if ((rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment)');
+      }
+      return { contents: out, loader: 'js' };
     });
     b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/ }, async (a) => {
       const t = await readFile(a.path, 'utf8');
