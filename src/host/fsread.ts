@@ -18,6 +18,15 @@ export function readText(path: string): string | null {
   }
 }
 
+/** The file's bytes, undecoded (pci.ids: model/pci-ids.ts decodes only the lines it needs). */
+export function readBytes(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /** Like readText but says why it failed (ENOENT vs EACCES matter to the operator). */
 export function readTextOrError(path: string): string | ReadFailure {
   try {

@@ -11,7 +11,7 @@ import { createPciNames } from '../model/pci-ids.ts';
 import { parsePciMappings } from '../model/pci-mapping.ts';
 import type { BootloaderKind, HostSnapshot, Notice, PciDevice, VmConfig } from '../model/types.ts';
 import { getKey, hostpciEntries, parseVmConf } from '../model/vmconf.ts';
-import { listDir, readText, readTextOrError, readTrimmed } from './fsread.ts';
+import { listDir, readBytes, readText, readTextOrError, readTrimmed } from './fsread.ts';
 import { readHostUses } from './host-uses.ts';
 import type { CommandRunner } from './runner.ts';
 import { readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
@@ -45,13 +45,13 @@ export function systemPciIdsPaths(env: NodeJS.ProcessEnv = process.env): string[
 }
 
 /** The root's own pci.ids (on a node, root `/`: the system's), else the first system file found. */
-export function readPciIds(root: string, systemPaths: readonly string[]): string | null {
+export function readPciIds(root: string, systemPaths: readonly string[]): Buffer | null {
   for (const rel of PCI_IDS_PATHS) {
-    const t = readText(join(root, rel));
+    const t = readBytes(join(root, rel));
     if (t !== null) return t;
   }
   for (const p of systemPaths) {
-    const t = readText(p);
+    const t = readBytes(p);
     if (t !== null) return t;
   }
   return null;
