@@ -25,6 +25,10 @@ function add(map: Map<string, string[]>, key: string, v: string) {
   else if (!l.includes(v)) l.push(v);
 }
 
+/** The commands readHostUses runs (reader.ts starts them early, to run while sysfs is read). */
+export const ZPOOL_STATUS = ['zpool', 'status', '-P'] as const;
+export const PVS = ['pvs', '--noheadings', '-o', 'pv_name,vg_name'] as const;
+
 export async function readHostUses(root: string, runner: CommandRunner, cmdline: string, bootVga: string[]): Promise<HostUseResult> {
   const uses = new Map<string, string[]>();
   const netByAddress = new Map<string, string[]>();
@@ -60,7 +64,7 @@ export async function readHostUses(root: string, runner: CommandRunner, cmdline:
     const src = line.split(/\s+/)[0];
     if (src?.startsWith('/dev/')) mark(src, `holds swap ${src}`);
   }
-  const zpool = await runner.run(['zpool', 'status', '-P']);
+  const zpool = await runner.run(ZPOOL_STATUS);
   if (zpool.exitCode === 0) {
     let pool = '';
     for (const line of zpool.stdout.split('\n')) {
@@ -70,7 +74,7 @@ export async function readHostUses(root: string, runner: CommandRunner, cmdline:
       if (dev) mark(dev[1]!, `member of ZFS pool ${pool}`);
     }
   }
-  const pvs = await runner.run(['pvs', '--noheadings', '-o', 'pv_name,vg_name']);
+  const pvs = await runner.run(PVS);
   if (pvs.exitCode === 0) {
     for (const line of pvs.stdout.split('\n')) {
       const [pv, vg] = line.trim().split(/\s+/);

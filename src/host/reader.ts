@@ -12,8 +12,8 @@ import { parsePciMappings } from '../model/pci-mapping.ts';
 import type { BootloaderKind, HostSnapshot, Notice, PciDevice, VmConfig } from '../model/types.ts';
 import { getKey, hostpciEntries, parseVmConf } from '../model/vmconf.ts';
 import { listDir, readBytes, readText, readTextOrError, readTrimmed } from './fsread.ts';
-import { readHostUses } from './host-uses.ts';
-import type { CommandRunner } from './runner.ts';
+import { PVS, readHostUses, ZPOOL_STATUS } from './host-uses.ts';
+import type { CommandRunner, RunResult } from './runner.ts';
 import { readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
 
 /** Config files of ours that the planner reads back to stay idempotent. */
@@ -90,7 +90,13 @@ export function readHostInTwo(root: string, runner: CommandRunner, opts: ReadOpt
   return read(root, runner, opts, true);
 }
 
-async function read(root: string, runner: CommandRunner, opts: ReadOptions, deferDetails: boolean): Promise<TwoPassRead> {
+const DMESG = ['dmesg'] as const;
+
+async function read(root: string, given: CommandRunner, opts: ReadOptions, deferDetails: boolean): Promise<TwoPassRead> {
+  // The commands run while sysfs is read: on a node they are processes of their own (pvs alone
+  // may take a tenth of a second), and they were run one after the other after the sysfs pass.
+  const runner = startEarly(given, [ZPOOL_STATUS, PVS, DMESG]);
+  await new Promise((res) => setImmediate(res)); // lets them spawn (the runner loads execa first)
   const notices: Notice[] = [];
   const files: Record<string, string> = {};
   const keep = (rel: string): string | null => {
@@ -169,7 +175,7 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     .filter(([p]) => p.startsWith('etc/modules-load.d/') || p === 'etc/modules')
     .flatMap(([, t]) => parseModulesLoad(t));
 
-  const dmesg = await runner.run(['dmesg']);
+  const dmesg = await runner.run(DMESG);
   // A tree without the table files (a partial copy of a node) may still have the kernel log,
   // which lists the ACPI tables at boot: `ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 ...)`.
   const firmware = tableFile ?? (dmesg.exitCode !== 0 ? null : /ACPI: DMAR 0x/.test(dmesg.stdout) ? 'DMAR' : /ACPI: IVRS 0x/.test(dmesg.stdout) ? 'IVRS' : null);
@@ -212,6 +218,33 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     };
   };
   return { snapshot, details };
+}
+
+/**
+ * A runner whose answers to `argvs` are on their way already: each command is started now and
+ * its result handed to the first run() that asks for it (same argv, no options); anything else
+ * runs as usual.
+ */
+function startEarly(runner: CommandRunner, argvs: ReadonlyArray<readonly string[]>): CommandRunner {
+  const started = new Map<string, Promise<RunResult>>();
+  for (const argv of argvs) {
+    let p: Promise<RunResult>;
+    try {
+      p = runner.run(argv);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.catch(() => {}); // awaited where it is used; until then a failure is not "unhandled"
+    started.set(argv.join('\0'), p);
+  }
+  return {
+    run(argv, opts) {
+      const key = argv.join('\0');
+      const p = opts === undefined ? started.get(key) : undefined;
+      if (p) started.delete(key);
+      return p ?? runner.run(argv, opts);
+    },
+  };
 }
 
 const verdicts = (members: Map<number, PciDevice[]>) => [...members.entries()].sort((a, b) => a[0] - b[0]).map(([id, m]) => groupVerdict(id, m));
