@@ -313,6 +313,9 @@ function detectBootloader(root: string, files: Record<string, string>): { kind: 
 function readVms(root: string, files: Record<string, string>, notices: Notice[]): VmConfig[] {
   const dir = 'etc/pve/qemu-server';
   const vms: VmConfig[] = [];
+  // Which VMs have a pid file, from one listing: a failed open per stopped VM cost an exception
+  // each (333 of the 500 VMs of the 2,000-function bench host).
+  const pidFiles = new Set(listDir(join(root, 'run/qemu-server')));
   for (const f of listDir(join(root, dir))) {
     const m = /^(\d+)\.conf$/.exec(f);
     if (!m) continue;
@@ -329,7 +332,7 @@ function readVms(root: string, files: Record<string, string>, notices: Notice[])
     const { doc, notices: parseNotices } = parseVmConf(text, path);
     vmNotices.push(...parseNotices);
     const vmid = Number(m[1]);
-    const pid = readTrimmed(join(root, `run/qemu-server/${vmid}.pid`));
+    const pid = pidFiles.has(`${vmid}.pid`) ? readTrimmed(join(root, `run/qemu-server/${vmid}.pid`)) : null;
     const running = pid !== null && /^\d+$/.test(pid) && existsSync(join(root, 'proc', pid));
     const hostpci = hostpciEntries(doc);
     for (const h of hostpci) {
