@@ -47,6 +47,7 @@ export function createPciNames(file: string | Uint8Array | null): PciNames {
   const src = bytes.toString('latin1');
   /** Start and end of each vendor's block ([-1, -1]: not listed). */
   const vendorAt = new Map<string, [number, number]>();
+  const vendors = new Map<string, string | null>();
   const devices = new Map<string, string | null>();
   const classes = new Map<string, string | null>();
   /** Where the class section starts (it ends the file: found from the end, cheaply), -1: none. */
@@ -96,8 +97,12 @@ export function createPciNames(file: string | Uint8Array | null): PciNames {
 
   return {
     vendor(v) {
-      const [at] = vendorBlock(v.toLowerCase());
-      return at < 0 ? null : lineAt(at).slice(6).trim() || null;
+      const key = v.toLowerCase();
+      if (vendors.has(key)) return vendors.get(key)!;
+      const [at] = vendorBlock(key);
+      const name = at < 0 ? null : lineAt(at).slice(6).trim() || null;
+      vendors.set(key, name);
+      return name;
     },
     device(v, d) {
       const key = `${v}:${d}`.toLowerCase();
