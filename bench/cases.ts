@@ -92,9 +92,52 @@ async function keys(keySeq: string[]): Promise<number[]> {
   return times;
 }
 
+/**
+ * The TUI's path to its first frame (src/cli/tui.ts runFullScreen), once, in this fresh process
+ * (cold, as the program starts): wall and CPU milliseconds of each phase. The terminal is the
+ * FakeTerminal at 120x40; the frame counts as drawn at the first write that holds 'Legend'.
+ */
+async function firstFramePhases(): Promise<Record<string, { ms: number; cpuMs: number }>> {
+  const phases: Record<string, { ms: number; cpuMs: number }> = {};
+  let t = performance.now();
+  let c = process.cpuUsage();
+  const lap = (phase: string) => {
+    const d = process.cpuUsage(c);
+    phases[phase] = { ms: performance.now() - t, cpuMs: (d.user + d.system) / 1000 };
+    t = performance.now();
+    c = process.cpuUsage();
+  };
+  const { snapshot, details } = await readHostInTwo(root, createFixtureRunner(root));
+  lap('read');
+  const { createAppStore } = await import('../src/store/app-store.ts');
+  const { renderApp } = await import('../src/ui/render-app.tsx');
+  lap('load UI');
+  const term = new FakeTerminal();
+  const store = createAppStore({ snapshot, size: { columns: term.columns, rows: term.rows }, colour: true, ascii: false, host: { root, fixture: true, demo: false, apply: async () => { throw new Error('no'); }, reread: async () => snapshot } });
+  lap('store');
+  let drawn = false;
+  const write = term.write.bind(term);
+  term.write = (chunk, ...rest) => {
+    if (String(chunk).includes('Legend')) drawn = true;
+    return write(chunk, ...rest);
+  };
+  void renderApp(store, { stdin: new FakeKeyboard() as unknown as NodeJS.ReadStream, stdout: term as unknown as NodeJS.WriteStream });
+  while (!drawn) await new Promise((res) => setImmediate(res));
+  lap('render');
+  store.setState({ snapshot: details() });
+  lap('details (after the frame)');
+  return phases;
+}
+
 let times: number[] = [];
 let extra: Record<string, unknown> = {};
 switch (name) {
+  case 'first-frame': {
+    const phases = await firstFramePhases();
+    times = [Object.entries(phases).filter(([k]) => !k.startsWith('details')).reduce((a, [, v]) => a + v.ms, 0)];
+    extra = { phases };
+    break;
+  }
   case 'scan':
     times = await timeRuns(snapshot, runs, 3);
     extra = { functions: (await snapshot()).devices.length };

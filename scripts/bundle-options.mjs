@@ -42,6 +42,33 @@ const inkPatches = {
       t += '\nlet shared = null;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000) shared = new OutputCaches();\n  return shared;\n}\n';
       return { contents: t, loader: 'js' };
     });
+    // Yoga's loader gets its embedded WebAssembly from a data: URL with fetch() whenever fetch
+    // exists: that loads Node's whole fetch implementation (undici), ~25 ms before the first
+    // frame. Decode the base64 here instead; the loader then takes its no-fetch path.
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (a) => {
+      const t = await readFile(a.path, 'utf8');
+      const from = 'function ya(){return w||"function"!=typeof fetch?';
+      return { contents: patch(t, 'yoga-wasm-base64-esm.js', from, 'function ya(){w||(w=Buffer.from(H.slice(37),"base64"));return w||"function"!=typeof fetch?'), loader: 'js' };
+    });
+    // string-width takes its slow path (grapheme segmenter, Unicode-property regexes, emoji
+    // regex) for any line with a box-drawing or tree glyph, i.e. nearly every line here: 37 of
+    // the 109 ms of the first render at 2,000 functions, and ~0.15 ms per call after. A line of
+    // characters that are one column each, each its own cluster, is as wide as it is long.
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (a) => {
+      const t = await readFile(a.path, 'utf8');
+      const { version } = JSON.parse(await readFile(join(dirname(a.path), 'package.json'), 'utf8'));
+      const chars = Number(version.split('.')[0]) >= 8 ? NARROW_CHARS_8 : NARROW_CHARS;
+      const from = '\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};';
+      const fast = `\tif (ambiguousIsNarrow && /^[${chars}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n`;
+      let out = patch(t, 'string-width index.js', from, fast + from);
+      if (chars === NARROW_CHARS_8) {
+        // And 8.x builds its emoji regex (\p{RGI_Emoji}: ~20 ms to construct) when first needed,
+        // not when Ink loads.
+        out = patch(out, 'string-width index.js', 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', 'let rgiEmojiRegex;');
+        out = patch(out, 'string-width index.js', 'if (rgiEmojiRegex.test(segment)', 'if ((rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment)');
+      }
+      return { contents: out, loader: 'js' };
+    });
     b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/ }, async (a) => {
       const t = await readFile(a.path, 'utf8');
       // reduceAnsiCodesIncremental returns a new array each time: `codes` is never changed in place.
@@ -54,6 +81,18 @@ const inkPatches = {
     });
   },
 };
+
+/**
+ * Characters every string-width in the bundle (8.x for Ink, 7.x under wrap-ansi) counts as one
+ * column, each its own grapheme cluster: printable ASCII and Latin, general punctuation, arrows,
+ * box drawing, block elements, geometric shapes, check marks. Left out: what 7.x counts as an
+ * emoji (©, ‼, ↔, ▶, ⚠, ✔, ✖ ...); 8.x counts those as one column (NARROW_CHARS_8), and the
+ * TUI's host-critical mark is ✖. test/build/string-width-fast-path.test.ts checks all of it.
+ */
+export const NARROW_CHARS =
+  '\\u0020-\\u007E\\u00A0-\\u00A8\\u00AA-\\u00AC\\u00AF-\\u024F\\u2010-\\u2027\\u2030-\\u203B\\u203D-\\u2048\\u204A-\\u205E' +
+  '\\u2190-\\u2193\\u219A-\\u21A8\\u21AB-\\u21FF\\u2500-\\u25A9\\u25AC-\\u25B5\\u25B7-\\u25BF\\u25C1-\\u25FA\\u2713\\u2715\\u2717\\u2718';
+export const NARROW_CHARS_8 = `${NARROW_CHARS}\\u00A9\\u00AE\\u203C\\u2049\\u2194-\\u2199\\u21A9\\u21AA\\u25AA\\u25AB\\u25B6\\u25C0\\u25FB\\u25FC\\u26A0\\u2714\\u2716`;
 
 /** esbuild options for one ESM file that runs src/entry/bundle-entry.ts with plain node >= 20. */
 export function bundleOptions({ outfile, minify = true, sourcemap = false }) {

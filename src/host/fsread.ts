@@ -1,7 +1,7 @@
 // Tolerant synchronous reads: a missing or unreadable file is a null, never an exception, and
 // the caller decides whether that deserves a notice. Synchronous on purpose: thousands of tiny
 // sysfs reads are several times faster without promise overhead.
-import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { decodeLossless } from '../model/bytes.ts';
 
 export interface ReadFailure {
@@ -13,6 +13,15 @@ export interface ReadFailure {
 export function readText(path: string): string | null {
   try {
     return decodeLossless(readFileSync(path));
+  } catch {
+    return null;
+  }
+}
+
+/** The file's bytes, undecoded (pci.ids: model/pci-ids.ts decodes only the lines it needs). */
+export function readBytes(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
   } catch {
     return null;
   }
@@ -35,10 +44,12 @@ export function readTrimmed(path: string): string | null {
 const PAGE = Buffer.allocUnsafe(4096);
 
 /**
- * readTrimmed for a sysfs attribute (at most a page): open, read into one shared buffer until
- * EOF, close. readFileSync would also fstat, and allocate a 4 KiB buffer per attribute on a real
+ * readTrimmed for a sysfs attribute (at most a page): open, one read into a shared buffer,
+ * close. readFileSync would also fstat, and allocate a 4 KiB buffer per attribute on a real
  * node (sysfs says every file is 4096 bytes long): tens of MB of garbage on a 2,000-function
- * host. A file that fills the page is read again in full.
+ * host. One read is enough: a read that returns less than asked is the end of a regular file,
+ * and sysfs formats an attribute into one page and returns it whole (the read to see EOF was a
+ * quarter of the attribute syscalls). A file that fills the page is read again in full.
  */
 export function readAttr(path: string): string | null {
   let fd: number;
@@ -47,13 +58,9 @@ export function readAttr(path: string): string | null {
   } catch {
     return null;
   }
-  let n = 0;
+  let n: number;
   try {
-    for (;;) {
-      const r = readSync(fd, PAGE, n, PAGE.length - n, null);
-      n += r;
-      if (r === 0 || n === PAGE.length) break;
-    }
+    n = readSync(fd, PAGE, 0, PAGE.length, null);
   } catch {
     return null;
   } finally {
@@ -74,6 +81,25 @@ export function readLink(path: string): string | null {
   }
 }
 
+/**
+ * Where a link points: its target resolved against the folder the link sits in, on the strings
+ * alone. That is what realpath gives when that folder's path holds no links, for one readlink
+ * where the C library's realpath makes one per path component. Null when it is not a link.
+ */
+export function linkTarget(path: string): string | null {
+  const t = readLink(path);
+  if (t === null) return null;
+  if (t.startsWith('/')) return t;
+  // Segment by segment: path.resolve's character loop cost more than the readlink itself.
+  const parts = path.split('/');
+  parts.pop();
+  for (const seg of t.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.' && seg !== '') parts.push(seg);
+  }
+  return parts.join('/');
+}
+
 export function listDir(path: string): string[] {
   try {
     return readdirSync(path);
@@ -83,12 +109,3 @@ export function listDir(path: string): string[] {
 }
 
 export const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
-
-/** The C library's realpath: a third of the JS version's time for 355 net interfaces. */
-export function realPath(path: string): string | null {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    return null;
-  }
-}

@@ -11,10 +11,10 @@ import { createPciNames } from '../model/pci-ids.ts';
 import { parsePciMappings } from '../model/pci-mapping.ts';
 import type { BootFacts, BootloaderKind, HostSnapshot, Notice, PciDevice, VmConfig } from '../model/types.ts';
 import { getKey, hostpciEntries, parseVmConf } from '../model/vmconf.ts';
-import { listDir, readText, readTextOrError, readTrimmed } from './fsread.ts';
-import { readHostUses } from './host-uses.ts';
+import { listDir, readBytes, readText, readTextOrError, readTrimmed } from './fsread.ts';
+import { PVS, readHostUses, ZPOOL_STATUS } from './host-uses.ts';
+import type { CommandRunner, RunResult } from './runner.ts';
 import { readCluster } from './cluster.ts';
-import type { CommandRunner } from './runner.ts';
 import { readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
 import { readVfInfo } from './vf-info.ts';
 
@@ -54,13 +54,13 @@ export function systemPciIdsPaths(env: NodeJS.ProcessEnv = process.env): string[
 }
 
 /** The root's own pci.ids (on a node, root `/`: the system's), else the first system file found. */
-export function readPciIds(root: string, systemPaths: readonly string[]): string | null {
+export function readPciIds(root: string, systemPaths: readonly string[]): Buffer | null {
   for (const rel of PCI_IDS_PATHS) {
-    const t = readText(join(root, rel));
+    const t = readBytes(join(root, rel));
     if (t !== null) return t;
   }
   for (const p of systemPaths) {
-    const t = readText(p);
+    const t = readBytes(p);
     if (t !== null) return t;
   }
   return null;
@@ -77,7 +77,10 @@ export async function readHost(root: string, runner: CommandRunner, opts: ReadOp
 }
 
 export interface TwoPassRead {
-  /** Everything but the attributes only the details pane shows (PciDetails: null in every device). */
+  /**
+   * Everything but the attributes only the details pane shows (PciDetails: null in every
+   * device); IOMMU group members from the devices' own links (the groups' lists: in details()).
+   */
   snapshot: HostSnapshot;
   /**
    * The second pass: reads the details and returns a new snapshot equal to what readHost gives
@@ -88,13 +91,24 @@ export interface TwoPassRead {
 
 /**
  * The TUI's read: its first frame needs no details, and on a 2,000-function host they are about
- * a third of the sysfs reads. The second pass reuses the first pass's folder listings.
+ * a third of the sysfs reads; nor the check of each IOMMU group's own device list against the
+ * devices' links (1,700 folder listings there), which only a broken tree fails. The second
+ * pass reuses the first pass's folder listings.
  */
 export function readHostInTwo(root: string, runner: CommandRunner, opts: ReadOptions = {}): Promise<TwoPassRead> {
   return read(root, runner, opts, true);
 }
 
-async function read(root: string, runner: CommandRunner, opts: ReadOptions, deferDetails: boolean): Promise<TwoPassRead> {
+const DMESG = ['dmesg'] as const;
+
+async function read(root: string, given: CommandRunner, opts: ReadOptions, deferDetails: boolean): Promise<TwoPassRead> {
+  // The commands run while sysfs is read: on a node they are processes of their own (pvs alone
+  // may take a tenth of a second), and they were run one after the other after the sysfs pass.
+  const runner = startEarly(given, [ZPOOL_STATUS, PVS, DMESG]);
+  // The other cluster nodes' devices (one pvesh process per node) are asked for now as well.
+  const nodeName = (readTrimmed(join(root, 'etc/hostname')) ?? '').split('.')[0] || 'localhost';
+  const clusterRead = readCluster(root, runner, nodeName);
+  await new Promise((res) => setImmediate(res)); // lets them spawn (the runner loads execa first)
   const notices: Notice[] = [];
   const files: Record<string, string> = {};
   const keep = (rel: string): string | null => {
@@ -131,10 +145,10 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     .sort(compareAddress)
     .map((addr) => readPciCore(devDir, addr, notices));
   const devices: PciDevice[] = cores.map((c) => c.device);
-  // The details' notices sit right after the first pass's device notices, in either mode.
+  // The details' notices, then the group lists', sit right after the first pass's device
+  // notices, in either mode.
   const detailNoticesAt = notices.length;
   if (!deferDetails) for (const c of cores) Object.assign(c.device, readPciDetails(devDir, c, notices));
-  const byAddr = new Map(devices.map((d) => [d.address, d]));
   for (const d of devices) {
     d.vendorName = names.vendor(d.vendorId);
     d.deviceName = names.device(d.vendorId, d.deviceId);
@@ -142,25 +156,11 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     d.name = d.deviceName ?? `${d.className ?? `Class ${d.classId}`} [${d.vendorId}:${d.deviceId}]`;
   }
 
-  // IOMMU groups as the kernel lists them; the device's own link must agree.
+  // IOMMU groups: the kernel's list of them; members from each device's own link in the first
+  // pass, checked against each group's own list of devices in the second (readHost: both now).
   const groupsDir = join(root, 'sys/kernel/iommu_groups');
-  const groupMembers = new Map<number, PciDevice[]>();
-  for (const g of listDir(groupsDir)) {
-    const id = Number(g);
-    if (!Number.isInteger(id)) continue;
-    const members: PciDevice[] = [];
-    for (const addr of listDir(join(groupsDir, g, 'devices'))) {
-      const d = byAddr.get(addr);
-      if (!d) {
-        notices.push({ where: `sys/kernel/iommu_groups/${g}/devices/${addr}`, message: 'group lists a device that sys/bus/pci/devices does not have' });
-        continue;
-      }
-      if (d.iommuGroup !== null && d.iommuGroup !== id) notices.push({ where: addr, message: `iommu_group link says ${d.iommuGroup}, group ${id} lists it` });
-      d.iommuGroup = id;
-      members.push(d);
-    }
-    groupMembers.set(id, members);
-  }
+  const groupNames = listDir(groupsDir).filter((g) => Number.isInteger(Number(g)));
+  const groupMembers = deferDetails ? membersByLink(groupNames, devices) : listedMembers(groupsDir, groupNames, devices, notices);
   // Which IOMMU the firmware has (its ACPI table; the file is root-only, existence is enough)
   // and whether the kernel drives it: not the CPU vendor.
   const tables = join(root, 'sys/firmware/acpi/tables');
@@ -176,12 +176,11 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
 
   const vf = await readVfInfo(root, runner, devices, notices);
 
-  const nodeName = (readTrimmed(join(root, 'etc/hostname')) ?? '').split('.')[0] || 'localhost';
   const mappings = files['etc/pve/mapping/pci.cfg'] !== undefined ? parsePciMappings(files['etc/pve/mapping/pci.cfg']!, notices) : [];
   const vms = readVms(root, files, notices);
   linkVmRefs(devices, vms, mappings, nodeName);
 
-  const groups = [...groupMembers.entries()].sort((a, b) => a[0] - b[0]).map(([id, m]) => groupVerdict(id, m));
+  const groups = verdicts(groupMembers);
 
   // vfio state at boot.
   const modprobe = Object.entries(files)
@@ -191,8 +190,8 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
     .filter(([p]) => p.startsWith('etc/modules-load.d/') || p === 'etc/modules')
     .flatMap(([, t]) => parseModulesLoad(t));
 
-  const cluster = await readCluster(root, runner, nodeName);
-  const dmesg = await runner.run(['dmesg']);
+  const cluster = await clusterRead;
+  const dmesg = await runner.run(DMESG);
   // A tree without the table files (a partial copy of a node) may still have the kernel log,
   // which lists the ACPI tables at boot: `ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 ...)`.
   const firmware = tableFile ?? (dmesg.exitCode !== 0 ? null : /ACPI: DMAR 0x/.test(dmesg.stdout) ? 'DMAR' : /ACPI: IVRS 0x/.test(dmesg.stdout) ? 'IVRS' : null);
@@ -227,13 +226,83 @@ async function read(root: string, runner: CommandRunner, opts: ReadOptions, defe
   const details = (): HostSnapshot => {
     if (!deferDetails) return snapshot;
     const more: Notice[] = [];
+    const all = devices.map((d, i) => ({ ...d, ...readPciDetails(devDir, cores[i]!, more) }));
+    const groups = verdicts(listedMembers(groupsDir, groupNames, all, more));
     return {
       ...snapshot,
-      devices: cores.map((c) => ({ ...c.device, ...readPciDetails(devDir, c, more) })),
+      devices: all,
+      groups,
       notices: [...notices.slice(0, detailNoticesAt), ...more, ...notices.slice(detailNoticesAt)],
     };
   };
   return { snapshot, details };
+}
+
+/**
+ * A runner whose answers to `argvs` are on their way already: each command is started now and
+ * its result handed to the first run() that asks for it (same argv, no options); anything else
+ * runs as usual.
+ */
+function startEarly(runner: CommandRunner, argvs: ReadonlyArray<readonly string[]>): CommandRunner {
+  const started = new Map<string, Promise<RunResult>>();
+  for (const argv of argvs) {
+    let p: Promise<RunResult>;
+    try {
+      p = runner.run(argv);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.catch(() => {}); // awaited where it is used; until then a failure is not "unhandled"
+    started.set(argv.join('\0'), p);
+  }
+  return {
+    run(argv, opts) {
+      const key = argv.join('\0');
+      const p = opts === undefined ? started.get(key) : undefined;
+      if (p) started.delete(key);
+      return p ?? runner.run(argv, opts);
+    },
+  };
+}
+
+const verdicts = (members: Map<number, PciDevice[]>) => [...members.entries()].sort((a, b) => a[0] - b[0]).map(([id, m]) => groupVerdict(id, m));
+
+/**
+ * Each listed group's members as the devices' iommu_group links name them: no folder listing per
+ * group (1,700 of them on a 2,000-function host). What the listings would give on any node whose
+ * kernel is consistent; listedMembers checks that after the first frame.
+ */
+function membersByLink(groupNames: string[], devices: PciDevice[]): Map<number, PciDevice[]> {
+  const members = new Map<number, PciDevice[]>(groupNames.map((g) => [Number(g), []]));
+  for (const d of devices) if (d.iommuGroup !== null) members.get(d.iommuGroup)?.push(d);
+  return members;
+}
+
+/**
+ * Each group's members as the group's own folder lists them (sys/kernel/iommu_groups/N/devices);
+ * the device's own link must agree, and what does not is a notice. Members in device order (the
+ * folder's order is the file system's), as membersByLink gives them.
+ */
+function listedMembers(groupsDir: string, groupNames: string[], devices: PciDevice[], notices: Notice[]): Map<number, PciDevice[]> {
+  const at = new Map(devices.map((d, i) => [d.address, i]));
+  const members = new Map<number, PciDevice[]>();
+  for (const g of groupNames) {
+    const id = Number(g);
+    const listed: PciDevice[] = [];
+    for (const addr of listDir(join(groupsDir, g, 'devices'))) {
+      const i = at.get(addr);
+      if (i === undefined) {
+        notices.push({ where: `sys/kernel/iommu_groups/${g}/devices/${addr}`, message: 'group lists a device that sys/bus/pci/devices does not have' });
+        continue;
+      }
+      const d = devices[i]!;
+      if (d.iommuGroup !== null && d.iommuGroup !== id) notices.push({ where: addr, message: `iommu_group link says ${d.iommuGroup}, group ${id} lists it` });
+      d.iommuGroup = id;
+      listed.push(d);
+    }
+    members.set(id, listed.sort((a, b) => at.get(a.address)! - at.get(b.address)!));
+  }
+  return members;
 }
 
 /** An apply killed part-way (power cut, kill -9) on this root, found from its marker. */
@@ -314,6 +383,9 @@ function readBootFacts(root: string): BootFacts {
 function readVms(root: string, files: Record<string, string>, notices: Notice[]): VmConfig[] {
   const dir = 'etc/pve/qemu-server';
   const vms: VmConfig[] = [];
+  // Which VMs have a pid file, from one listing: a failed open per stopped VM cost an exception
+  // each (333 of the 500 VMs of the 2,000-function bench host).
+  const pidFiles = new Set(listDir(join(root, 'run/qemu-server')));
   for (const f of listDir(join(root, dir))) {
     const m = /^(\d+)\.conf$/.exec(f);
     if (!m) continue;
@@ -330,7 +402,7 @@ function readVms(root: string, files: Record<string, string>, notices: Notice[])
     const { doc, notices: parseNotices } = parseVmConf(text, path);
     vmNotices.push(...parseNotices);
     const vmid = Number(m[1]);
-    const pid = readTrimmed(join(root, `run/qemu-server/${vmid}.pid`));
+    const pid = pidFiles.has(`${vmid}.pid`) ? readTrimmed(join(root, `run/qemu-server/${vmid}.pid`)) : null;
     const running = pid !== null && /^\d+$/.test(pid) && existsSync(join(root, 'proc', pid));
     const hostpci = hostpciEntries(doc);
     for (const h of hostpci) {

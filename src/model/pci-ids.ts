@@ -7,6 +7,8 @@
 // and LSI blocks have dozens), so a block ends only at the next vendor line or at the class
 // section (`C cc  Name`, then `\tss  Subclass`, `\t\tpp  Prog-if`) that follows the vendors.
 
+import { decodeLossless } from './bytes.ts';
+
 export interface PciNames {
   vendor(vendorId: string): string | null;
   device(vendorId: string, deviceId: string): string | null;
@@ -35,10 +37,17 @@ const NEXT_TOP = /\n(?:[0-9a-f]{4}  |C [0-9a-f]{2}  )/g;
 /** The start of the next class line: where a class's block ends. */
 const NEXT_CLASS = /\nC [0-9a-f]{2}  /g;
 
-export function createPciNames(text: string | null): PciNames {
-  const src = text ?? '';
+/**
+ * `file` as read (bytes: what the reader passes) or as text. The bytes are searched as Latin-1,
+ * one character per byte, so offsets are byte offsets and a 1.3 MB file costs a copy instead of
+ * a UTF-8 check and decode (~15 ms); only the lines found are decoded, losslessly.
+ */
+export function createPciNames(file: string | Uint8Array | null): PciNames {
+  const bytes = file === null ? Buffer.alloc(0) : typeof file === 'string' ? Buffer.from(file, 'utf8') : Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  const src = bytes.toString('latin1');
   /** Start and end of each vendor's block ([-1, -1]: not listed). */
   const vendorAt = new Map<string, [number, number]>();
+  const vendors = new Map<string, string | null>();
   const devices = new Map<string, string | null>();
   const classes = new Map<string, string | null>();
   /** Where the class section starts (it ends the file: found from the end, cheaply), -1: none. */
@@ -53,13 +62,15 @@ export function createPciNames(text: string | null): PciNames {
 
   function lineAt(pos: number): string {
     const end = src.indexOf('\n', pos);
-    return src.slice(pos, end < 0 ? undefined : end).replace(/\r$/, '');
+    return decodeLossless(bytes.subarray(pos, end < 0 ? undefined : end)).replace(/\r$/, '');
   }
 
   /** Start of the line `head` (matched at a line start, never inside another line), or -1. */
   function findLine(head: string, from: number, to: number): number {
     if (from === 0 && src.startsWith(head)) return 0;
-    const at = src.indexOf(`\n${head}`, Math.max(0, from - 1));
+    // The bytes' own search: several times faster than the string's for a pattern that starts
+    // with the file's most frequent character.
+    const at = bytes.indexOf(`\n${head}`, Math.max(0, from - 1), 'latin1');
     return at < 0 || at + 1 >= to ? -1 : at + 1;
   }
 
@@ -86,8 +97,12 @@ export function createPciNames(text: string | null): PciNames {
 
   return {
     vendor(v) {
-      const [at] = vendorBlock(v.toLowerCase());
-      return at < 0 ? null : lineAt(at).slice(6).trim() || null;
+      const key = v.toLowerCase();
+      if (vendors.has(key)) return vendors.get(key)!;
+      const [at] = vendorBlock(key);
+      const name = at < 0 ? null : lineAt(at).slice(6).trim() || null;
+      vendors.set(key, name);
+      return name;
     },
     device(v, d) {
       const key = `${v}:${d}`.toLowerCase();

@@ -1,8 +1,9 @@
-// readAttr: sysfs attributes through one shared page buffer, with readTrimmed's results.
+// readAttr: sysfs attributes through one shared page buffer, with readTrimmed's results;
+// linkTarget for the NIC links host-uses.ts follows.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readAttr, readTrimmed, realPath } from '../../src/host/fsread.ts';
+import { linkTarget, readAttr, readTrimmed } from '../../src/host/fsread.ts';
 import { encodeLossless } from '../../src/model/bytes.ts';
 import { removeTree, tempDir } from '../helpers/tree.ts';
 
@@ -38,15 +39,21 @@ describe('readAttr', () => {
   });
 });
 
-describe('realPath', () => {
-  it('resolves a link relative to a folder that is itself a link (sys/class/net/X/device), null when dangling', () => {
+describe('linkTarget', () => {
+  it("follows sys/class/net/X/device, relative to a folder that is itself a link, to the PCI function's folder; null when dangling", () => {
     const pci = join(dir, 'devices/pci0000:00/0000:00:1c.0/0000:03:00.0');
     mkdirSync(join(pci, 'net/enp3s0f0'), { recursive: true });
+    mkdirSync(join(pci, 'net/enp3s0f1'), { recursive: true });
     mkdirSync(join(dir, 'class/net'), { recursive: true });
     symlinkSync('../../devices/pci0000:00/0000:00:1c.0/0000:03:00.0/net/enp3s0f0', join(dir, 'class/net/enp3s0f0'));
-    symlinkSync('../../../0000:03:00.0', join(pci, 'net/enp3s0f0/device'));
-    expect(realPath(join(dir, 'class/net/enp3s0f0/device'))).toBe(pci);
+    symlinkSync('../../../0000:03:00.0', join(pci, 'net/enp3s0f0/device')); // as the kernel has it
+    symlinkSync('../../devices/pci0000:00/0000:00:1c.0/0000:03:00.0/net/enp3s0f1', join(dir, 'class/net/enp3s0f1'));
+    symlinkSync('../..', join(pci, 'net/enp3s0f1/device')); // as the fixture trees have it
+    const device = (nic: string) => linkTarget(join(linkTarget(join(dir, 'class/net', nic))!, 'device'));
+    expect(device('enp3s0f0')).toBe(pci);
+    expect(device('enp3s0f1')).toBe(pci);
     symlinkSync('../../devices/gone', join(dir, 'class/net/eth9'));
-    expect(realPath(join(dir, 'class/net/eth9/device'))).toBeNull();
+    expect(device('eth9')).toBeNull();
+    expect(linkTarget(join(pci, 'net'))).toBeNull(); // a folder, not a link
   });
 });

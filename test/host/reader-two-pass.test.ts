@@ -1,6 +1,6 @@
 // The TUI's read in two passes (readHostInTwo): the first frame's snapshot without the details
 // pane's attributes, then details() gives exactly what the one full read (readHost) gives.
-import { rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHost } from '../../src/host/open.ts';
@@ -58,6 +58,27 @@ describe('two-pass read', () => {
     expect(second.notices).toEqual(full.notices);
     expect(second).toEqual(full);
     expect(second.devices.find((x) => x.address === '0000:07:00.0')!.driverOverride).toBe('vfio-pci');
+  });
+
+  it("IOMMU groups: the first pass takes the devices' links; details() checks each group's own list, as readHost does", async () => {
+    const root = copyFixture('guide');
+    trash.push(root);
+    const groups = join(root, 'sys/kernel/iommu_groups');
+    // Group 10 lists 00:1f.6, whose link says group 9; group 18 lists a device the bus lacks.
+    renameSync(join(groups, '9/devices/0000:00:1f.6'), join(groups, '10/devices/0000:00:1f.6'));
+    symlinkSync('../../../../devices/pci0000:00/0000:0f:00.0', join(groups, '18/devices/0000:0f:00.0'));
+    const { full, two } = await both(root);
+    const members = (s: typeof full, id: number) => s.groups.find((g) => g.id === id)!.devices;
+    expect(members(full, 10)).toEqual(['0000:00:1b.0', '0000:00:1f.6']);
+    expect(full.notices.map((n) => n.message)).toEqual(expect.arrayContaining(['iommu_group link says 9, group 10 lists it', 'group lists a device that sys/bus/pci/devices does not have']));
+    // The first frame: groups as the links say, no group notices yet.
+    expect(members(two.snapshot, 9)).toContain('0000:00:1f.6');
+    expect(members(two.snapshot, 10)).toEqual(['0000:00:1b.0']);
+    expect(two.snapshot.notices.some((n) => /group/.test(n.message))).toBe(false);
+    // After it: exactly the one full read, notices in the same order.
+    const second = two.details();
+    expect(second.notices).toEqual(full.notices);
+    expect(second).toEqual(full);
   });
 
   it('readHost reads everything in one go (list and check need it all)', async () => {
