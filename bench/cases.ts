@@ -69,7 +69,21 @@ async function keys(keySeq: string[]): Promise<number[]> {
   const snap = await snapshot();
   const term = new FakeTerminal();
   const kbd = new FakeKeyboard();
-  const store = createAppStore({ snapshot: snap, size: { columns: term.columns, rows: term.rows }, colour: true, ascii: false, host: { root, fixture: true, demo: false, apply: async () => { throw new Error('no'); }, reread: snapshot } });
+  const store = createAppStore({
+    snapshot: snap,
+    size: { columns: term.columns, rows: term.rows },
+    colour: true,
+    ascii: false,
+    host: {
+      root,
+      fixture: true,
+      demo: false,
+      apply: async () => {
+        throw new Error('no');
+      },
+      reread: snapshot,
+    },
+  });
   void renderApp(store, { stdin: kbd as unknown as NodeJS.ReadStream, stdout: term as unknown as NodeJS.WriteStream });
   preferSmallHeap(); // as src/cli/tui.ts does after the first frame
   await new Promise((res) => setTimeout(res, 100));
@@ -113,7 +127,21 @@ async function firstFramePhases(): Promise<Record<string, { ms: number; cpuMs: n
   const { renderApp } = await import('../src/ui/render-app.tsx');
   lap('load UI');
   const term = new FakeTerminal();
-  const store = createAppStore({ snapshot, size: { columns: term.columns, rows: term.rows }, colour: true, ascii: false, host: { root, fixture: true, demo: false, apply: async () => { throw new Error('no'); }, reread: async () => snapshot } });
+  const store = createAppStore({
+    snapshot,
+    size: { columns: term.columns, rows: term.rows },
+    colour: true,
+    ascii: false,
+    host: {
+      root,
+      fixture: true,
+      demo: false,
+      apply: async () => {
+        throw new Error('no');
+      },
+      reread: async () => snapshot,
+    },
+  });
   lap('store');
   let drawn = false;
   const write = term.write.bind(term);
@@ -121,7 +149,10 @@ async function firstFramePhases(): Promise<Record<string, { ms: number; cpuMs: n
     if (String(chunk).includes('Legend')) drawn = true;
     return write(chunk, ...rest);
   };
-  void renderApp(store, { stdin: new FakeKeyboard() as unknown as NodeJS.ReadStream, stdout: term as unknown as NodeJS.WriteStream });
+  void renderApp(store, {
+    stdin: new FakeKeyboard() as unknown as NodeJS.ReadStream,
+    stdout: term as unknown as NodeJS.WriteStream,
+  });
   while (!drawn) await new Promise((res) => setImmediate(res));
   lap('render');
   store.setState({ snapshot: details() });
@@ -134,7 +165,11 @@ let extra: Record<string, unknown> = {};
 switch (name) {
   case 'first-frame': {
     const phases = await firstFramePhases();
-    times = [Object.entries(phases).filter(([k]) => !k.startsWith('details')).reduce((a, [, v]) => a + v.ms, 0)];
+    times = [
+      Object.entries(phases)
+        .filter(([k]) => !k.startsWith('details'))
+        .reduce((a, [, v]) => a + v.ms, 0),
+    ];
     extra = { phases };
     break;
   }
@@ -176,7 +211,13 @@ switch (name) {
     for (let i = 0; intents.length < 50 && i < devs.length; i++) {
       const d = devs[i]!;
       if (d.sriov) intents.push({ kind: 'vfs', address: d.address, count: 4 });
-      else if (i % 3 === 0) intents.push({ kind: 'assign', address: d.address, vmid: snap.vms[i % snap.vms.length]!.vmid, options: { allFunctions: false, pcie: true, xVga: false, rombar: true } });
+      else if (i % 3 === 0)
+        intents.push({
+          kind: 'assign',
+          address: d.address,
+          vmid: snap.vms[i % snap.vms.length]!.vmid,
+          options: { allFunctions: false, pcie: true, xVga: false, rombar: true },
+        });
       else intents.push({ kind: 'reserve', address: d.address });
     }
     times = await timeRuns(() => planChanges(snap, intents), runs, 3);
@@ -190,24 +231,60 @@ switch (name) {
     // figure is CPU time (user + system) per sample, not wall time.
     const snap = await snapshot();
     const targets = monitorTargets(snap);
-    const vfinfo = Array.from({ length: 8 }, (_, vf) => ({ vf, link_type: 'ether', address: '02:00:00:00:00:00', spoofchk: true, link_state: 'auto', trust: false, stats: { rx: { bytes: vf, packets: vf, multicast: 0, broadcast: 0, dropped: 0 }, tx: { bytes: vf, packets: vf, dropped: 0 } } }));
+    const vfinfo = Array.from({ length: 8 }, (_, vf) => ({
+      vf,
+      link_type: 'ether',
+      address: '02:00:00:00:00:00',
+      spoofchk: true,
+      link_state: 'auto',
+      trust: false,
+      stats: {
+        rx: { bytes: vf, packets: vf, multicast: 0, broadcast: 0, dropped: 0 },
+        tx: { bytes: vf, packets: vf, dropped: 0 },
+      },
+    }));
     // Every PF with VFs in the answer: above four PFs the sampler asks once for all links.
     const pfs = targets.filter((t) => t.hasVfs).map((t) => t.ifname);
-    const runner = new RecordingRunner({ ip: (argv) => ({ stdout: JSON.stringify((argv.length > 6 ? [argv[6]] : pfs).map((ifname) => ({ ifname, operstate: 'UP', vfinfo_list: vfinfo }))) }) });
+    const runner = new RecordingRunner({
+      ip: (argv) => ({
+        stdout: JSON.stringify(
+          (argv.length > 6 ? [argv[6]] : pfs).map((ifname) => ({ ifname, operstate: 'UP', vfinfo_list: vfinfo })),
+        ),
+      }),
+    });
     let st = initialMonitor(targets);
     const cpu: number[] = [];
-    const wall = await timeRuns(async () => {
-      const c0 = process.cpuUsage();
-      st = advanceMonitor(st, await takeSample(root, runner, targets));
-      const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1000);
-    }, runs, 3);
+    const wall = await timeRuns(
+      async () => {
+        const c0 = process.cpuUsage();
+        st = advanceMonitor(st, await takeSample(root, runner, targets));
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+      },
+      runs,
+      3,
+    );
     times = cpu.slice(3);
-    extra = { functions: snap.devices.length, rows: targets.length, interfaces: Object.keys(st.last!.links).length, pfsAsked: Object.keys(st.last!.vfs).length, wallMedianMs: median(wall) };
+    extra = {
+      functions: snap.devices.length,
+      rows: targets.length,
+      interfaces: Object.keys(st.last!.links).length,
+      pfsAsked: Object.keys(st.last!.vfs).length,
+      wallMedianMs: median(wall),
+    };
     break;
   }
   default:
     throw new Error(`unknown case ${name}`);
 }
-console.log(JSON.stringify({ case: name, medianMs: median(times), p90Ms: percentile(times, 90), runs: times.length, maxRssMb: process.resourceUsage().maxRSS / 1024, extra }));
+console.log(
+  JSON.stringify({
+    case: name,
+    medianMs: median(times),
+    p90Ms: percentile(times, 90),
+    runs: times.length,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    extra,
+  }),
+);
 process.exit(0);

@@ -36,7 +36,8 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
-const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const peakRssMb = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** One start of `node ...argv` at 120x40; after the frame, a few keys, the peak RSS, then q. */
 export async function firstFrame(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<FrameRun> {
@@ -49,7 +50,10 @@ export async function firstFrame(argv: string[], env: NodeJS.ProcessEnv = {}): P
   const exited = new Promise<void>((res) => p.onExit(() => res()));
   let out = '';
   const frame = new Promise<{ wallMs: number; cpuMs: number }>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`no first frame in 20 s: ${argv.join(' ')}\n${out.slice(-2000)}`)), 20_000);
+    const timer = setTimeout(
+      () => rej(new Error(`no first frame in 20 s: ${argv.join(' ')}\n${out.slice(-2000)}`)),
+      20_000,
+    );
     const sub = p.onData((d) => {
       out += d;
       if (!out.includes('Legend')) return;
@@ -74,7 +78,12 @@ export async function firstFrame(argv: string[], env: NodeJS.ProcessEnv = {}): P
 }
 
 /** `runs` starts after `warmup` untimed ones (the page cache and the launcher's bundle cache). */
-export async function firstFrames(argv: string[], runs: number, warmup = 2, env?: NodeJS.ProcessEnv): Promise<FrameRun[]> {
+export async function firstFrames(
+  argv: string[],
+  runs: number,
+  warmup = 2,
+  env?: NodeJS.ProcessEnv,
+): Promise<FrameRun[]> {
   const out: FrameRun[] = [];
   for (let i = 0; i < warmup + runs; i++) {
     const r = await firstFrame(argv, env);

@@ -5,16 +5,36 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ATTRS = [
-  'vendor', 'device', 'class', 'subsystem_vendor', 'subsystem_device', 'revision', 'driver_override',
-  'sriov_totalvfs', 'sriov_numvfs', 'boot_vga', 'numa_node', 'reset_method', 'current_link_speed', 'current_link_width',
+  'vendor',
+  'device',
+  'class',
+  'subsystem_vendor',
+  'subsystem_device',
+  'revision',
+  'driver_override',
+  'sriov_totalvfs',
+  'sriov_numvfs',
+  'boot_vga',
+  'numa_node',
+  'reset_method',
+  'current_link_speed',
+  'current_link_width',
 ];
 const LINKS = ['driver', 'iommu_group', 'physfn'];
 
 function tryRead(p: string): string | null {
-  try { return readFileSync(p, 'latin1'); } catch { return null; }
+  try {
+    return readFileSync(p, 'latin1');
+  } catch {
+    return null;
+  }
 }
 function tryLink(p: string): string | null {
-  try { return readlinkSync(p); } catch { return null; }
+  try {
+    return readlinkSync(p);
+  } catch {
+    return null;
+  }
 }
 
 /** Returns a byte count so the work cannot be optimised away. */
@@ -32,10 +52,14 @@ export function floorScan(root: string): number {
   const groups = join(root, 'sys/kernel/iommu_groups');
   try {
     for (const g of readdirSync(groups)) n += readdirSync(join(groups, g, 'devices')).length;
-  } catch { /* IOMMU off */ }
+  } catch {
+    /* IOMMU off */
+  }
   const vmDir = join(root, 'etc/pve/qemu-server');
   try {
     for (const f of readdirSync(vmDir)) n += tryRead(join(vmDir, f))?.length ?? 0;
-  } catch { /* no VMs */ }
+  } catch {
+    /* no VMs */
+  }
   return n;
 }

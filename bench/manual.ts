@@ -13,7 +13,9 @@ function sysfsOpt(root: string): string[] {
 
 /** The guide's loop, verbatim except for the lspci access options; returns the line count. */
 export function guideLoop(root: string): number {
-  const opts = sysfsOpt(root).map((o) => `'${o}'`).join(' ');
+  const opts = sysfsOpt(root)
+    .map((o) => `'${o}'`)
+    .join(' ');
   const script = `for d in '${root}'/sys/kernel/iommu_groups/*/devices/*; do
 n=\${d#*/iommu_groups/*}
 n=\${n%%/*}

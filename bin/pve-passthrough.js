@@ -13,5 +13,9 @@ if (bundle) {
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('../src/entry/cli.ts');
-  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
 }

@@ -9,7 +9,13 @@ import { writeHostTree } from '../src/host/host-tree.ts';
 import { consumerHost, iommuOffHost } from '../src/demo/other-hosts.ts';
 
 const out = join(import.meta.dirname, '../test/fixtures');
-for (const [name, spec] of Object.entries({ guide: { ...guideHost, pciIds: guidePciIds }, consumer: consumerHost, 'iommu-off': iommuOffHost, 'by-hand': byHandHost, cluster: { ...clusterHost, pciIds: guidePciIds } })) {
+for (const [name, spec] of Object.entries({
+  guide: { ...guideHost, pciIds: guidePciIds },
+  consumer: consumerHost,
+  'iommu-off': iommuOffHost,
+  'by-hand': byHandHost,
+  cluster: { ...clusterHost, pciIds: guidePciIds },
+})) {
   rmSync(join(out, name), { recursive: true, force: true });
   writeHostTree(join(out, name), spec);
   console.log(`wrote test/fixtures/${name}`);

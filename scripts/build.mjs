@@ -48,13 +48,27 @@ import(pathToFileURL(file).href).then(cleanup, (e) => {
 );
 const seaConfig = join(out, 'sea-config.json');
 const blob = join(out, 'sea.blob');
-writeFileSync(seaConfig, JSON.stringify({ main: seaMain, output: blob, disableExperimentalSEAWarning: true, assets: { 'pve-passthrough.mjs': bundle } }));
+writeFileSync(
+  seaConfig,
+  JSON.stringify({
+    main: seaMain,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    assets: { 'pve-passthrough.mjs': bundle },
+  }),
+);
 execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'pipe' });
 const exe = join(out, 'pve-passthrough');
 rmSync(exe, { force: true });
 copyFileSync(process.execPath, exe);
 chmodSync(exe, 0o755);
 const postject = join(dirname(fileURLToPath(import.meta.resolve('postject'))), 'cli.js');
-execFileSync(process.execPath, [postject, exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: 'pipe' });
+execFileSync(
+  process.execPath,
+  [postject, exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'],
+  { stdio: 'pipe' },
+);
 for (const f of [seaMain, seaConfig, blob]) rmSync(f, { force: true });
-console.log(`${join(relative(root, out), 'pve-passthrough').padEnd(26)}${size(exe)} (standalone: Node ${process.versions.node} ${process.platform}-${process.arch} inside)`);
+console.log(
+  `${join(relative(root, out), 'pve-passthrough').padEnd(26)}${size(exe)} (standalone: Node ${process.versions.node} ${process.platform}-${process.arch} inside)`,
+);

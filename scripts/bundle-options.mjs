@@ -10,7 +10,8 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Replaces `from` with `to` in a dependency's file, or stops the build: a patch that no longer
  * applies must be looked at, not skipped silently. */
 function patch(text, file, from, to) {
-  if (!text.includes(from)) throw new Error(`bundle patch for ${file} no longer applies (dependency updated?): ${from.slice(0, 60)}`);
+  if (!text.includes(from))
+    throw new Error(`bundle patch for ${file} no longer applies (dependency updated?): ${from.slice(0, 60)}`);
   return text.replace(from, to);
 }
 
@@ -19,10 +20,16 @@ const inkPatches = {
   setup(b) {
     // Ink imports react-devtools-core only when DEV=true; it is not a dependency: stub it.
     b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };', loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'export default { initialize() {}, connectToDevTools() {} };',
+      loader: 'js',
+    }));
     // With DEV=true in the operator's environment Ink would also read ../package.json beside the
     // bundle (and crash). Its isDev() reads a local `process` import, out of `define`'s reach.
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, () => ({ contents: 'export const isDev = () => false;', loader: 'js' }));
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, () => ({
+      contents: 'export const isDev = () => false;',
+      loader: 'js',
+    }));
     // Garbage per frame. Ink builds every frame as one object (and one styles array) per cell
     // and re-tokenizes every line; the tokenizer diffs styles char by char with three new Sets.
     // At 120x40 that was ~0.5 MB per keystroke, promoted to the old space while typing: peak
@@ -31,15 +38,26 @@ const inkPatches = {
     // equally styled characters, and a cache of tokenized lines across frames (bounded).
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (a) => {
       let t = await readFile(a.path, 'utf8');
-      t = patch(t, 'ink output.js', 'class OutputCaches {', 'const BLANK = Object.freeze({ type: \'char\', value: \' \', fullWidth: false, styles: Object.freeze([]) });\nclass OutputCaches {');
-      t = patch(t, 'ink output.js', `row.push({
+      t = patch(
+        t,
+        'ink output.js',
+        'class OutputCaches {',
+        "const BLANK = Object.freeze({ type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([]) });\nclass OutputCaches {",
+      );
+      t = patch(
+        t,
+        'ink output.js',
+        `row.push({
                     type: 'char',
                     value: ' ',
                     fullWidth: false,
                     styles: [],
-                });`, 'row.push(BLANK);');
+                });`,
+        'row.push(BLANK);',
+      );
       t = patch(t, 'ink output.js', '    caches = new OutputCaches();', '    caches = sharedCaches();');
-      t += '\nlet shared = null;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000) shared = new OutputCaches();\n  return shared;\n}\n';
+      t +=
+        '\nlet shared = null;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000) shared = new OutputCaches();\n  return shared;\n}\n';
       return { contents: t, loader: 'js' };
     });
     // Yoga's loader gets its embedded WebAssembly from a data: URL with fetch() whenever fetch
@@ -48,7 +66,15 @@ const inkPatches = {
     b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (a) => {
       const t = await readFile(a.path, 'utf8');
       const from = 'function ya(){return w||"function"!=typeof fetch?';
-      return { contents: patch(t, 'yoga-wasm-base64-esm.js', from, 'function ya(){w||(w=Buffer.from(H.slice(37),"base64"));return w||"function"!=typeof fetch?'), loader: 'js' };
+      return {
+        contents: patch(
+          t,
+          'yoga-wasm-base64-esm.js',
+          from,
+          'function ya(){w||(w=Buffer.from(H.slice(37),"base64"));return w||"function"!=typeof fetch?',
+        ),
+        loader: 'js',
+      };
     });
     // string-width takes its slow path (grapheme segmenter, Unicode-property regexes, emoji
     // regex) for any line with a box-drawing or tree glyph, i.e. nearly every line here: 37 of
@@ -65,19 +91,36 @@ const inkPatches = {
         // And 8.x builds its emoji regex (\p{RGI_Emoji}: ~20 ms to construct) when first needed,
         // not when Ink loads.
         out = patch(out, 'string-width index.js', 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', 'let rgiEmojiRegex;');
-        out = patch(out, 'string-width index.js', 'if (rgiEmojiRegex.test(segment)', 'if ((rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment)');
+        out = patch(
+          out,
+          'string-width index.js',
+          'if (rgiEmojiRegex.test(segment)',
+          'if ((rgiEmojiRegex ??= /^\\p{RGI_Emoji}$/v).test(segment)',
+        );
       }
       return { contents: out, loader: 'js' };
     });
     b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/ }, async (a) => {
       const t = await readFile(a.path, 'utf8');
       // reduceAnsiCodesIncremental returns a new array each time: `codes` is never changed in place.
-      return { contents: patch(t, 'ansi-tokenize styledChars.js', 'styles: [...codes],', 'styles: codes,'), loader: 'js' };
+      return {
+        contents: patch(t, 'ansi-tokenize styledChars.js', 'styles: [...codes],', 'styles: codes,'),
+        loader: 'js',
+      };
     });
     b.onLoad({ filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]diff\.js$/ }, async (a) => {
       const t = await readFile(a.path, 'utf8');
-      const same = 'if (from === to || (from.length === to.length && from.every((c, i) => c.code === to[i].code))) return [];\n';
-      return { contents: patch(t, 'ansi-tokenize diff.js', 'export function diffAnsiCodes(from, to) {\n', `export function diffAnsiCodes(from, to) {\n    ${same}`), loader: 'js' };
+      const same =
+        'if (from === to || (from.length === to.length && from.every((c, i) => c.code === to[i].code))) return [];\n';
+      return {
+        contents: patch(
+          t,
+          'ansi-tokenize diff.js',
+          'export function diffAnsiCodes(from, to) {\n',
+          `export function diffAnsiCodes(from, to) {\n    ${same}`,
+        ),
+        loader: 'js',
+      };
     });
   },
 };

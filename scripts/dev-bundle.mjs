@@ -19,7 +19,8 @@ export function sourceKey(root = ROOT) {
     for (const e of readdirSync(dir, { withFileTypes: true })) (e.isDirectory() ? walk : add)(join(dir, e.name));
   };
   walk(join(root, 'src'));
-  for (const f of ['package.json', 'package-lock.json', 'scripts/bundle-options.mjs']) if (existsSync(join(root, f))) add(join(root, f));
+  for (const f of ['package.json', 'package-lock.json', 'scripts/bundle-options.mjs'])
+    if (existsSync(join(root, f))) add(join(root, f));
   h.update(process.version);
   return h.digest('hex').slice(0, 16);
 }
@@ -38,7 +39,9 @@ export async function devBundle(cacheDir = join(ROOT, 'node_modules/.cache/pve-p
     // esbuild marks each module with its src/ path, so a stack trace is still easy to follow.
     await build(bundleOptions({ outfile: tmp, minify: false }));
     renameSync(tmp, file);
-    for (const old of readdirSync(cacheDir)) if (old.startsWith('launcher-') && !old.includes('.tmp.') && join(cacheDir, old) !== file) rmSync(join(cacheDir, old), { force: true });
+    for (const old of readdirSync(cacheDir))
+      if (old.startsWith('launcher-') && !old.includes('.tmp.') && join(cacheDir, old) !== file)
+        rmSync(join(cacheDir, old), { force: true });
     return file;
   } catch {
     if (tmp) rmSync(tmp, { force: true });

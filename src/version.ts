@@ -8,7 +8,8 @@ declare const __PVE_PASSTHROUGH_VERSION__: string | undefined;
 export function version(): string {
   if (typeof __PVE_PASSTHROUGH_VERSION__ === 'string') return __PVE_PASSTHROUGH_VERSION__;
   try {
-    return (JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }

@@ -8,7 +8,11 @@ if (!steps.length) {
   console.error('usage: boot.ts STEP.sh [STEP2.sh ...]  (files in scripts/kernel-lab/scenarios/)');
   process.exit(2);
 }
-const s = new Scenario('manual', ensureImage(), process.env.PVE_PASSTHROUGH_LAB_PROGRAM ?? join(REPO, 'dist/pve-passthrough'));
+const s = new Scenario(
+  'manual',
+  ensureImage(),
+  process.env.PVE_PASSTHROUGH_LAB_PROGRAM ?? join(REPO, 'dist/pve-passthrough'),
+);
 for (const step of steps) await s.boot(step);
 s.cleanup();
 console.error(`console logs in ${s.dir}`);

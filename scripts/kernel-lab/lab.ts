@@ -5,7 +5,18 @@
 // the guest's update-initramfs last wrote. The program and the step script reach the guest on
 // a second, read-only SATA disk. Every command is an argv array.
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +34,10 @@ export const DEVICES = [
   // An SR-IOV physical function: QEMU's NVMe controller with 2 VFs (docs/system/devices/nvme.rst).
   ['-device', 'pcie-root-port,id=rp3,chassis=3,slot=3,bus=pcie.0,addr=0x4'],
   ['-device', 'nvme-subsys,id=nvsub'],
-  ['-device', 'nvme,bus=rp3,serial=labnvme,subsys=nvsub,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=4'],
+  [
+    '-device',
+    'nvme,bus=rp3,serial=labnvme,subsys=nvsub,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=4',
+  ],
   // A conventional PCI bridge with two devices behind it: one shared IOMMU group.
   ['-device', 'pcie-pci-bridge,id=pb,bus=pcie.0,addr=0x5'],
   ['-device', 'e1000,bus=pb,addr=0x1,mac=52:54:00:00:00:11'],
@@ -33,7 +47,8 @@ export const DEVICES = [
 // no_timer_check: under TCG on a loaded host the kernel's early check that the timer interrupt
 // works through the interrupt-remapped IO-APIC can miss its ticks and panic ("timer doesn't
 // work through Interrupt-remapped IO-APIC", seen here); the check is about real hardware.
-export const CMDLINE = 'root=LABEL=labroot rw init=/sbin/lab-init intel_iommu=on iommu=pt console=ttyS0 panic=-1 loglevel=6 no_timer_check';
+export const CMDLINE =
+  'root=LABEL=labroot rw init=/sbin/lab-init intel_iommu=on iommu=pt console=ttyS0 panic=-1 loglevel=6 no_timer_check';
 
 export interface BootResult {
   console: string;
@@ -49,12 +64,20 @@ export interface BootResult {
 
 /** Builds or finds the cached base image; returns its directory. */
 export function ensureImage(): string {
-  const out = execFileSync(join(LAB_DIR, 'build-image.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const out = execFileSync(join(LAB_DIR, 'build-image.sh'), {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
   return out.trim().split('\n').pop()!;
 }
 
 export function parseVerdicts(text: string): BootResult['verdicts'] {
-  return [...text.matchAll(/^LAB-VERDICT (\S+) (PASS|FAIL) ?(.*?)\r?$/gm)].map((m) => ({ name: m[1]!, pass: m[2] === 'PASS', detail: m[3]! }));
+  return [...text.matchAll(/^LAB-VERDICT (\S+) (PASS|FAIL) ?(.*?)\r?$/gm)].map((m) => ({
+    name: m[1]!,
+    pass: m[2] === 'PASS',
+    detail: m[3]!,
+  }));
 }
 
 /** The text between `LAB-DATA-BEGIN tag` and `LAB-DATA-END tag`, or null. */
@@ -75,7 +98,17 @@ export class Scenario {
   ) {
     this.dir = mkdtempSync(join(process.env.PVE_PASSTHROUGH_LAB_TMP ?? tmpdir(), `kernel-lab-${name}-`));
     this.overlay = join(this.dir, 'root.qcow2');
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', join(imageDir, 'base.img'), this.overlay]);
+    execFileSync('qemu-img', [
+      'create',
+      '-q',
+      '-f',
+      'qcow2',
+      '-F',
+      'raw',
+      '-b',
+      join(imageDir, 'base.img'),
+      this.overlay,
+    ]);
   }
 
   /** Kernel and initrd from the overlay's /boot, as the guest's own tools left them. */
@@ -83,10 +116,14 @@ export class Scenario {
     const raw = join(this.dir, 'root.raw');
     execFileSync('qemu-img', ['convert', '-O', 'raw', this.overlay, raw]);
     try {
-      const ls = execFileSync('debugfs', ['-R', 'ls -p /boot', raw], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const ls = execFileSync('debugfs', ['-R', 'ls -p /boot', raw], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       const names = [...ls.matchAll(/^\/\d+\/\d+\/\d+\/\d+\/([^/]+)\//gm)].map((m) => m[1]!);
       const version = names.find((n) => n.startsWith('vmlinuz-'))?.slice('vmlinuz-'.length);
-      if (!version || !names.includes(`initrd.img-${version}`)) throw new Error(`no vmlinuz/initrd.img pair in the guest's /boot: ${names.join(' ')}`);
+      if (!version || !names.includes(`initrd.img-${version}`))
+        throw new Error(`no vmlinuz/initrd.img pair in the guest's /boot: ${names.join(' ')}`);
       const kernel = join(this.dir, 'vmlinuz');
       const initrd = join(this.dir, 'initrd.img');
       execFileSync('debugfs', ['-R', `dump /boot/vmlinuz-${version} ${kernel}`, raw], { stdio: 'ignore' });
@@ -107,7 +144,8 @@ export class Scenario {
     copyFileSync(join(LAB_DIR, 'lib.sh'), join(dir, 'lib.sh'));
     writeFileSync(join(dir, 'step.sh'), step);
     mkdirSync(join(dir, 'scenarios'));
-    for (const f of readdirSync(join(LAB_DIR, 'scenarios'))) copyFileSync(join(LAB_DIR, 'scenarios', f), join(dir, 'scenarios', f));
+    for (const f of readdirSync(join(LAB_DIR, 'scenarios')))
+      copyFileSync(join(LAB_DIR, 'scenarios', f), join(dir, 'scenarios', f));
     execFileSync('chmod', ['755', join(dir, 'pve-passthrough'), join(dir, 'run')]);
     const img = join(this.dir, 'payload.img');
     rmSync(img, { force: true });
@@ -126,7 +164,9 @@ export class Scenario {
     const n = this.boots.length;
     renameSync(join(this.dir, `console-${n}.log`), join(this.dir, `console-${n}-died.log`));
     this.boots.pop();
-    process.stderr.write(`kernel-lab ${this.name}: boot ${n} never reached the root file system (${/Kernel panic[^\n]*/.exec(first.console)?.[0] ?? 'no panic line'}; console-${n}-died.log); booting once more\n`);
+    process.stderr.write(
+      `kernel-lab ${this.name}: boot ${n} never reached the root file system (${/Kernel panic[^\n]*/.exec(first.console)?.[0] ?? 'no panic line'}; console-${n}-died.log); booting once more\n`,
+    );
     return this.bootOnce(stepFile, timeoutSec, extraCmdline);
   }
 
@@ -139,12 +179,42 @@ export class Scenario {
     // when this process is slow to read, as with a pipe); QEMU's own messages go to a second file.
     const log = join(this.dir, `console-${n}.log`);
     const args = [
-      '-accel', 'tcg', '-machine', 'q35,kernel-irqchip=split', '-cpu', 'max', '-smp', '1', '-m', '2048',
-      '-nodefaults', '-display', 'none', '-vga', 'none', '-serial', `file:${log}`, '-monitor', 'none', '-no-reboot',
-      '-device', 'intel-iommu,intremap=on,caching-mode=on',
-      '-kernel', kernel, '-initrd', initrd, '-append', extraCmdline ? `${CMDLINE} ${extraCmdline}` : CMDLINE,
-      '-drive', `file=${this.overlay},if=none,id=root,format=qcow2,cache=unsafe`, '-device', 'ide-hd,drive=root,bus=ide.0',
-      '-drive', `file=${payload},if=none,id=lab,format=raw`, '-device', 'ide-hd,drive=lab,bus=ide.1',
+      '-accel',
+      'tcg',
+      '-machine',
+      'q35,kernel-irqchip=split',
+      '-cpu',
+      'max',
+      '-smp',
+      '1',
+      '-m',
+      '2048',
+      '-nodefaults',
+      '-display',
+      'none',
+      '-vga',
+      'none',
+      '-serial',
+      `file:${log}`,
+      '-monitor',
+      'none',
+      '-no-reboot',
+      '-device',
+      'intel-iommu,intremap=on,caching-mode=on',
+      '-kernel',
+      kernel,
+      '-initrd',
+      initrd,
+      '-append',
+      extraCmdline ? `${CMDLINE} ${extraCmdline}` : CMDLINE,
+      '-drive',
+      `file=${this.overlay},if=none,id=root,format=qcow2,cache=unsafe`,
+      '-device',
+      'ide-hd,drive=root,bus=ide.0',
+      '-drive',
+      `file=${payload},if=none,id=lab,format=raw`,
+      '-device',
+      'ide-hd,drive=lab,bus=ide.1',
       ...DEVICES,
     ];
     const started = Date.now();
@@ -163,7 +233,8 @@ export class Scenario {
         resolve({ code, timedOut });
       });
     });
-    const out = (existsSync(log) ? readFileSync(log, 'utf8') : '') + readFileSync(qemuLog, 'utf8').replace(/^(?=.)/gm, '[qemu] ');
+    const out =
+      (existsSync(log) ? readFileSync(log, 'utf8') : '') + readFileSync(qemuLog, 'utf8').replace(/^(?=.)/gm, '[qemu] ');
     const num = (re: RegExp) => {
       const m = re.exec(out);
       return m ? Number(m[1]) : null;
@@ -179,12 +250,15 @@ export class Scenario {
     };
     this.boots.push(r);
     const line = `kernel-lab ${this.name} boot ${n} (${stepFile}): ${r.seconds.toFixed(1)}s wall, userspace at ${r.userspaceAt ?? '?'}s, udev settled at ${r.settledAt ?? '?'}s${r.timedOut ? ', TIMED OUT' : ''}; console ${log}`;
-    process.stderr.write(`${line}\n${r.verdicts.map((v) => `  ${v.pass ? 'PASS' : 'FAIL'} ${v.name} ${v.detail}`).join('\n')}\n`);
+    process.stderr.write(
+      `${line}\n${r.verdicts.map((v) => `  ${v.pass ? 'PASS' : 'FAIL'} ${v.name} ${v.detail}`).join('\n')}\n`,
+    );
     return r;
   }
 
   cleanup(keep = false): void {
     if (keep) return;
-    for (const f of ['root.qcow2', 'payload.img', 'payload', 'vmlinuz', 'initrd.img']) rmSync(join(this.dir, f), { recursive: true, force: true });
+    for (const f of ['root.qcow2', 'payload.img', 'payload', 'vmlinuz', 'initrd.img'])
+      rmSync(join(this.dir, f), { recursive: true, force: true });
   }
 }

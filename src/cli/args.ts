@@ -113,6 +113,7 @@ export function rootArg(p: ParsedArgs): string | undefined {
     if (code === 'ENOTDIR') throw new UsageError(`${shown}: not a folder (a part of the path is a file)`);
     throw new UsageError(`${shown}: cannot be read (${code ?? (e as Error).message})`);
   }
-  if (!st.isDirectory()) throw new UsageError(`${shown}: not a folder (give the root of a node's tree, e.g. / or a copy of one)`);
+  if (!st.isDirectory())
+    throw new UsageError(`${shown}: not a folder (give the root of a node's tree, e.g. / or a copy of one)`);
   return root;
 }

@@ -50,23 +50,56 @@ also when the plan itself is blocked).
       const counted = findings.filter((f) => f.plan !== 'resolved');
       const errors = counted.filter((f) => f.severity === 'error').length;
       const planErrors = checked?.plan.errors ?? [];
-      if (p.flags.has('json')) io.stdout.write(`${JSON.stringify({ errors, warnings: counted.length - errors, findings, ...(checked ? { planErrors } : {}) }, null, 2)}\n`);
-      else io.stdout.write(formatFindings(snapshot, findings, wantsColour(io.stdout, io.env), checked ? { changes: intents.length, planErrors } : undefined));
+      if (p.flags.has('json'))
+        io.stdout.write(
+          `${JSON.stringify({ errors, warnings: counted.length - errors, findings, ...(checked ? { planErrors } : {}) }, null, 2)}\n`,
+        );
+      else
+        io.stdout.write(
+          formatFindings(
+            snapshot,
+            findings,
+            wantsColour(io.stdout, io.env),
+            checked ? { changes: intents.length, planErrors } : undefined,
+          ),
+        );
       return errors || planErrors.length ? EXIT.blocked : EXIT.ok;
     }),
 };
 
-export function formatFindings(s: HostSnapshot, findings: Finding[], colour: boolean, planned?: { changes: number; planErrors: Notice[] }): string {
+export function formatFindings(
+  s: HostSnapshot,
+  findings: Finding[],
+  colour: boolean,
+  planned?: { changes: number; planErrors: Notice[] },
+): string {
   const passing = s.vms.filter((v) => v.hostpci.length).length;
-  const node = planned ? `Node ${s.nodeName} as the plan (${planned.changes} change${planned.changes === 1 ? '' : 's'}) would leave it` : `Node ${s.nodeName}`;
-  const out = [`${bold(colour, node)}: ${findingsSummary(findings)} (${s.vms.length} VMs, ${passing} with PCI devices)`];
+  const node = planned
+    ? `Node ${s.nodeName} as the plan (${planned.changes} change${planned.changes === 1 ? '' : 's'}) would leave it`
+    : `Node ${s.nodeName}`;
+  const out = [
+    `${bold(colour, node)}: ${findingsSummary(findings)} (${s.vms.length} VMs, ${passing} with PCI devices)`,
+  ];
   if (planned?.planErrors.length) {
-    out.push(`${paint(colour, 'red', 'The plan itself is blocked')} (it would not be applied):`, ...planned.planErrors.map((e) => `  ${e.where}: ${e.message}`));
+    out.push(
+      `${paint(colour, 'red', 'The plan itself is blocked')} (it would not be applied):`,
+      ...planned.planErrors.map((e) => `  ${e.where}: ${e.message}`),
+    );
   }
   for (const f of findings) {
-    const label = f.plan === 'resolved' ? paint(colour, 'green', 'FIXED') : f.severity === 'error' ? paint(colour, 'red', 'ERROR') : paint(colour, 'yellow', 'WARN ');
+    const label =
+      f.plan === 'resolved'
+        ? paint(colour, 'green', 'FIXED')
+        : f.severity === 'error'
+          ? paint(colour, 'red', 'ERROR')
+          : paint(colour, 'yellow', 'WARN ');
     const tag = f.plan === 'new' ? ' (plan)' : f.plan === 'resolved' ? ' (resolved by the plan)' : '';
-    out.push('', `${label}  ${bold(colour, f.where)}${tag}`, `       ${f.message}`, ...(f.plan === 'resolved' ? [] : [`       ${paint(colour, 'cyan', 'fix:')} ${f.fix}`]));
+    out.push(
+      '',
+      `${label}  ${bold(colour, f.where)}${tag}`,
+      `       ${f.message}`,
+      ...(f.plan === 'resolved' ? [] : [`       ${paint(colour, 'cyan', 'fix:')} ${f.fix}`]),
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -8,4 +8,15 @@ import { historyCommand, rollbackCommand } from './rollback.ts';
 import { tuiCommand } from './tui.ts';
 import { confirmCommand, statusCommand } from './trial.ts';
 
-export const commands: CliCommand[] = [tuiCommand, listCommand, checkCommand, planCommand, applyCommand, rollbackCommand, historyCommand, statusCommand, confirmCommand, monitorCommand];
+export const commands: CliCommand[] = [
+  tuiCommand,
+  listCommand,
+  checkCommand,
+  planCommand,
+  applyCommand,
+  rollbackCommand,
+  historyCommand,
+  statusCommand,
+  confirmCommand,
+  monitorCommand,
+];

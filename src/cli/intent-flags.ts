@@ -18,7 +18,10 @@ export const INTENT_VALUES = ['reserve', 'release', 'vfs', 'assign', 'unassign',
 
 function address(s: string, flag: string, whole: string): string {
   const n = normalizeAddress(s);
-  if (!n) throw new UsageError(`--${flag} ${clip(whole)}: '${clip(s)}' is not a PCI address (e.g. 0000:03:00.0 or 03:00.0 for one function, 03:00 for the whole slot)`);
+  if (!n)
+    throw new UsageError(
+      `--${flag} ${clip(whole)}: '${clip(s)}' is not a PCI address (e.g. 0000:03:00.0 or 03:00.0 for one function, 03:00 for the whole slot)`,
+    );
   return n;
 }
 
@@ -46,8 +49,11 @@ export function intentsFromArgs(p: ParsedArgs, snap: HostSnapshot): Intent[] {
     const fns = isSlot(n) ? functionsIn(snap, n) : [];
     return fns.length ? fns : [n];
   };
-  for (const a of p.values.get('reserve') ?? []) for (const addr of eachFunction(a, 'reserve')) out.push({ kind: 'reserve', address: addr, ...(force ? { force } : {}) });
-  for (const a of p.values.get('release') ?? []) for (const addr of eachFunction(a, 'release')) out.push({ kind: 'release', address: addr });
+  for (const a of p.values.get('reserve') ?? [])
+    for (const addr of eachFunction(a, 'reserve'))
+      out.push({ kind: 'reserve', address: addr, ...(force ? { force } : {}) });
+  for (const a of p.values.get('release') ?? [])
+    for (const addr of eachFunction(a, 'release')) out.push({ kind: 'release', address: addr });
   for (const v of p.values.get('vfs') ?? []) {
     const m = /^([^=]+)=(\d+)$/.exec(v);
     if (!m) throw new UsageError(`--vfs ${clip(v)}: expected ADDR=N (a physical function and a count, e.g. 04:00.0=8)`);

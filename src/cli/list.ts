@@ -41,11 +41,15 @@ Exit codes: 0 ok, 1 the root could not be read, 2 bad usage (unknown option, str
 export function formatList(s: HostSnapshot, colour: boolean, ascii: boolean): string {
   const out: string[] = [];
   const byAddr = new Map(s.devices.map((d) => [d.address, d]));
-  out.push(`${bold(colour, `Node ${s.nodeName}`)}: IOMMU ${s.iommu.enabled ? 'on' : 'OFF'}, ${s.devices.length} PCI functions, ${s.groups.length} groups, ${s.vms.length} VMs, boot loader ${s.bootloader.kind}`);
+  out.push(
+    `${bold(colour, `Node ${s.nodeName}`)}: IOMMU ${s.iommu.enabled ? 'on' : 'OFF'}, ${s.devices.length} PCI functions, ${s.groups.length} groups, ${s.vms.length} VMs, boot loader ${s.bootloader.kind}`,
+  );
   const line = (d: PciDevice, indent: string) => {
     const used = d.usedBy.map((u) => `VM ${u.vmid}${u.running ? ' (running)' : ''}`).join(', ');
     const sriov = d.sriov ? ` SR-IOV ${d.sriov.numVfs}/${d.sriov.totalVfs} VFs` : '';
-    out.push(`${indent}${d.address} [${d.vendorId}:${d.deviceId}] ${d.name}  driver: ${d.driver ?? '(none)'}${sriov}${used ? `  used by ${used}` : ''}`);
+    out.push(
+      `${indent}${d.address} [${d.vendorId}:${d.deviceId}] ${d.name}  driver: ${d.driver ?? '(none)'}${sriov}${used ? `  used by ${used}` : ''}`,
+    );
   };
   const devicesOf = (addrs: string[]) => {
     const inList = new Set(addrs);
@@ -55,13 +59,18 @@ export function formatList(s: HostSnapshot, colour: boolean, ascii: boolean): st
       line(d, '    ');
       for (const vf of d.virtfns) if (inList.has(vf)) line(byAddr.get(vf)!, '      ');
       const elsewhere = d.virtfns.filter((vf) => !inList.has(vf));
-      if (elsewhere.length) out.push(`      VFs in their own groups: ${elsewhere.map((vf) => `${vf} (group ${byAddr.get(vf)?.iommuGroup ?? '?'})`).join(', ')}`);
+      if (elsewhere.length)
+        out.push(
+          `      VFs in their own groups: ${elsewhere.map((vf) => `${vf} (group ${byAddr.get(vf)?.iommuGroup ?? '?'})`).join(', ')}`,
+        );
     }
   };
   for (const g of s.groups) {
     const v = VERDICT[g.isolation];
     out.push('');
-    out.push(`${bold(colour, `IOMMU group ${g.id}`)}  ${paint(colour, v.colour, `${ascii ? v.ascii : v.glyph} ${v.word}`)}`);
+    out.push(
+      `${bold(colour, `IOMMU group ${g.id}`)}  ${paint(colour, v.colour, `${ascii ? v.ascii : v.glyph} ${v.word}`)}`,
+    );
     for (const r of g.reasons) out.push(`  ${paint(colour, 'gray', `- ${r}`)}`);
     devicesOf(g.devices);
   }
@@ -70,7 +79,9 @@ export function formatList(s: HostSnapshot, colour: boolean, ascii: boolean): st
   if (rest.length) {
     const v = VERDICT['no-iommu'];
     out.push('');
-    out.push(`${bold(colour, s.iommu.enabled ? 'Not in any group' : 'No IOMMU groups (IOMMU is off)')}  ${paint(colour, v.colour, `${ascii ? v.ascii : v.glyph} ${v.word}`)}`);
+    out.push(
+      `${bold(colour, s.iommu.enabled ? 'Not in any group' : 'No IOMMU groups (IOMMU is off)')}  ${paint(colour, v.colour, `${ascii ? v.ascii : v.glyph} ${v.word}`)}`,
+    );
     devicesOf(rest);
   }
   out.push(...mappingLines(s, colour));
@@ -85,7 +96,13 @@ export function formatList(s: HostSnapshot, colour: boolean, ascii: boolean): st
 /** Each resource mapping, and per node whether it resolves (and what could be added there). */
 export function mappingLines(s: HostSnapshot, colour: boolean): string[] {
   if (!s.mappings.length && !s.cluster) return [];
-  const out = ['', bold(colour, `Resource mappings${s.cluster ? ` (cluster ${s.cluster.name ?? '?'}: ${s.cluster.nodes.map((n) => `${n.name}${n.online ? '' : ' offline'}`).join(', ')})` : ''}`)];
+  const out = [
+    '',
+    bold(
+      colour,
+      `Resource mappings${s.cluster ? ` (cluster ${s.cluster.name ?? '?'}: ${s.cluster.nodes.map((n) => `${n.name}${n.online ? '' : ' offline'}`).join(', ')})` : ''}`,
+    ),
+  ];
   if (!s.mappings.length) out.push('  none (create one with --mapping NAME=ADDR)');
   for (const m of s.mappings) {
     const kind = mappingKind(m);
@@ -93,8 +110,15 @@ export function mappingLines(s: HostSnapshot, colour: boolean): string[] {
     const extra = new Map(matchingElsewhere(s, m).map((x) => [x.node, x.devices]));
     for (const r of resolveMapping(s, m)) {
       const more = extra.get(r.node);
-      const c = r.state === 'ok' ? 'green' : r.state === 'none' || r.state === 'unknown' || r.state === 'partly' ? 'yellow' : 'red';
-      out.push(`    ${paint(colour, c, describeResolution(r))}${more ? `; ${more.length} more of this kind there: ${more.map((d) => d.address).join(', ')}` : ''}`);
+      const c =
+        r.state === 'ok'
+          ? 'green'
+          : r.state === 'none' || r.state === 'unknown' || r.state === 'partly'
+            ? 'yellow'
+            : 'red';
+      out.push(
+        `    ${paint(colour, c, describeResolution(r))}${more ? `; ${more.length} more of this kind there: ${more.map((d) => d.address).join(', ')}` : ''}`,
+      );
     }
   }
   for (const n of s.cluster?.notices ?? []) out.push(`  ${paint(colour, 'yellow', n.where)}: ${n.message}`);

@@ -22,18 +22,27 @@ export function mappingIntentsFromArgs(p: ParsedArgs, snap: HostSnapshot): Inten
   const out: Intent[] = [];
   for (const v of p.values.get('mapping') ?? []) {
     const m = /^([^=]+)=([^,]*)(?:,description=(.*))?$/.exec(v);
-    if (!m || !m[2]) throw new UsageError(`--mapping ${clip(v)}: expected NAME=ADDR[+ADDR...] (e.g. x710-vf=04:02.0+04:02.1, or pve2/41:00.0 for another node's device); --unmap NAME deletes one`);
+    if (!m || !m[2])
+      throw new UsageError(
+        `--mapping ${clip(v)}: expected NAME=ADDR[+ADDR...] (e.g. x710-vf=04:02.0+04:02.1, or pve2/41:00.0 for another node's device); --unmap NAME deletes one`,
+      );
     const devices: MappingDevice[] = [];
     for (const part of m[2].split('+').filter(Boolean)) {
       const slash = part.indexOf('/');
       const node = slash < 0 ? null : part.slice(0, slash);
       const a = slash < 0 ? part : part.slice(slash + 1);
-      if (node !== null && !NODE_NAME_RE.test(node)) throw new UsageError(`--mapping ${clip(v)}: '${clip(node)}' is not a node name`);
+      if (node !== null && !NODE_NAME_RE.test(node))
+        throw new UsageError(`--mapping ${clip(v)}: '${clip(node)}' is not a node name`);
       const addr = normalizeAddress(a);
-      if (!addr) throw new UsageError(`--mapping ${clip(v)}: '${clip(a)}' is not a PCI address (e.g. 04:02.0, or NODE/04:02.0)`);
+      if (!addr)
+        throw new UsageError(`--mapping ${clip(v)}: '${clip(a)}' is not a PCI address (e.g. 04:02.0, or NODE/04:02.0)`);
       // A slot on this node: each function present in it (a remote slot is kept: the plan says if it is not there).
-      const fns = !addr.includes('.') && (node === null || node === snap.nodeName) ? snap.devices.filter((d) => d.address.startsWith(`${addr}.`)).map((d) => d.address) : [];
-      for (const f of fns.length ? fns : [addr]) devices.push({ node: node === snap.nodeName ? null : node, address: f });
+      const fns =
+        !addr.includes('.') && (node === null || node === snap.nodeName)
+          ? snap.devices.filter((d) => d.address.startsWith(`${addr}.`)).map((d) => d.address)
+          : [];
+      for (const f of fns.length ? fns : [addr])
+        devices.push({ node: node === snap.nodeName ? null : node, address: f });
     }
     out.push({ kind: 'mapping', name: m[1]!, devices, ...(m[3] ? { description: m[3] } : {}) });
   }
@@ -54,7 +63,10 @@ export function assignMappingFromArg(v: string): Intent {
     if (k === 'pcie') options.pcie = BOOL(val, k);
     else if (k === 'x-vga') options.xVga = BOOL(val, k);
     else if (k === 'rombar') options.rombar = BOOL(val, k);
-    else throw new UsageError(`--assign: unknown option '${clip(k)}' for a mapping (pcie, x-vga, rombar; which functions is the mapping's path)`);
+    else
+      throw new UsageError(
+        `--assign: unknown option '${clip(k)}' for a mapping (pcie, x-vga, rombar; which functions is the mapping's path)`,
+      );
   }
   return { kind: 'assign-mapping', name: m[1]!, vmid: Number(m[2]), options };
 }

@@ -3,7 +3,18 @@
 // it, a line per interval for a pipe. Exits 5 while any alert is active, for cron and
 // monitoring systems.
 import { takeSample, monitorTargets } from '../host/monitor-sampler.ts';
-import { advanceMonitor, byteRate, errorWords, initialMonitor, monitorJson, si, speedWords, useWords, vfWords, type MonitorState } from '../model/monitor/index.ts';
+import {
+  advanceMonitor,
+  byteRate,
+  errorWords,
+  initialMonitor,
+  monitorJson,
+  si,
+  speedWords,
+  useWords,
+  vfWords,
+  type MonitorState,
+} from '../model/monitor/index.ts';
 import { bold, paint, wantsColour } from '../ui/theme.ts';
 import { lastValue, parseArgs, rootArg, UsageError, clip } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
@@ -12,10 +23,16 @@ import { runGuarded } from './run-guarded.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function numberArg(raw: string | undefined, name: string, ok: (n: number) => boolean, what: string): number | undefined {
+function numberArg(
+  raw: string | undefined,
+  name: string,
+  ok: (n: number) => boolean,
+  what: string,
+): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new UsageError(`--${name} needs ${what}, got '${clip(raw)}' (see 'pve-passthrough monitor --help')`);
+  if (raw.trim() === '' || !Number.isFinite(n) || !ok(n))
+    throw new UsageError(`--${name} needs ${what}, got '${clip(raw)}' (see 'pve-passthrough monitor --help')`);
   return n;
 }
 
@@ -63,10 +80,24 @@ the last sample (continuous mode: when it stops after --count; a closed pipe end
   run: (args, io) =>
     runGuarded(io, async () => {
       const p = parseArgs(args, { flags: ['json', 'once'], values: ['root', 'interval', 'count'] }, 'monitor');
-      const interval = numberArg(lastValue(p, 'interval'), 'interval', (n) => n > 0 && n <= 3600, 'a number of seconds above 0 and at most 3600') ?? 1;
-      const count = numberArg(lastValue(p, 'count'), 'count', (n) => Number.isInteger(n) && n > 0, 'a whole number above 0');
+      const interval =
+        numberArg(
+          lastValue(p, 'interval'),
+          'interval',
+          (n) => n > 0 && n <= 3600,
+          'a number of seconds above 0 and at most 3600',
+        ) ?? 1;
+      const count = numberArg(
+        lastValue(p, 'count'),
+        'count',
+        (n) => Number.isInteger(n) && n > 0,
+        'a whole number above 0',
+      );
       const once = p.flags.has('once');
-      if (once && count !== undefined) throw new UsageError("--count is for continuous mode, --once prints one table (see 'pve-passthrough monitor --help')");
+      if (once && count !== undefined)
+        throw new UsageError(
+          "--count is for continuous mode, --once prints one table (see 'pve-passthrough monitor --help')",
+        );
       const { handle, snapshot } = await loadHost(rootArg(p) ?? '/', io.stderr);
       const targets = monitorTargets(snapshot);
       const sample = () => takeSample(handle.root, handle.runner, targets);
@@ -78,7 +109,11 @@ the last sample (continuous mode: when it stops after --count; a closed pipe end
       if (once) {
         await sleep(interval * 1000);
         st = advanceMonitor(st, await sample());
-        io.stdout.write(json ? `${JSON.stringify(monitorJson(st, meta()), null, 2)}\n` : formatMonitor(st, snapshot.nodeName, interval, colour));
+        io.stdout.write(
+          json
+            ? `${JSON.stringify(monitorJson(st, meta()), null, 2)}\n`
+            : formatMonitor(st, snapshot.nodeName, interval, colour),
+        );
         return st.alerts.length ? EXIT.attention : EXIT.ok;
       }
       // A reader that went away (monitor | head) ends the loop quietly; watchOutput in cli.ts keeps the EPIPE silent.
@@ -102,29 +137,72 @@ export function monitorLine(st: MonitorState, time: Date): string {
   const sum = (f: (r: (typeof st.rows)[number]) => number | null) => seen.reduce((a, r) => a + (f(r) ?? 0), 0);
   const rx = sum((r) => r.rates?.rxBytes ?? null);
   const tx = sum((r) => r.rates?.txBytes ?? null);
-  const errs = sum((r) => (r.rates ? (r.rates.rxErrors ?? 0) + (r.rates.txErrors ?? 0) + (r.rates.rxDropped ?? 0) + (r.rates.txDropped ?? 0) : null));
-  const alerts = st.alerts.length ? `alerts ${st.alerts.length}: ${st.alerts.map((a) => a.message).join('; ')}` : 'alerts 0';
+  const errs = sum((r) =>
+    r.rates
+      ? (r.rates.rxErrors ?? 0) + (r.rates.txErrors ?? 0) + (r.rates.rxDropped ?? 0) + (r.rates.txDropped ?? 0)
+      : null,
+  );
+  const alerts = st.alerts.length
+    ? `alerts ${st.alerts.length}: ${st.alerts.map((a) => a.message).join('; ')}`
+    : 'alerts 0';
   return `${time.toISOString().replace(/\.\d+Z$/, 'Z')} ${up} up ${seen.length - up} down rx ${byteRate(rx)} tx ${byteRate(tx)} errors ${si(errs)}/s ${alerts}`;
 }
 
 /** The --once table: one row per interface, VF or passed-through function, then the alerts. */
 export function formatMonitor(st: MonitorState, node: string, interval: number, colour: boolean): string {
-  const head = ['NAME', 'PCI', 'LINK', 'SPEED', 'RX/s', 'TX/s', 'RXpkt/s', 'TXpkt/s', 'ERR/s', 'USED BY', 'VF SETTINGS'];
+  const head = [
+    'NAME',
+    'PCI',
+    'LINK',
+    'SPEED',
+    'RX/s',
+    'TX/s',
+    'RXpkt/s',
+    'TXpkt/s',
+    'ERR/s',
+    'USED BY',
+    'VF SETTINGS',
+  ];
   const body = st.rows.map((r) => {
     const t = r.target;
     const name = t.kind === 'vf' ? `  vf${t.vfIndex} ${t.ifname ?? ''}`.trimEnd() : t.id;
-    return [name, t.address.replace(/^0000:/, ''), r.link, speedWords(r.speedMbps), byteRate(r.rates?.rxBytes ?? null), byteRate(r.rates?.txBytes ?? null), si(r.rates?.rxPackets ?? null), si(r.rates?.txPackets ?? null), errorWords(r), useWords(r), vfWords(r)];
+    return [
+      name,
+      t.address.replace(/^0000:/, ''),
+      r.link,
+      speedWords(r.speedMbps),
+      byteRate(r.rates?.rxBytes ?? null),
+      byteRate(r.rates?.txBytes ?? null),
+      si(r.rates?.rxPackets ?? null),
+      si(r.rates?.txPackets ?? null),
+      errorWords(r),
+      useWords(r),
+      vfWords(r),
+    ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const out = [bold(colour, `Node ${node}: ${st.rows.length} network functions, rates over ${interval} s`), '', bold(colour, line(head))];
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const out = [
+    bold(colour, `Node ${node}: ${st.rows.length} network functions, rates over ${interval} s`),
+    '',
+    bold(colour, line(head)),
+  ];
   st.rows.forEach((r, i) => {
     const text = line(body[i]!);
     out.push(r.down ? paint(colour, 'red', text) : text);
   });
   const notes = st.rows.filter((r) => r.note);
   if (notes.length) out.push('', ...notes.map((r) => `${r.target.id}: ${r.note}`));
-  out.push('', st.alerts.length ? paint(colour, 'red', `${st.alerts.length} alert${st.alerts.length > 1 ? 's' : ''}:`) : 'No alerts.');
+  out.push(
+    '',
+    st.alerts.length
+      ? paint(colour, 'red', `${st.alerts.length} alert${st.alerts.length > 1 ? 's' : ''}:`)
+      : 'No alerts.',
+  );
   for (const a of st.alerts) out.push(`  ${a.kind}: ${a.message}`);
   return `${out.join('\n')}\n`;
 }

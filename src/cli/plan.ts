@@ -74,10 +74,16 @@ ${ADDRESSES}
 ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['json', 'force', 'trial'], values: ['root'], repeatable: INTENT_VALUES }, 'plan');
+      const p = parseArgs(
+        args,
+        { flags: ['json', 'force', 'trial'], values: ['root'], repeatable: INTENT_VALUES },
+        'plan',
+      );
       const { snapshot } = await loadHost(rootArg(p) ?? '/', io.stderr);
       const plan = planChanges(snapshot, intentsFromArgs(p, snapshot), { trial: p.flags.has('trial') });
-      io.stdout.write(p.flags.has('json') ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, wantsColour(io.stdout, io.env)));
+      io.stdout.write(
+        p.flags.has('json') ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, wantsColour(io.stdout, io.env)),
+      );
       return plan.errors.length ? EXIT.blocked : EXIT.ok;
     }),
 };
@@ -105,7 +111,11 @@ ${ADDRESSES}
 ${EXITS}`,
   run: (args, io) =>
     runGuarded(io, async () => {
-      const p = parseArgs(args, { flags: ['json', 'force', 'yes', 'dry-run', 'trial'], values: ['root'], repeatable: INTENT_VALUES }, 'apply');
+      const p = parseArgs(
+        args,
+        { flags: ['json', 'force', 'yes', 'dry-run', 'trial'], values: ['root'], repeatable: INTENT_VALUES },
+        'apply',
+      );
       if (p.flags.has('yes') && p.flags.has('dry-run')) throw new UsageError('--yes and --dry-run exclude each other');
       const json = p.flags.has('json');
       const { handle, snapshot } = await loadHost(rootArg(p) ?? '/');
@@ -114,7 +124,10 @@ ${EXITS}`,
       const colour = wantsColour(io.stdout, io.env);
       // --json: one object on stdout whatever happens; messages for a human go to stderr.
       const report = (status: ApplyJson['status'], extra: Partial<ApplyJson> = {}) => {
-        if (json) io.stdout.write(`${JSON.stringify({ status, applied: status === 'applied', plan, progress: [], result: null, error: null, ...extra } satisfies ApplyJson, null, 2)}\n`);
+        if (json)
+          io.stdout.write(
+            `${JSON.stringify({ status, applied: status === 'applied', plan, progress: [], result: null, error: null, ...extra } satisfies ApplyJson, null, 2)}\n`,
+          );
       };
       if (p.flags.has('dry-run') || !p.flags.has('yes')) {
         if (!json) io.stdout.write(formatPlan(plan, colour));
@@ -141,7 +154,8 @@ ${EXITS}`,
           fs: handle.fs,
           onProgress: (i, status, detail) => {
             progress.push({ step: i + 1, status, detail: detail ?? null });
-            if (status !== 'done') (json ? io.stderr : io.stdout).write(`[${i + 1}/${plan.steps.length}] ${status}: ${detail ?? ''}\n`);
+            if (status !== 'done')
+              (json ? io.stderr : io.stdout).write(`[${i + 1}/${plan.steps.length}] ${status}: ${detail ?? ''}\n`);
           },
         });
       } catch (e) {
@@ -149,7 +163,13 @@ ${EXITS}`,
         report('failed', { progress, error: describeError(e) });
         throw e;
       }
-      const code = { ok: EXIT.ok, nothing: EXIT.ok, failed: EXIT.failure, blocked: EXIT.blocked, refused: EXIT.refused }[result.outcome];
+      const code = {
+        ok: EXIT.ok,
+        nothing: EXIT.ok,
+        failed: EXIT.failure,
+        blocked: EXIT.blocked,
+        refused: EXIT.refused,
+      }[result.outcome];
       // The trial's own next steps: what the reboot does, and how to see and end the trial.
       if (result.ok && trial) result.nextSteps = trialNextSteps(result.nextSteps);
       const text = `${result.message}\n${result.nextSteps.map((s) => `  - ${s}`).join('\n')}\n`;

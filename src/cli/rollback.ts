@@ -41,13 +41,16 @@ first).
         return EXIT.ok;
       }
       const id = lastValue(p, 'id');
-      if (id !== undefined && !/^[\w.-]+$/.test(id)) throw new UsageError(`--id ${clip(id)}: not an apply ID (see --list)`);
+      if (id !== undefined && !/^[\w.-]+$/.test(id))
+        throw new UsageError(`--id ${clip(id)}: not an apply ID (see --list)`);
       const r = await rollback({ root: h.root, runner: h.runner, fs: h.fs }, { id, force: p.flags.has('force') });
       const out = r.ok ? io.stdout : io.stderr;
       out.write(`${r.message}\n`);
       for (const d of r.drift ?? []) out.write(`${d.diff.map((l) => l.text).join('\n')}\n`);
       if (r.nextSteps.length) out.write(`${r.nextSteps.map((s) => `  - ${s}`).join('\n')}\n`);
-      return { ok: EXIT.ok, nothing: EXIT.ok, failed: EXIT.failure, blocked: EXIT.blocked, refused: EXIT.refused }[r.outcome];
+      return { ok: EXIT.ok, nothing: EXIT.ok, failed: EXIT.failure, blocked: EXIT.blocked, refused: EXIT.refused }[
+        r.outcome
+      ];
     }),
 };
 

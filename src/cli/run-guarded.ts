@@ -88,7 +88,8 @@ export function describeError(e: unknown, subject?: string): string {
   const desc = DESCRIPTION[err.code] ?? /^E[A-Z0-9]+: ([^,]+)/.exec(e.message)?.[1] ?? 'system error';
   const syscall = err.syscall ?? '';
   // execa / child_process: "spawn qm" fails with ENOENT when the command is not installed.
-  if (syscall.startsWith('spawn')) return `cannot run ${clipPath(syscall.slice(5).trim() || String(err.path ?? 'a command'))}: ${desc} (${err.code})`;
+  if (syscall.startsWith('spawn'))
+    return `cannot run ${clipPath(syscall.slice(5).trim() || String(err.path ?? 'a command'))}: ${desc} (${err.code})`;
   const what = subject ?? (typeof err.path === 'string' ? clipPath(err.path) : undefined);
   const dest = typeof err.dest === 'string' ? ` to ${clipPath(err.dest)}` : '';
   const op = OPERATION[syscall] ?? (syscall || 'access');

@@ -71,6 +71,10 @@ confirmation gave up.
       const p = parseArgs(args, { flags: ['json'], values: ['root'] }, 'status');
       const s = readTrialStatus(openHost({ root: rootArg(p) ?? '/' }).root);
       io.stdout.write(p.flags.has('json') ? `${JSON.stringify(s, null, 2)}\n` : `${s.message}\n`);
-      return s.state === 'none' || s.state === 'confirmed' ? EXIT.ok : s.state === 'armed' || s.state === 'pending' ? EXIT.blocked : EXIT.attention;
+      return s.state === 'none' || s.state === 'confirmed'
+        ? EXIT.ok
+        : s.state === 'armed' || s.state === 'pending'
+          ? EXIT.blocked
+          : EXIT.attention;
     }),
 };

@@ -20,7 +20,8 @@ import { runGuarded } from './run-guarded.ts';
  * The rule for "this machine is a Proxmox node": the cluster file system is mounted at /etc/pve
  * and `qm` is installed. Anywhere else (a laptop, CI) the program opens the demo host.
  */
-export const isProxmoxNode = (exists: (p: string) => boolean = existsSync) => exists('/etc/pve') && exists('/usr/sbin/qm');
+export const isProxmoxNode = (exists: (p: string) => boolean = existsSync) =>
+  exists('/etc/pve') && exists('/usr/sbin/qm');
 
 /**
  * Test hook, documented in the manual: `PVE_PASSTHROUGH_CRASH_TEST=throw` (or `1`) throws from a
@@ -75,7 +76,10 @@ terminal, 70 crashed (terminal restored, report written), 129/130/143 ended by S
       }
       let demo = false;
       if (root === undefined && (p.flags.has('demo') || !isProxmoxNode())) {
-        const [{ demoHost }, { writeTempHost }] = await Promise.all([import('../demo/index.ts'), import('../host/host-tree.ts')]);
+        const [{ demoHost }, { writeTempHost }] = await Promise.all([
+          import('../demo/index.ts'),
+          import('../host/host-tree.ts'),
+        ]);
         root = writeTempHost(demoHost, 'pve-passthrough-demo-');
         demo = true;
       }
@@ -88,12 +92,21 @@ terminal, 70 crashed (terminal restored, report written), 129/130/143 ended by S
         return await runFullScreen(demoRoot, true, stdin, stdout, io.env);
       } finally {
         process.off('exit', onExit);
-        if (!removeUntouchedDemo(demoRoot)) io.stdout.write(`Demo host, with what you committed, left in ${demoRoot} (a temporary copy; safe to delete).\n`);
+        if (!removeUntouchedDemo(demoRoot))
+          io.stdout.write(
+            `Demo host, with what you committed, left in ${demoRoot} (a temporary copy; safe to delete).\n`,
+          );
       }
     }),
 };
 
-async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Promise<number> {
+async function runFullScreen(
+  rootDir: string,
+  demo: boolean,
+  stdin: NodeJS.ReadStream,
+  stdout: NodeJS.WriteStream,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const handle = openHost({ root: rootDir });
   // The details pane's attributes are read after the first frame (a second pass).
   const { snapshot, details } = await readHostInTwo(handle.root, handle.runner);
@@ -108,13 +121,15 @@ async function runFullScreen(rootDir: string, demo: boolean, stdin: NodeJS.ReadS
       root: handle.root,
       fixture: handle.fixture,
       demo,
-      apply: (plan, onProgress) => session.whileBusy(applyPlan(plan, { root: handle.root, runner: handle.runner, fs: handle.fs, onProgress })),
+      apply: (plan, onProgress) =>
+        session.whileBusy(applyPlan(plan, { root: handle.root, runner: handle.runner, fs: handle.fs, onProgress })),
       reread: () => readHost(handle.root, handle.runner),
       rollback: () => session.whileBusy(rollback({ root: handle.root, runner: handle.runner, fs: handle.fs })),
       // The Monitor view (m) and the alerts in the status line: sampled once a second from the start.
       monitor: { targets: monitorTargets, sample: (targets) => takeSample(handle.root, handle.runner, targets) },
       // Back from the shell: a new size object makes Ink paint the whole screen again.
-      suspend: () => session.suspend(() => store.setState({ size: { columns: stdout.columns || 80, rows: stdout.rows || 24 } })),
+      suspend: () =>
+        session.suspend(() => store.setState({ size: { columns: stdout.columns || 80, rows: stdout.rows || 24 } })),
     },
   });
   try {

@@ -9,7 +9,8 @@ import type { HostSnapshot, Intent, VfLinkState, VfSettings } from '../model/typ
 import { LINK_STATES, macProblem, normalizeMac } from '../model/vf-settings.ts';
 import { clip, UsageError } from './args.ts';
 
-const FORM = "expected PF/N=KEY=VALUE[,KEY=VALUE...] with keys mac, vlan, qos, trust, spoofchk, state (e.g. --vf 04:00.0/0=mac=02:00:00:00:00:01,vlan=10,trust=on)";
+const FORM =
+  'expected PF/N=KEY=VALUE[,KEY=VALUE...] with keys mac, vlan, qos, trust, spoofchk, state (e.g. --vf 04:00.0/0=mac=02:00:00:00:00:01,vlan=10,trust=on)';
 const KEYS = ['mac', 'vlan', 'qos', 'trust', 'spoofchk', 'state'] as const;
 
 export function vfIntentFromFlag(v: string, snap: HostSnapshot, staged: Intent[]): Intent {
@@ -20,7 +21,10 @@ export function vfIntentFromFlag(v: string, snap: HostSnapshot, staged: Intent[]
   if (!pf) throw bad(`'${clip(m[1]!)}' is not a PCI address (the physical function, e.g. 04:00.0)`);
   if (!pf.includes('.')) {
     const fns = snap.devices.filter((d) => slotOf(d.address) === pf).map((d) => d.address);
-    if (fns.length !== 1) throw bad(`${pf} is a slot${fns.length ? ` with ${fns.length} functions (${fns.join(', ')})` : ''}: name the physical function with its '.N', e.g. ${pf.replace(/^0000:/, '')}.0`);
+    if (fns.length !== 1)
+      throw bad(
+        `${pf} is a slot${fns.length ? ` with ${fns.length} functions (${fns.join(', ')})` : ''}: name the physical function with its '.N', e.g. ${pf.replace(/^0000:/, '')}.0`,
+      );
     pf = fns[0]!;
   }
   const vf = Number(m[2]);
@@ -48,11 +52,13 @@ export function vfIntentFromFlag(v: string, snap: HostSnapshot, staged: Intent[]
         break;
       case 'trust':
       case 'spoofchk':
-        if (!['on', 'off', '1', '0', 'yes', 'no'].includes(val)) throw bad(`${k} must be on or off, got '${clip(val)}'`);
+        if (!['on', 'off', '1', '0', 'yes', 'no'].includes(val))
+          throw bad(`${k} must be on or off, got '${clip(val)}'`);
         settings[k] = val === 'on' || val === '1' || val === 'yes';
         break;
       case 'state':
-        if (!(LINK_STATES as string[]).includes(val)) throw bad(`state must be ${LINK_STATES.join(', ')}, got '${clip(val)}'`);
+        if (!(LINK_STATES as string[]).includes(val))
+          throw bad(`state must be ${LINK_STATES.join(', ')}, got '${clip(val)}'`);
         settings.state = val as VfLinkState;
         break;
     }
@@ -62,4 +68,5 @@ export function vfIntentFromFlag(v: string, snap: HostSnapshot, staged: Intent[]
 }
 
 /** Keys in one order whatever order they were typed in (so equal intents compare equal). */
-const orderKeys = (s: VfSettings): VfSettings => Object.fromEntries(KEYS.filter((k) => s[k] !== undefined).map((k) => [k, s[k]])) as VfSettings;
+const orderKeys = (s: VfSettings): VfSettings =>
+  Object.fromEntries(KEYS.filter((k) => s[k] !== undefined).map((k) => [k, s[k]])) as VfSettings;

@@ -187,12 +187,47 @@ const MAC = {
  * kernel's default, auto) and trust; igb does not report query_rss.
  */
 function igbLinkJson(ifindex: number, ifname: string, mac: string, vfMacs: string[]): string {
-  const vfs = vfMacs.map((m, vf) => ({ vf, link_type: 'ether', address: m, broadcast: 'ff:ff:ff:ff:ff:ff', vlan_list: [{}], rate: { max_tx: 0, min_tx: 0 }, spoofchk: true, link_state: 'auto', trust: false }));
+  const vfs = vfMacs.map((m, vf) => ({
+    vf,
+    link_type: 'ether',
+    address: m,
+    broadcast: 'ff:ff:ff:ff:ff:ff',
+    vlan_list: [{}],
+    rate: { max_tx: 0, min_tx: 0 },
+    spoofchk: true,
+    link_state: 'auto',
+    trust: false,
+  }));
   const link = {
-    ifindex, ifname, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'mq', operstate: 'UP', linkmode: 'DEFAULT', group: 'default', txqlen: 1000,
-    link_type: 'ether', address: mac, broadcast: 'ff:ff:ff:ff:ff:ff', promiscuity: 0, allmulti: 0, min_mtu: 68, max_mtu: 9216, inet6_addr_gen_mode: 'eui64',
-    num_tx_queues: 8, num_rx_queues: 8, gso_max_size: 65536, gso_max_segs: 65535, tso_max_size: 65536, tso_max_segs: 65535, gro_max_size: 65536,
-    gso_ipv4_max_size: 65536, gro_ipv4_max_size: 65536, parentbus: 'pci', parentdev: ifname === 'enp3s0f0' ? '0000:03:00.0' : '0000:03:00.1', vfinfo_list: vfs,
+    ifindex,
+    ifname,
+    flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'],
+    mtu: 1500,
+    qdisc: 'mq',
+    operstate: 'UP',
+    linkmode: 'DEFAULT',
+    group: 'default',
+    txqlen: 1000,
+    link_type: 'ether',
+    address: mac,
+    broadcast: 'ff:ff:ff:ff:ff:ff',
+    promiscuity: 0,
+    allmulti: 0,
+    min_mtu: 68,
+    max_mtu: 9216,
+    inet6_addr_gen_mode: 'eui64',
+    num_tx_queues: 8,
+    num_rx_queues: 8,
+    gso_max_size: 65536,
+    gso_max_segs: 65535,
+    tso_max_size: 65536,
+    tso_max_segs: 65535,
+    gro_max_size: 65536,
+    gso_ipv4_max_size: 65536,
+    gro_ipv4_max_size: 65536,
+    parentbus: 'pci',
+    parentdev: ifname === 'enp3s0f0' ? '0000:03:00.0' : '0000:03:00.1',
+    vfinfo_list: vfs,
   };
   return `${JSON.stringify([link])}\n`;
 }
@@ -203,48 +238,173 @@ export const byHandHost: HostSpec = {
   cmdline: 'BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro quiet',
   iommuUnit: { name: 'ivhd0', pciAddr: '0000:00:00.2' },
   devices: [
-    { addr: '0000:00:00.0', vendor: '1022', device: '1480', cls: '060000', sub: ['1462', '7c37'], driver: null, group: 0 },
-    { addr: '0000:00:00.2', vendor: '1022', device: '1481', cls: '080600', sub: ['1462', '7c37'], driver: null, group: 1 },
+    {
+      addr: '0000:00:00.0',
+      vendor: '1022',
+      device: '1480',
+      cls: '060000',
+      sub: ['1462', '7c37'],
+      driver: null,
+      group: 0,
+    },
+    {
+      addr: '0000:00:00.2',
+      vendor: '1022',
+      device: '1481',
+      cls: '080600',
+      sub: ['1462', '7c37'],
+      driver: null,
+      group: 1,
+    },
     // The HBA, reserved by the admin's vfio.conf and passed to TrueNAS.
     { addr: '0000:00:01.1', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 2 },
-    { addr: '0000:01:00.0', vendor: '1000', device: '0097', cls: '010700', sub: ['1000', '30e0'], rev: '02', driver: 'vfio-pci', group: 2, parent: '0000:00:01.1', reset: 'flr bus', link: ['8.0 GT/s PCIe', '8'] },
+    {
+      addr: '0000:01:00.0',
+      vendor: '1000',
+      device: '0097',
+      cls: '010700',
+      sub: ['1000', '30e0'],
+      rev: '02',
+      driver: 'vfio-pci',
+      group: 2,
+      parent: '0000:00:01.1',
+      reset: 'flr bus',
+      link: ['8.0 GT/s PCIe', '8'],
+    },
     // Boot NVMe: the LVM physical volume of the root file system.
     { addr: '0000:00:01.2', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 3 },
-    { addr: '0000:02:00.0', vendor: '144d', device: 'a80a', cls: '010802', sub: ['144d', 'a801'], driver: 'nvme', group: 3, parent: '0000:00:01.2', reset: 'flr', link: ['16.0 GT/s PCIe', '4'], disks: ['nvme0n1'] },
+    {
+      addr: '0000:02:00.0',
+      vendor: '144d',
+      device: 'a80a',
+      cls: '010802',
+      sub: ['144d', 'a801'],
+      driver: 'nvme',
+      group: 3,
+      parent: '0000:00:01.2',
+      reset: 'flr',
+      link: ['16.0 GT/s PCIe', '4'],
+      disks: ['nvme0n1'],
+    },
     // Dual-port I350 with SR-IOV, VF counts persisted by hand (udev on port 0, post-up on port 1).
     { addr: '0000:00:01.3', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 4 },
     {
-      addr: '0000:03:00.0', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0002'], rev: '01', driver: 'igb', group: 4, parent: '0000:00:01.3', reset: 'flr bus', link: ['5.0 GT/s PCIe', '4'], net: ['enp3s0f0'], macs: [MAC.port0],
+      addr: '0000:03:00.0',
+      vendor: '8086',
+      device: '1521',
+      cls: '020000',
+      sub: ['8086', '0002'],
+      rev: '01',
+      driver: 'igb',
+      group: 4,
+      parent: '0000:00:01.3',
+      reset: 'flr bus',
+      link: ['5.0 GT/s PCIe', '4'],
+      net: ['enp3s0f0'],
+      macs: [MAC.port0],
       sriov: { total: 7, num: 4, vfDevice: '1520', vfDriver: 'vfio-pci', offset: 128, stride: 4, firstGroup: 30 },
     },
     {
-      addr: '0000:03:00.1', vendor: '8086', device: '1521', cls: '020000', sub: ['8086', '0002'], rev: '01', driver: 'igb', group: 4, parent: '0000:00:01.3', reset: 'flr', link: ['5.0 GT/s PCIe', '4'], net: ['enp3s0f1'], macs: [MAC.port1],
-      sriov: { total: 7, num: 2, vfDevice: '1520', vfDriver: 'igbvf', offset: 128, stride: 4, firstGroup: 40, vfNet: ['enp3s16f1', 'enp3s16f5'], vfMacs: [MAC.port1vf0, MAC.port1vf1] },
+      addr: '0000:03:00.1',
+      vendor: '8086',
+      device: '1521',
+      cls: '020000',
+      sub: ['8086', '0002'],
+      rev: '01',
+      driver: 'igb',
+      group: 4,
+      parent: '0000:00:01.3',
+      reset: 'flr',
+      link: ['5.0 GT/s PCIe', '4'],
+      net: ['enp3s0f1'],
+      macs: [MAC.port1],
+      sriov: {
+        total: 7,
+        num: 2,
+        vfDevice: '1520',
+        vfDriver: 'igbvf',
+        offset: 128,
+        stride: 4,
+        firstGroup: 40,
+        vfNet: ['enp3s16f1', 'enp3s16f5'],
+        vfMacs: [MAC.port1vf0, MAC.port1vf1],
+      },
     },
     // Management NIC (82574L) behind the chipset: carries vmbr0.
     { addr: '0000:00:01.4', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 5 },
-    { addr: '0000:04:00.0', vendor: '8086', device: '10d3', cls: '020000', sub: ['8086', 'a01f'], driver: 'e1000e', group: 5, parent: '0000:00:01.4', reset: 'flr', link: ['2.5 GT/s PCIe', '1'], net: ['eno1'], macs: [MAC.eno1] },
+    {
+      addr: '0000:04:00.0',
+      vendor: '8086',
+      device: '10d3',
+      cls: '020000',
+      sub: ['8086', 'a01f'],
+      driver: 'e1000e',
+      group: 5,
+      parent: '0000:00:01.4',
+      reset: 'flr',
+      link: ['2.5 GT/s PCIe', '1'],
+      net: ['eno1'],
+      macs: [MAC.eno1],
+    },
     { addr: '0000:00:08.1', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 6 },
-    { addr: '0000:05:00.0', vendor: '1022', device: '43ee', cls: '0c0330', driver: 'xhci_hcd', group: 6, parent: '0000:00:08.1' },
+    {
+      addr: '0000:05:00.0',
+      vendor: '1022',
+      device: '43ee',
+      cls: '0c0330',
+      driver: 'xhci_hcd',
+      group: 6,
+      parent: '0000:00:08.1',
+    },
     // The GPU VM 200 already has (all functions, x-vga): not reserved, on host drivers while off;
     // not the boot VGA (the node is run headless over its serial console and SSH).
     { addr: '0000:00:03.1', vendor: '1022', device: '1483', cls: '060400', driver: 'pcieport', group: 7 },
-    { addr: '0000:07:00.0', vendor: '10de', device: '2504', cls: '030000', sub: ['1458', '4074'], rev: 'a1', driver: 'nouveau', group: 7, parent: '0000:00:03.1', reset: 'bus', link: ['16.0 GT/s PCIe', '16'] },
-    { addr: '0000:07:00.1', vendor: '10de', device: '228e', cls: '040300', sub: ['1458', '4074'], rev: 'a1', driver: 'snd_hda_intel', group: 7, parent: '0000:00:03.1', reset: 'bus' },
+    {
+      addr: '0000:07:00.0',
+      vendor: '10de',
+      device: '2504',
+      cls: '030000',
+      sub: ['1458', '4074'],
+      rev: 'a1',
+      driver: 'nouveau',
+      group: 7,
+      parent: '0000:00:03.1',
+      reset: 'bus',
+      link: ['16.0 GT/s PCIe', '16'],
+    },
+    {
+      addr: '0000:07:00.1',
+      vendor: '10de',
+      device: '228e',
+      cls: '040300',
+      sub: ['1458', '4074'],
+      rev: 'a1',
+      driver: 'snd_hda_intel',
+      group: 7,
+      parent: '0000:00:03.1',
+      reset: 'bus',
+    },
   ],
   files: {
     // The IVRS ACPI table starts with its signature; a few bytes of header are enough here.
     'sys/firmware/acpi/tables/IVRS': 'IVRS\x30\x00\x00\x00\x02\x5cALASKAA M I ',
-    'etc/default/grub': '# If you change this file, run \'update-grub\' afterwards to update\n# /boot/grub/grub.cfg.\n\nGRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_DISTRIBUTOR="Proxmox VE"\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
-    'etc/modules': '# /etc/modules: kernel modules to load at boot time.\n#\n# This file contains the names of kernel modules that should be loaded\n# at boot time, one per line. Lines beginning with "#" are ignored.\nvfio\nvfio_iommu_type1\nvfio_pci\n',
-    'etc/modprobe.d/vfio.conf': '# LSI HBA for TrueNAS (VM 201), from the wiki\noptions vfio-pci ids=1000:0097\nsoftdep mpt3sas pre: vfio-pci\n',
-    'etc/modprobe.d/pve-blacklist.conf': '# This file contains a list of modules which are not supported by Proxmox VE\n\n# nvidiafb see bugreport https://bugzilla.proxmox.com/show_bug.cgi?id=701\nblacklist nvidiafb\n',
+    'etc/default/grub':
+      '# If you change this file, run \'update-grub\' afterwards to update\n# /boot/grub/grub.cfg.\n\nGRUB_DEFAULT=0\nGRUB_TIMEOUT=5\nGRUB_DISTRIBUTOR="Proxmox VE"\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n',
+    'etc/modules':
+      '# /etc/modules: kernel modules to load at boot time.\n#\n# This file contains the names of kernel modules that should be loaded\n# at boot time, one per line. Lines beginning with "#" are ignored.\nvfio\nvfio_iommu_type1\nvfio_pci\n',
+    'etc/modprobe.d/vfio.conf':
+      '# LSI HBA for TrueNAS (VM 201), from the wiki\noptions vfio-pci ids=1000:0097\nsoftdep mpt3sas pre: vfio-pci\n',
+    'etc/modprobe.d/pve-blacklist.conf':
+      '# This file contains a list of modules which are not supported by Proxmox VE\n\n# nvidiafb see bugreport https://bugzilla.proxmox.com/show_bug.cgi?id=701\nblacklist nvidiafb\n',
     'etc/modprobe.d/zfs.conf': 'options zfs zfs_arc_max=8589934592\n',
     // Written by hand: 4 VFs on the I350's first port once its net device appears.
-    'etc/udev/rules.d/70-sriov.rules': '# I350 port 0: 4 VFs for the firewall and router VMs\nACTION=="add", SUBSYSTEM=="net", KERNELS=="0000:03:00.0", DRIVERS=="igb", ATTR{device/sriov_numvfs}="4"\n',
+    'etc/udev/rules.d/70-sriov.rules':
+      '# I350 port 0: 4 VFs for the firewall and router VMs\nACTION=="add", SUBSYSTEM=="net", KERNELS=="0000:03:00.0", DRIVERS=="igb", ATTR{device/sriov_numvfs}="4"\n',
     'etc/network/interfaces': interfaces,
-    'proc/mounts': '/dev/mapper/pve-root / ext4 rw,relatime,errors=remount-ro 0 0\n/dev/nvme0n1p2 /boot/efi vfat rw,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n/dev/fuse /etc/pve fuse rw,nosuid,nodev,relatime 0 0\n',
-    'proc/swaps': 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/dm-0                               partition\t8388604\t\t0\t\t-2\n',
+    'proc/mounts':
+      '/dev/mapper/pve-root / ext4 rw,relatime,errors=remount-ro 0 0\n/dev/nvme0n1p2 /boot/efi vfat rw,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n/dev/fuse /etc/pve fuse rw,nosuid,nodev,relatime 0 0\n',
+    'proc/swaps':
+      'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/dm-0                               partition\t8388604\t\t0\t\t-2\n',
   },
   vms: {
     200: 'bios: ovmf\nboot: order=scsi0\ncores: 8\nefidisk0: local-lvm:vm-200-disk-1,efitype=4m,pre-enrolled-keys=1,size=4M\nhostpci0: 0000:07:00,pcie=1,x-vga=1\nmachine: pc-q35-8.1\nmemory: 16384\nname: gaming\nnet0: virtio=BC:24:11:20:00:00,bridge=vmbr0\nostype: win11\nscsi0: local-lvm:vm-200-disk-0,size=200G\nvga: none\n',
@@ -255,14 +415,22 @@ export const byHandHost: HostSpec = {
   commands: {
     'zpool status -P': { stdout: 'no pools available\n' },
     'pvs --noheadings -o pv_name,vg_name': { stdout: '  /dev/nvme0n1p3 pve\n' },
-    'ip -d -j link show enp3s0f0': { stdout: igbLinkJson(3, 'enp3s0f0', MAC.port0, ['00:00:00:00:00:00', '00:00:00:00:00:00', '00:00:00:00:00:00', '00:00:00:00:00:00']) },
+    'ip -d -j link show enp3s0f0': {
+      stdout: igbLinkJson(3, 'enp3s0f0', MAC.port0, [
+        '00:00:00:00:00:00',
+        '00:00:00:00:00:00',
+        '00:00:00:00:00:00',
+        '00:00:00:00:00:00',
+      ]),
+    },
     'ip -d -j link show enp3s0f1': { stdout: igbLinkJson(4, 'enp3s0f1', MAC.port1, [MAC.port1vf0, MAC.port1vf1]) },
     dmesg: {
-      stdout: '[    0.523812] pci 0000:00:00.2: AMD-Vi: IOMMU performance counters supported\n'
-        + '[    0.525431] pci 0000:00:00.2: AMD-Vi: Found IOMMU cap 0x40\n'
-        + '[    0.525437] AMD-Vi: Extended features (0x58f77ef22294a5a, 0x0): PPR NX GT IA PC GA_vAPIC\n'
-        + '[    0.525445] AMD-Vi: Interrupt remapping enabled\n'
-        + '[    0.711502] perf/amd_iommu: Detected AMD IOMMU #0 (2 banks, 4 counters/bank).\n',
+      stdout:
+        '[    0.523812] pci 0000:00:00.2: AMD-Vi: IOMMU performance counters supported\n' +
+        '[    0.525431] pci 0000:00:00.2: AMD-Vi: Found IOMMU cap 0x40\n' +
+        '[    0.525437] AMD-Vi: Extended features (0x58f77ef22294a5a, 0x0): PPR NX GT IA PC GA_vAPIC\n' +
+        '[    0.525445] AMD-Vi: Interrupt remapping enabled\n' +
+        '[    0.711502] perf/amd_iommu: Detected AMD IOMMU #0 (2 banks, 4 counters/bank).\n',
     },
   },
   pciIds: byHandPciIds,

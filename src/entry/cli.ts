@@ -48,7 +48,10 @@ async function route(argv: string[], io: CliIO): Promise<number> {
   if (cmd.name === 'tui' && first?.startsWith('-')) {
     // `pve-passthrough --root X list`: the command came after an option, so it reads as a stray argument.
     const i = argv.findIndex((a, j) => byName.has(a) && a !== 'tui' && argv[j - 1] !== '--root');
-    if (i >= 0) return usageError(`'${argv[i]}' is a command: put it first, as in pve-passthrough ${argv[i]} ${clip([...argv.slice(0, i), ...argv.slice(i + 1)].join(' '))}`);
+    if (i >= 0)
+      return usageError(
+        `'${argv[i]}' is a command: put it first, as in pve-passthrough ${argv[i]} ${clip([...argv.slice(0, i), ...argv.slice(i + 1)].join(' '))}`,
+      );
   }
   // Help wins over everything else on the line, even a bad option: it is what was asked for.
   if (args.includes('--help') || args.includes('-h')) {

@@ -67,7 +67,7 @@ function fsyncDir(dir: string) {
 }
 
 function writeAll(fd: number, data: Uint8Array) {
-  for (let off = 0; off < data.length; ) off += writeSync(fd, data, off);
+  for (let off = 0; off < data.length;) off += writeSync(fd, data, off);
 }
 
 export const realFs: FsOps = {

@@ -17,14 +17,27 @@ import type { CommandRunner } from './runner.ts';
 /** How long one node's device list may take (pvesh proxies to the node over the cluster network). */
 export const REMOTE_TIMEOUT_MS = 20_000;
 
-export const hardwarePciArgv = (node: string) => ['pvesh', 'get', `/nodes/${node}/hardware/pci`, '--pci-class-blacklist', '', '--output-format', 'json'];
+export const hardwarePciArgv = (node: string) => [
+  'pvesh',
+  'get',
+  `/nodes/${node}/hardware/pci`,
+  '--pci-class-blacklist',
+  '',
+  '--output-format',
+  'json',
+];
 
 /** Node names from corosync.conf's nodelist (when .members is missing). */
 function corosyncNodes(text: string): string[] {
-  return [...text.matchAll(/^\s*(?:name|ring0_addr):\s*(\S+)/gm)].filter((m) => m[0].includes('name:')).map((m) => m[1]!);
+  return [...text.matchAll(/^\s*(?:name|ring0_addr):\s*(\S+)/gm)]
+    .filter((m) => m[0].includes('name:'))
+    .map((m) => m[1]!);
 }
 
-const hex = (v: unknown, n: number) => (typeof v === 'string' && /^(0x)?[0-9a-f]+$/i.test(v) ? v.replace(/^0x/i, '').toLowerCase().padStart(n, '0').slice(-n) : null);
+const hex = (v: unknown, n: number) =>
+  typeof v === 'string' && /^(0x)?[0-9a-f]+$/i.test(v)
+    ? v.replace(/^0x/i, '').toLowerCase().padStart(n, '0').slice(-n)
+    : null;
 
 export function parseHardwarePci(json: string): RemotePciDevice[] | string {
   let data: unknown;
@@ -41,7 +54,9 @@ export function parseHardwarePci(json: string): RemotePciDevice[] | string {
     const deviceId = hex(e.device, 4);
     if (!address || !vendorId || !deviceId) continue;
     const group = typeof e.iommugroup === 'number' && e.iommugroup >= 0 ? e.iommugroup : null;
-    const names = [typeof e.device_name === 'string' && e.device_name ? e.device_name : e.vendor_name].filter((x): x is string => typeof x === 'string' && !!x);
+    const names = [typeof e.device_name === 'string' && e.device_name ? e.device_name : e.vendor_name].filter(
+      (x): x is string => typeof x === 'string' && !!x,
+    );
     out.push({
       address,
       vendorId,
@@ -65,13 +80,19 @@ export async function readCluster(root: string, runner: CommandRunner, nodeName:
   let nodes: ClusterInfo['nodes'] = [];
   const members = readText(join(root, 'etc/pve/.members'));
   try {
-    const m = JSON.parse(members ?? 'null') as { cluster?: { name?: string }; nodelist?: Record<string, { online?: number }> } | null;
+    const m = JSON.parse(members ?? 'null') as {
+      cluster?: { name?: string };
+      nodelist?: Record<string, { online?: number }>;
+    } | null;
     if (m?.nodelist) {
       name = m.cluster?.name ?? null;
       nodes = Object.entries(m.nodelist).map(([n, v]) => ({ name: n, online: v.online === 1, local: n === nodeName }));
     }
   } catch {
-    notices.push({ where: 'etc/pve/.members', message: 'not valid JSON: node list taken from corosync.conf, online state unknown' });
+    notices.push({
+      where: 'etc/pve/.members',
+      message: 'not valid JSON: node list taken from corosync.conf, online state unknown',
+    });
   }
   if (!nodes.length) nodes = corosyncNodes(corosync).map((n) => ({ name: n, online: true, local: n === nodeName }));
   name ??= /cluster_name:\s*(\S+)/.exec(corosync)?.[1] ?? null;
@@ -83,7 +104,9 @@ export async function readCluster(root: string, runner: CommandRunner, nodeName:
     others.map(async (n): Promise<RemotePciDevice[] | string> => {
       if (!n.online) return 'node is offline: its devices are not known';
       const r = await runner.run(hardwarePciArgv(n.name), { timeoutMs: REMOTE_TIMEOUT_MS });
-      return r.exitCode === 0 ? parseHardwarePci(r.stdout) : `pvesh failed (exit ${r.exitCode}): ${`${r.stderr}${r.stdout}`.trim().split('\n')[0]}`;
+      return r.exitCode === 0
+        ? parseHardwarePci(r.stdout)
+        : `pvesh failed (exit ${r.exitCode}): ${`${r.stderr}${r.stdout}`.trim().split('\n')[0]}`;
     }),
   );
   others.forEach((n, i) => {

@@ -31,7 +31,17 @@ export interface DeviceSpec {
   speed?: number;
   /** Disks behind this controller: names like sda or nvme0n1. */
   disks?: string[];
-  sriov?: { total: number; num: number; vfDevice: string; vfDriver?: string | null; offset?: number; stride?: number; firstGroup?: number; vfNet?: Array<string | null>; vfMacs?: Array<string | null> };
+  sriov?: {
+    total: number;
+    num: number;
+    vfDevice: string;
+    vfDriver?: string | null;
+    offset?: number;
+    stride?: number;
+    firstGroup?: number;
+    vfNet?: Array<string | null>;
+    vfMacs?: Array<string | null>;
+  };
 }
 
 export interface HostSpec {
@@ -60,12 +70,28 @@ export interface HostSpec {
 export const SRIOV_SPECS = '.fixture/sriov.json';
 
 /** The statistics/ files of a network interface the monitor reads (a real one has more). */
-export const NET_COUNTER_FILES = ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped'] as const;
+export const NET_COUNTER_FILES = [
+  'rx_bytes',
+  'tx_bytes',
+  'rx_packets',
+  'tx_packets',
+  'rx_errors',
+  'tx_errors',
+  'rx_dropped',
+  'tx_dropped',
+] as const;
 
 const hex4 = (s: string) => `0x${s.toLowerCase().padStart(4, '0')}\n`;
 
 /** The 64-byte standard config header, consistent with the ids and class (little endian). */
-export function configSpace(d: { vendor: string; device: string; cls: string; rev?: string; sub?: [string, string]; bridge?: boolean }): Buffer {
+export function configSpace(d: {
+  vendor: string;
+  device: string;
+  cls: string;
+  rev?: string;
+  sub?: [string, string];
+  bridge?: boolean;
+}): Buffer {
   const b = Buffer.alloc(64);
   b.writeUInt16LE(parseInt(d.vendor, 16), 0);
   b.writeUInt16LE(parseInt(d.device, 16), 2);
@@ -88,9 +114,18 @@ export function vfSpecs(d: DeviceSpec): Array<DeviceSpec & { physfn: string }> {
   if (!d.sriov) return [];
   const sr = d.sriov;
   return vfAddresses(d.addr, sr.num, sr.offset, sr.stride).map((vf, i) => ({
-    addr: vf, vendor: d.vendor, device: sr.vfDevice, cls: d.cls, sub: d.sub, rev: d.rev,
-    driver: sr.vfDriver === undefined ? null : sr.vfDriver, parent: d.parent, numa: d.numa,
-    reset: 'flr', physfn: d.addr, ...(sr.vfNet?.[i] ? { net: [sr.vfNet[i]!], ...(sr.vfMacs?.[i] ? { macs: [sr.vfMacs[i]!] } : {}) } : {}),
+    addr: vf,
+    vendor: d.vendor,
+    device: sr.vfDevice,
+    cls: d.cls,
+    sub: d.sub,
+    rev: d.rev,
+    driver: sr.vfDriver === undefined ? null : sr.vfDriver,
+    parent: d.parent,
+    numa: d.numa,
+    reset: 'flr',
+    physfn: d.addr,
+    ...(sr.vfNet?.[i] ? { net: [sr.vfNet[i]!], ...(sr.vfMacs?.[i] ? { macs: [sr.vfMacs[i]!] } : {}) } : {}),
     group: d.group === undefined ? undefined : (sr.firstGroup ?? 1000) + i,
   }));
 }
@@ -136,7 +171,8 @@ export function writeHostTree(root: string, spec: HostSpec): void {
     return p;
   };
 
-  for (const d of all) writeDevice(root, pathOf(d), d, d.physfn ? pathOf(all.find((p) => p.addr === d.physfn)!) : undefined);
+  for (const d of all)
+    writeDevice(root, pathOf(d), d, d.physfn ? pathOf(all.find((p) => p.addr === d.physfn)!) : undefined);
   // What the kernel would create when sriov_numvfs changes (src/host/simulated-kernel.ts).
   const pfs = spec.devices.filter((d) => d.sriov);
   if (pfs.length) put(SRIOV_SPECS, `${JSON.stringify(Object.fromEntries(pfs.map((d) => [d.addr, d])), null, 2)}\n`);
@@ -151,7 +187,10 @@ export function writeHostTree(root: string, spec: HostSpec): void {
   }
 
   put('proc/cmdline', `${spec.cmdline}\n`);
-  put('proc/cpuinfo', `processor\t: 0\nvendor_id\t: ${spec.cpu === 'intel' ? 'GenuineIntel' : 'AuthenticAMD'}\nmodel name\t: ${spec.cpu === 'intel' ? 'Intel(R) Xeon(R) CPU' : 'AMD Ryzen 9 5950X 16-Core Processor'}\n`);
+  put(
+    'proc/cpuinfo',
+    `processor\t: 0\nvendor_id\t: ${spec.cpu === 'intel' ? 'GenuineIntel' : 'AuthenticAMD'}\nmodel name\t: ${spec.cpu === 'intel' ? 'Intel(R) Xeon(R) CPU' : 'AMD Ryzen 9 5950X 16-Core Processor'}\n`,
+  );
   put('etc/hostname', `${spec.hostname}\n`);
   for (const [rel, text] of Object.entries(spec.files)) put(rel, text);
   mkdirSync(join(root, 'etc/pve/qemu-server'), { recursive: true });
@@ -218,7 +257,9 @@ export function writeDevice(root: string, dir: string, d: DeviceSpec & { vfs?: s
     link(`${dir}/net/${nic}/device`, dir);
   }
   (d.disks ?? []).forEach((disk, i) => {
-    const target = disk.startsWith('nvme') ? `${dir}/nvme/nvme${i}/${disk}` : `${dir}/ata${i + 1}/host${i}/target${i}:0:0/${i}:0:0:0/block/${disk}`;
+    const target = disk.startsWith('nvme')
+      ? `${dir}/nvme/nvme${i}/${disk}`
+      : `${dir}/ata${i + 1}/host${i}/target${i}:0:0/${i}:0:0:0/block/${disk}`;
     put(`${target}/size`, '1953525168\n');
     link(`sys/block/${disk}`, target);
   });

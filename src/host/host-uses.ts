@@ -29,7 +29,12 @@ function add(map: Map<string, string[]>, key: string, v: string) {
 export const ZPOOL_STATUS = ['zpool', 'status', '-P'] as const;
 export const PVS = ['pvs', '--noheadings', '-o', 'pv_name,vg_name'] as const;
 
-export async function readHostUses(root: string, runner: CommandRunner, cmdline: string, bootVga: string[]): Promise<HostUseResult> {
+export async function readHostUses(
+  root: string,
+  runner: CommandRunner,
+  cmdline: string,
+  bootVga: string[],
+): Promise<HostUseResult> {
   const uses = new Map<string, string[]>();
   const netByAddress = new Map<string, string[]>();
 
@@ -107,7 +112,9 @@ export async function readHostUses(root: string, runner: CommandRunner, cmdline:
   }
 
   // The console sits on the boot VGA device unless the framebuffer is switched off.
-  const fbOff = /video=(?:efifb|vesafb|simplefb):off|nofb|initcall_blacklist=sysfb_init/.test(cmdline) || cmdlineParam(cmdline, 'nomodeset') !== null;
+  const fbOff =
+    /video=(?:efifb|vesafb|simplefb):off|nofb|initcall_blacklist=sysfb_init/.test(cmdline) ||
+    cmdlineParam(cmdline, 'nomodeset') !== null;
   if (!fbOff) for (const addr of bootVga) add(uses, addr, 'boot VGA device: the host console is on it');
   return { uses, netByAddress };
 }

@@ -8,7 +8,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTargets, emptyCounters, parseIpLinks } from '../model/monitor/index.ts';
-import { COUNTERS, COUNTER_FILE, type LinkReading, type MonitorTarget, type Sample, type VfReading } from '../model/monitor/types.ts';
+import {
+  COUNTERS,
+  COUNTER_FILE,
+  type LinkReading,
+  type MonitorTarget,
+  type Sample,
+  type VfReading,
+} from '../model/monitor/types.ts';
 import type { HostSnapshot } from '../model/types.ts';
 import { readAttr } from './fsread.ts';
 import { managementPorts } from './host-uses.ts';
@@ -24,7 +31,8 @@ export function monitorTargets(s: HostSnapshot): MonitorTarget[] {
   if (text !== undefined) {
     for (const { iface, ports, why } of managementPorts(text)) {
       const addr = /management address (\S+)/.exec(why)?.[1];
-      for (const p of ports) if (!mgmt.has(p)) mgmt.set(p, `${iface}${addr && iface !== p ? ` ${addr}` : addr ? ` has ${addr}` : ''}`);
+      for (const p of ports)
+        if (!mgmt.has(p)) mgmt.set(p, `${iface}${addr && iface !== p ? ` ${addr}` : addr ? ` has ${addr}` : ''}`);
     }
   }
   return buildTargets(s, mgmt);
@@ -43,7 +51,12 @@ export function readLinkState(root: string, ifname: string): LinkReading {
   const counters = emptyCounters();
   for (const c of COUNTERS) counters[c] = toNumber(readAttr(join(dir, 'statistics', COUNTER_FILE[c])));
   const speed = toNumber(readAttr(join(dir, 'speed')));
-  return { state: 'ok', operstate: readAttr(join(dir, 'operstate')), speedMbps: speed !== null && speed > 0 ? speed : null, counters };
+  return {
+    state: 'ok',
+    operstate: readAttr(join(dir, 'operstate')),
+    speedMbps: speed !== null && speed > 0 ? speed : null,
+    counters,
+  };
 }
 
 export interface SamplerOptions {
@@ -62,7 +75,8 @@ const IP = ['ip', '-s', '-d', '-j', 'link', 'show'];
 async function askIp(runner: CommandRunner, dev?: string): Promise<Map<string, VfReading[]> | { error: string }> {
   try {
     const r = await runner.run(dev ? [...IP, dev] : IP, { timeoutMs: 5000 });
-    if (r.exitCode !== 0) return { error: `ip failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}`.trim() };
+    if (r.exitCode !== 0)
+      return { error: `ip failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}`.trim() };
     return parseIpLinks(r.stdout);
   } catch (e) {
     return { error: `ip could not run: ${(e as Error).message}` };
@@ -71,7 +85,8 @@ async function askIp(runner: CommandRunner, dev?: string): Promise<Map<string, V
 
 /** The VF list of each PF, or why it could not be read. */
 async function vfLists(runner: CommandRunner, pfs: string[], perPfUpTo: number): Promise<Sample['vfs']> {
-  const pick = (got: Map<string, VfReading[]> | { error: string }, pf: string) => ('error' in got ? got : (got.get(pf) ?? { error: `ip listed no ${pf}` }));
+  const pick = (got: Map<string, VfReading[]> | { error: string }, pf: string) =>
+    'error' in got ? got : (got.get(pf) ?? { error: `ip listed no ${pf}` });
   if (!pfs.length) return {};
   if (pfs.length > perPfUpTo) {
     const all = await askIp(runner);
@@ -80,7 +95,12 @@ async function vfLists(runner: CommandRunner, pfs: string[], perPfUpTo: number):
   return Object.fromEntries(await Promise.all(pfs.map(async (pf) => [pf, pick(await askIp(runner, pf), pf)] as const)));
 }
 
-export async function takeSample(root: string, runner: CommandRunner, targets: MonitorTarget[], o: SamplerOptions = {}): Promise<Sample> {
+export async function takeSample(
+  root: string,
+  runner: CommandRunner,
+  targets: MonitorTarget[],
+  o: SamplerOptions = {},
+): Promise<Sample> {
   const now = o.now ?? (() => performance.now());
   const names = [...new Set(targets.flatMap((t) => [t.ifname, t.pfIfname]).filter((n): n is string => n !== null))];
   const pfs = targets.filter((t) => t.hasVfs && t.ifname).map((t) => t.ifname!);

@@ -101,7 +101,12 @@ export function readHostInTwo(root: string, runner: CommandRunner, opts: ReadOpt
 
 const DMESG = ['dmesg'] as const;
 
-async function read(root: string, given: CommandRunner, opts: ReadOptions, deferDetails: boolean): Promise<TwoPassRead> {
+async function read(
+  root: string,
+  given: CommandRunner,
+  opts: ReadOptions,
+  deferDetails: boolean,
+): Promise<TwoPassRead> {
   // The commands run while sysfs is read: on a node they are processes of their own (pvs alone
   // may take a tenth of a second), and they were run one after the other after the sysfs pass.
   const runner = startEarly(given, [ZPOOL_STATUS, PVS, DMESG]);
@@ -126,12 +131,17 @@ async function read(root: string, given: CommandRunner, opts: ReadOptions, defer
   }
   // Other writers of SR-IOV VF counts (admin udev rules, units, post-up lines), which a VF plan
   // adopts, and the host's network set-up on VF interfaces.
-  for (const [dir, ext] of [['etc/udev/rules.d', '.rules'], ['etc/systemd/system', '.service'], ['etc/network/interfaces.d', '']] as const) {
+  for (const [dir, ext] of [
+    ['etc/udev/rules.d', '.rules'],
+    ['etc/systemd/system', '.service'],
+    ['etc/network/interfaces.d', ''],
+  ] as const) {
     for (const f of listDir(join(root, dir)).sort()) if (f.endsWith(ext) && !f.startsWith('.')) keep(`${dir}/${f}`);
   }
   keep('etc/network/interfaces');
   // grub-mkconfig sources these after etc/default/grub (GRUB_DEFAULT for the trial boot).
-  for (const f of listDir(join(root, 'etc/default/grub.d')).sort()) if (f.endsWith('.cfg')) keep(`etc/default/grub.d/${f}`);
+  for (const f of listDir(join(root, 'etc/default/grub.d')).sort())
+    if (f.endsWith('.cfg')) keep(`etc/default/grub.d/${f}`);
 
   const cmdline = (readText(join(root, 'proc/cmdline')) ?? '').trim();
   const cpuinfo = readText(join(root, 'proc/cpuinfo')) ?? '';
@@ -139,7 +149,8 @@ async function read(root: string, given: CommandRunner, opts: ReadOptions, defer
 
   // Devices, one pass.
   const devDir = join(root, 'sys/bus/pci/devices');
-  if (!existsSync(devDir)) notices.push({ where: 'sys/bus/pci/devices', message: 'missing: no PCI devices can be listed' });
+  if (!existsSync(devDir))
+    notices.push({ where: 'sys/bus/pci/devices', message: 'missing: no PCI devices can be listed' });
   const names = createPciNames(readPciIds(root, opts.systemPciIds ?? systemPciIdsPaths()));
   const cores: PciCore[] = listDir(devDir)
     .sort(compareAddress)
@@ -160,7 +171,9 @@ async function read(root: string, given: CommandRunner, opts: ReadOptions, defer
   // pass, checked against each group's own list of devices in the second (readHost: both now).
   const groupsDir = join(root, 'sys/kernel/iommu_groups');
   const groupNames = listDir(groupsDir).filter((g) => Number.isInteger(Number(g)));
-  const groupMembers = deferDetails ? membersByLink(groupNames, devices) : listedMembers(groupsDir, groupNames, devices, notices);
+  const groupMembers = deferDetails
+    ? membersByLink(groupNames, devices)
+    : listedMembers(groupsDir, groupNames, devices, notices);
   // Which IOMMU the firmware has (its ACPI table; the file is root-only, existence is enough)
   // and whether the kernel drives it: not the CPU vendor.
   const tables = join(root, 'sys/firmware/acpi/tables');
@@ -168,7 +181,12 @@ async function read(root: string, given: CommandRunner, opts: ReadOptions, defer
   const units = listDir(join(root, 'sys/class/iommu')).sort();
   const iommuEnabled = groupMembers.size > 0 || units.length > 0;
 
-  const uses = await readHostUses(root, runner, cmdline, devices.filter((d) => d.bootVga).map((d) => d.address));
+  const uses = await readHostUses(
+    root,
+    runner,
+    cmdline,
+    devices.filter((d) => d.bootVga).map((d) => d.address),
+  );
   for (const d of devices) {
     d.hostUses = uses.uses.get(d.address) ?? [];
     d.netInterfaces = uses.netByAddress.get(d.address) ?? [];
@@ -176,7 +194,8 @@ async function read(root: string, given: CommandRunner, opts: ReadOptions, defer
 
   const vf = await readVfInfo(root, runner, devices, notices);
 
-  const mappings = files['etc/pve/mapping/pci.cfg'] !== undefined ? parsePciMappings(files['etc/pve/mapping/pci.cfg']!, notices) : [];
+  const mappings =
+    files['etc/pve/mapping/pci.cfg'] !== undefined ? parsePciMappings(files['etc/pve/mapping/pci.cfg']!, notices) : [];
   const vms = readVms(root, files, notices);
   linkVmRefs(devices, vms, mappings, nodeName);
 
@@ -194,10 +213,19 @@ async function read(root: string, given: CommandRunner, opts: ReadOptions, defer
   const dmesg = await runner.run(DMESG);
   // A tree without the table files (a partial copy of a node) may still have the kernel log,
   // which lists the ACPI tables at boot: `ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 ...)`.
-  const firmware = tableFile ?? (dmesg.exitCode !== 0 ? null : /ACPI: DMAR 0x/.test(dmesg.stdout) ? 'DMAR' : /ACPI: IVRS 0x/.test(dmesg.stdout) ? 'IVRS' : null);
-  const remap = dmesg.exitCode === 0
-    ? /IRQ remapping|Interrupt remapping enabled|x2apic enabled|Enabled IRQ remapping/i.test(dmesg.stdout)
-    : null;
+  const firmware =
+    tableFile ??
+    (dmesg.exitCode !== 0
+      ? null
+      : /ACPI: DMAR 0x/.test(dmesg.stdout)
+        ? 'DMAR'
+        : /ACPI: IVRS 0x/.test(dmesg.stdout)
+          ? 'IVRS'
+          : null);
+  const remap =
+    dmesg.exitCode === 0
+      ? /IRQ remapping|Interrupt remapping enabled|x2apic enabled|Enabled IRQ remapping/i.test(dmesg.stdout)
+      : null;
 
   const snapshot: HostSnapshot = {
     root,
@@ -205,7 +233,14 @@ async function read(root: string, given: CommandRunner, opts: ReadOptions, defer
     cluster,
     isProxmox: existsSync(join(root, 'etc/pve')),
     cpuVendor,
-    iommu: { enabled: iommuEnabled, firmware, units, cmdline, interruptRemapping: remap, acsOverride: /pcie_acs_override=(\S+)/.exec(cmdline)?.[1] ?? null },
+    iommu: {
+      enabled: iommuEnabled,
+      firmware,
+      units,
+      cmdline,
+      interruptRemapping: remap,
+      acsOverride: /pcie_acs_override=(\S+)/.exec(cmdline)?.[1] ?? null,
+    },
     bootloader: { ...detectBootloader(root, files), facts: readBootFacts(root) },
     vfio: {
       moduleLoaded: existsSync(join(root, 'sys/module/vfio_pci')),
@@ -265,7 +300,8 @@ function startEarly(runner: CommandRunner, argvs: ReadonlyArray<readonly string[
   };
 }
 
-const verdicts = (members: Map<number, PciDevice[]>) => [...members.entries()].sort((a, b) => a[0] - b[0]).map(([id, m]) => groupVerdict(id, m));
+const verdicts = (members: Map<number, PciDevice[]>) =>
+  [...members.entries()].sort((a, b) => a[0] - b[0]).map(([id, m]) => groupVerdict(id, m));
 
 /**
  * Each listed group's members as the devices' iommu_group links name them: no folder listing per
@@ -283,7 +319,12 @@ function membersByLink(groupNames: string[], devices: PciDevice[]): Map<number, 
  * the device's own link must agree, and what does not is a notice. Members in device order (the
  * folder's order is the file system's), as membersByLink gives them.
  */
-function listedMembers(groupsDir: string, groupNames: string[], devices: PciDevice[], notices: Notice[]): Map<number, PciDevice[]> {
+function listedMembers(
+  groupsDir: string,
+  groupNames: string[],
+  devices: PciDevice[],
+  notices: Notice[],
+): Map<number, PciDevice[]> {
   const at = new Map(devices.map((d, i) => [d.address, i]));
   const members = new Map<number, PciDevice[]>();
   for (const g of groupNames) {
@@ -292,15 +333,22 @@ function listedMembers(groupsDir: string, groupNames: string[], devices: PciDevi
     for (const addr of listDir(join(groupsDir, g, 'devices'))) {
       const i = at.get(addr);
       if (i === undefined) {
-        notices.push({ where: `sys/kernel/iommu_groups/${g}/devices/${addr}`, message: 'group lists a device that sys/bus/pci/devices does not have' });
+        notices.push({
+          where: `sys/kernel/iommu_groups/${g}/devices/${addr}`,
+          message: 'group lists a device that sys/bus/pci/devices does not have',
+        });
         continue;
       }
       const d = devices[i]!;
-      if (d.iommuGroup !== null && d.iommuGroup !== id) notices.push({ where: addr, message: `iommu_group link says ${d.iommuGroup}, group ${id} lists it` });
+      if (d.iommuGroup !== null && d.iommuGroup !== id)
+        notices.push({ where: addr, message: `iommu_group link says ${d.iommuGroup}, group ${id} lists it` });
       d.iommuGroup = id;
       listed.push(d);
     }
-    members.set(id, listed.sort((a, b) => at.get(a.address)! - at.get(b.address)!));
+    members.set(
+      id,
+      listed.sort((a, b) => at.get(a.address)! - at.get(b.address)!),
+    );
   }
   return members;
 }
@@ -311,7 +359,14 @@ function interruptedApply(root: string): HostSnapshot['interruptedApply'] {
     const i = findInterrupted(root);
     if (!i) return null;
     const m = i.record?.manifest;
-    return { message: describeInterrupted(i), running: i.running, time: m?.time ?? i.marker.started, summary: m?.summary ?? '', steps: m?.steps ?? [], lastStep: i.record?.lastStep ?? -1 };
+    return {
+      message: describeInterrupted(i),
+      running: i.running,
+      time: m?.time ?? i.marker.started,
+      summary: m?.summary ?? '',
+      steps: m?.steps ?? [],
+      lastStep: i.record?.lastStep ?? -1,
+    };
   } catch {
     return null; // an unreadable state folder must not stop the reader
   }
@@ -365,7 +420,8 @@ function readBootFacts(root: string): BootFacts {
     const [source, mountPoint, fstype] = line.split(' ');
     if (!source || !mountPoint || !fstype) continue;
     const inside = mountPoint === '/' || '/boot/grub' === mountPoint || '/boot/grub'.startsWith(`${mountPoint}/`);
-    if (inside && (!grubMount || mountPoint.length >= grubMount.mountPoint.length)) grubMount = { source, fstype, mountPoint };
+    if (inside && (!grubMount || mountPoint.length >= grubMount.mountPoint.length))
+      grubMount = { source, fstype, mountPoint };
   }
   const kernels = listDir(join(root, 'boot'))
     .filter((f) => f.startsWith('vmlinuz-'))
@@ -407,7 +463,8 @@ function readVms(root: string, files: Record<string, string>, notices: Notice[])
     const hostpci = hostpciEntries(doc);
     for (const h of hostpci) {
       for (const id of h.hosts) {
-        if (!normalizeAddress(id)) vmNotices.push({ where: path, message: `hostpci${h.index}: '${id}' is not a PCI address` });
+        if (!normalizeAddress(id))
+          vmNotices.push({ where: path, message: `hostpci${h.index}: '${id}' is not a PCI address` });
       }
     }
     vms.push({
@@ -430,7 +487,10 @@ function readVms(root: string, files: Record<string, string>, notices: Notice[])
 function linkVmRefs(devices: PciDevice[], vms: VmConfig[], mappings: HostSnapshot['mappings'], node: string) {
   const mapPaths = new Map<string, string[]>();
   for (const m of mappings) {
-    mapPaths.set(m.id, m.maps.filter((x) => x.node === null || x.node === node).flatMap((x) => x.path));
+    mapPaths.set(
+      m.id,
+      m.maps.filter((x) => x.node === null || x.node === node).flatMap((x) => x.path),
+    );
   }
   // Index by slot so 60 VMs x 400 functions stays cheap.
   const bySlot = new Map<string, PciDevice[]>();
@@ -440,7 +500,7 @@ function linkVmRefs(devices: PciDevice[], vms: VmConfig[], mappings: HostSnapsho
   }
   for (const vm of vms) {
     for (const h of vm.hostpci) {
-      const ids = h.mapping ? mapPaths.get(h.mapping) ?? [] : h.hosts;
+      const ids = h.mapping ? (mapPaths.get(h.mapping) ?? []) : h.hosts;
       for (const id of ids) {
         const n = normalizeAddress(id);
         if (!n) continue;
@@ -453,4 +513,3 @@ function linkVmRefs(devices: PciDevice[], vms: VmConfig[], mappings: HostSnapsho
     }
   }
 }
-

@@ -22,7 +22,8 @@ export function resolveInRoot(root: string, rel: string): string {
     const c = queue.shift()!;
     if (c === '.') continue;
     if (c === '..') {
-      if (!stack.length) throw new OutsideRoot(`/${rel} leads out of the root ${root} (through '..'); refusing to write there`);
+      if (!stack.length)
+        throw new OutsideRoot(`/${rel} leads out of the root ${root} (through '..'); refusing to write there`);
       stack.pop();
       missing = false;
       continue;
@@ -36,7 +37,8 @@ export function resolveInRoot(root: string, rel: string): string {
         missing = true;
       }
       if (isLink) {
-        if (++links > MAX_LINKS) throw Object.assign(new Error(`/${rel}: too many levels of symbolic links`), { code: 'ELOOP', path: here });
+        if (++links > MAX_LINKS)
+          throw Object.assign(new Error(`/${rel}: too many levels of symbolic links`), { code: 'ELOOP', path: here });
         const target = readlinkSync(here);
         if (target.startsWith('/')) stack.length = 0;
         queue.unshift(...target.split('/').filter(Boolean));

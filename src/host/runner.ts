@@ -37,7 +37,12 @@ export class ExecaRunner implements CommandRunner {
 }
 
 /** A canned answer, or a function that computes one (and may act on a fixture tree). */
-export type Response = Partial<Omit<RunResult, 'argv'>> | ((argv: readonly string[], opts: RunOptions) => Partial<Omit<RunResult, 'argv'>> | Promise<Partial<Omit<RunResult, 'argv'>>>);
+export type Response =
+  | Partial<Omit<RunResult, 'argv'>>
+  | ((
+      argv: readonly string[],
+      opts: RunOptions,
+    ) => Partial<Omit<RunResult, 'argv'>> | Promise<Partial<Omit<RunResult, 'argv'>>>);
 
 /**
  * Records every call. Responses are looked up by the full command line (argv joined by single

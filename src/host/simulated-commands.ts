@@ -28,7 +28,11 @@ export function simulatedCommands(root: string, canned: Record<string, Response>
         return { exitCode: 2, stderr: `qm: ${(e as Error).message}\n` };
       }
       const text = realFs.read(path);
-      if (text === null) return { exitCode: 2, stderr: `Configuration file 'nodes/localhost/qemu-server/${parsed.vmid}.conf' does not exist\n` };
+      if (text === null)
+        return {
+          exitCode: 2,
+          stderr: `Configuration file 'nodes/localhost/qemu-server/${parsed.vmid}.conf' does not exist\n`,
+        };
       const pid = join(root, 'run/qemu-server', `${parsed.vmid}.pid`);
       const running = existsSync(pid) && existsSync(join(root, 'proc', readFileSync(pid, 'utf8').trim()));
       realFs.writeAtomic(path, applyQmSet(text, parsed.args, running));
@@ -44,11 +48,15 @@ export function simulatedCommands(root: string, canned: Record<string, Response>
       const link = join(resolveInRoot(root, 'etc/systemd/system/multi-user.target.wants'), unit ?? '');
       if (!unit || unit.includes('/')) return { exitCode: 1, stderr: `systemctl: bad unit name\n` };
       if (verb === 'enable' && unit) {
-        if (!existsSync(resolveInRoot(root, `etc/systemd/system/${unit}`))) return { exitCode: 1, stderr: `Failed to enable unit: Unit file ${unit} does not exist.\n` };
+        if (!existsSync(resolveInRoot(root, `etc/systemd/system/${unit}`)))
+          return { exitCode: 1, stderr: `Failed to enable unit: Unit file ${unit} does not exist.\n` };
         mkdirSync(dirname(link), { recursive: true });
         rmSync(link, { force: true });
         symlinkSync(`/etc/systemd/system/${unit}`, link);
-        return { ...ok, stderr: `Created symlink /etc/systemd/system/multi-user.target.wants/${unit} -> /etc/systemd/system/${unit}.\n` };
+        return {
+          ...ok,
+          stderr: `Created symlink /etc/systemd/system/multi-user.target.wants/${unit} -> /etc/systemd/system/${unit}.\n`,
+        };
       }
       if (verb === 'disable' && unit) {
         rmSync(link, { force: true });
@@ -61,7 +69,11 @@ export function simulatedCommands(root: string, canned: Record<string, Response>
     // Resource mappings: pci.cfg written as Proxmox's SectionConfig writes it (the planner's function).
     pvesh: (argv) => {
       const c = parsePveshArgv(argv);
-      if (!c) return { exitCode: 2, stderr: `pvesh: only mapping writes under ${MAPPING_API} are simulated on a fixture host\n` };
+      if (!c)
+        return {
+          exitCode: 2,
+          stderr: `pvesh: only mapping writes under ${MAPPING_API} are simulated on a fixture host\n`,
+        };
       let path: string;
       try {
         path = resolveInRoot(root, MAPPING_FILE);
@@ -88,7 +100,8 @@ export function simulatedCommands(root: string, canned: Record<string, Response>
 /** grub-editenv FILE set NAME=VALUE... | unset NAME...: the 1024-byte block GRUB reads. */
 function editGrubenv(root: string, args: string[]): { exitCode: number; stdout?: string; stderr?: string } {
   const [file, verb, ...names] = args;
-  if (!file || (verb !== 'set' && verb !== 'unset')) return { exitCode: 1, stderr: 'grub-editenv: only set and unset are simulated\n' };
+  if (!file || (verb !== 'set' && verb !== 'unset'))
+    return { exitCode: 1, stderr: 'grub-editenv: only set and unset are simulated\n' };
   const path = resolveInRoot(root, file.replace(/^\/+/, ''));
   const env = parseGrubenv(realFs.read(path));
   for (const n of names) {
@@ -111,9 +124,11 @@ const LOADER_GUID = '4a67b082-0a4c-41cf-b6c7-440b29bb8c4f';
 function setLoaderVariable(root: string, args: string[]): { exitCode: number; stderr?: string } {
   const [verb, id] = args;
   const name = verb === 'set-default' ? 'LoaderEntryDefault' : verb === 'set-oneshot' ? 'LoaderEntryOneShot' : null;
-  if (!name || id === undefined) return { exitCode: 1, stderr: 'bootctl: only set-default and set-oneshot are simulated\n' };
+  if (!name || id === undefined)
+    return { exitCode: 1, stderr: 'bootctl: only set-default and set-oneshot are simulated\n' };
   const dir = resolveInRoot(root, 'sys/firmware/efi/efivars');
-  if (!existsSync(join(dir, `LoaderInfo-${LOADER_GUID}`))) return { exitCode: 1, stderr: 'Not booted with a supported boot loader.\n' };
+  if (!existsSync(join(dir, `LoaderInfo-${LOADER_GUID}`)))
+    return { exitCode: 1, stderr: 'Not booted with a supported boot loader.\n' };
   const path = join(dir, `${name}-${LOADER_GUID}`);
   if (id === '') rmSync(path, { force: true });
   else realFs.writeAtomic(path, Buffer.concat([Buffer.from([7, 0, 0, 0]), Buffer.from(`${id}\0`, 'utf16le')]));

@@ -10,10 +10,12 @@ type Canned = Record<string, Response>;
 
 export function simulatedIp(root: string, canned: Canned): Response {
   return (argv) => {
-    if (argv[1] !== 'link' || argv[2] !== 'set') return { exitCode: 127, stderr: 'ip: not available on this fixture host\n' };
+    if (argv[1] !== 'link' || argv[2] !== 'set')
+      return { exitCode: 127, stderr: 'ip: not available on this fixture host\n' };
     const [ifname, vfWord, n, ...words] = argv.slice(argv[3] === 'dev' ? 4 : 3);
     const settings = vfWord === 'vf' ? parseVfSettingsWords(words) : null;
-    if (!ifname || !settings || !/^\d+$/.test(n ?? '')) return { exitCode: 1, stderr: 'ip: only ip link set <if> vf N ... is simulated on a fixture host\n' };
+    if (!ifname || !settings || !/^\d+$/.test(n ?? ''))
+      return { exitCode: 1, stderr: 'ip: only ip link set <if> vf N ... is simulated on a fixture host\n' };
     const answer = canned[`ip -d -j link show ${ifname}`];
     if (!answer || typeof answer === 'function' || !answer.stdout) return { exitCode: 0 }; // no recorded state to keep
     let links: Array<{ vfinfo_list?: Array<Record<string, unknown>> }>;

@@ -46,7 +46,8 @@ export function setVfCount(root: string, pf: string, count: number): void {
     }
     rmSync(join(root, 'sys/bus/pci/devices', addr), { force: true });
     // A VF's host interface goes with it.
-    for (const nic of existsSync(join(dir, 'net')) ? readdirSync(join(dir, 'net')) : []) rmSync(join(root, 'sys/class/net', nic), { force: true });
+    for (const nic of existsSync(join(dir, 'net')) ? readdirSync(join(dir, 'net')) : [])
+      rmSync(join(root, 'sys/class/net', nic), { force: true });
     rmSync(dir, { recursive: true, force: true });
     rmSync(join(pfDir, e), { force: true });
   }
@@ -54,7 +55,11 @@ export function setVfCount(root: string, pf: string, count: number): void {
   const vfs = vfSpecs({ ...spec, sriov: { ...spec.sriov, num: count } });
   const pfRel = relative(realRoot, pfDir);
   for (const vf of vfs) writeDevice(root, join(dirname(pfRel), vf.addr), vf, pfRel);
-  writeVirtfnLinks(root, pfRel, vfs.map((v) => v.addr));
+  writeVirtfnLinks(
+    root,
+    pfRel,
+    vfs.map((v) => v.addr),
+  );
 }
 
 function removeIfEmpty(dir: string): void {

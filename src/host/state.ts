@@ -42,7 +42,13 @@ export async function takeLock(root: string): Promise<() => Promise<void>> {
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new LockHeld(`another pve-passthrough is applying or rolling back changes on this host (${root}); try again when it has finished`) : e),
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new LockHeld(
+              `another pve-passthrough is applying or rolling back changes on this host (${root}); try again when it has finished`,
+            )
+          : e,
+      ),
     );
     server.listen(`\0pve-passthrough/${key}`, () => resolve());
   });
@@ -78,7 +84,13 @@ export interface BackupManifest {
 /** Manifests written before version 2 had no hashes and no step numbers. */
 function normalize(m: Record<string, unknown>): BackupManifest {
   if (m.version === 2) return m as unknown as BackupManifest;
-  const old = m as { time: string; summary: string; files: ManifestFile[]; sysfs: Array<{ path: string; previous: string | null }>; refresh: string[][] };
+  const old = m as {
+    time: string;
+    summary: string;
+    files: ManifestFile[];
+    sysfs: Array<{ path: string; previous: string | null }>;
+    refresh: string[][];
+  };
   return {
     version: 2,
     time: old.time,
@@ -141,7 +153,14 @@ export function readRecord(root: string, id: string): ApplyRecord | null {
     } catch {
       // never applied with an old version either
     }
-    return { id, dir, manifest, status: legacy === id ? 'applied' : 'rolled-back', lastStep: manifest.steps.length - 1, statusTime: null };
+    return {
+      id,
+      dir,
+      manifest,
+      status: legacy === id ? 'applied' : 'rolled-back',
+      lastStep: manifest.steps.length - 1,
+      statusTime: null,
+    };
   }
   for (const line of text.split('\n')) {
     const sp = line.indexOf(' ');
@@ -150,7 +169,17 @@ export function readRecord(root: string, id: string): ApplyRecord | null {
     const step = /^step (\d+) begin/.exec(what);
     if (step) lastStep = Math.max(lastStep, Number(step[1]));
     const next: ApplyStatus | null =
-      what === 'done' ? 'applied' : what === 'undo begin' ? 'undoing' : what === 'restored' ? 'restored' : what === 'rolled back' ? 'rolled-back' : what.startsWith('undo incomplete') ? 'incomplete' : null;
+      what === 'done'
+        ? 'applied'
+        : what === 'undo begin'
+          ? 'undoing'
+          : what === 'restored'
+            ? 'restored'
+            : what === 'rolled back'
+              ? 'rolled-back'
+              : what.startsWith('undo incomplete')
+                ? 'incomplete'
+                : null;
     if (next) {
       status = next;
       statusTime = time;
@@ -217,8 +246,12 @@ export function findInterrupted(root: string, holdingLock = false): Interrupted 
 export function describeInterrupted(i: Interrupted): string {
   const r = i.record;
   if (i.running) return `an apply is running right now (pid ${i.marker.pid}, started ${i.marker.started})`;
-  if (!r) return `an apply started ${i.marker.started} was interrupted before it changed anything; 'pve-passthrough rollback' clears it`;
-  const step = r.lastStep >= 0 ? `at step ${r.lastStep + 1} of ${r.manifest.steps.length} (${r.manifest.steps[r.lastStep] ?? '?'})` : 'before its first step';
+  if (!r)
+    return `an apply started ${i.marker.started} was interrupted before it changed anything; 'pve-passthrough rollback' clears it`;
+  const step =
+    r.lastStep >= 0
+      ? `at step ${r.lastStep + 1} of ${r.manifest.steps.length} (${r.manifest.steps[r.lastStep] ?? '?'})`
+      : 'before its first step';
   const what = r.status === 'undoing' || r.status === 'incomplete' ? 'was being put back' : 'was interrupted';
   return `the apply of ${r.manifest.time} (${r.manifest.summary}) ${what} ${step}; the host may be half-changed: run 'pve-passthrough rollback' to put it back`;
 }

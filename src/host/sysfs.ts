@@ -10,7 +10,15 @@ const HEX = /^(?:0x)?([0-9a-fA-F]+)$/;
 /** The device folder's listing: attributes not in it are not opened at all (a failed open costs as much as a read). */
 type Present = Set<string>;
 
-function hexAttr(dir: string, has: Present, name: string, digits: number, where: string, notices: Notice[], required: boolean): string | null {
+function hexAttr(
+  dir: string,
+  has: Present,
+  name: string,
+  digits: number,
+  where: string,
+  notices: Notice[],
+  required: boolean,
+): string | null {
   const raw = has.has(name) ? readAttr(`${dir}/${name}`) : null;
   if (raw === null) {
     if (required) notices.push({ where, message: `missing attribute '${name}'` });
@@ -43,7 +51,10 @@ export const UNKNOWN_ID = '????';
  * readHostInTwo). No verdict, row or plan depends on them; checks.ts looks at reset methods
  * (an empty list), and the store computes its findings again when the details arrive.
  */
-export type PciDetails = Pick<PciDevice, 'subsystemVendorId' | 'subsystemDeviceId' | 'revision' | 'numaNode' | 'link' | 'resetMethods' | 'driverOverride'>;
+export type PciDetails = Pick<
+  PciDevice,
+  'subsystemVendorId' | 'subsystemDeviceId' | 'revision' | 'numaNode' | 'link' | 'resetMethods' | 'driverOverride'
+>;
 
 /** A device read without its details, and what reading them later needs (its folder's listing). */
 export interface PciCore {
@@ -76,7 +87,11 @@ export function readPciCore(devicesDir: string, addr: string, notices: Notice[])
   const dir = join(devicesDir, addr);
   const where = addr;
   const entries = listDir(dir);
-  if (!entries.length && !existsSync(dir)) notices.push({ where, message: `device directory unreadable (dangling link ${join('sys/bus/pci/devices', addr)})` });
+  if (!entries.length && !existsSync(dir))
+    notices.push({
+      where,
+      message: `device directory unreadable (dangling link ${join('sys/bus/pci/devices', addr)})`,
+    });
   const has: Present = new Set(entries);
   const link = (name: string) => (has.has(name) ? readLink(`${dir}/${name}`) : null);
   const vendorId = hexAttr(dir, has, 'vendor', 4, where, notices, true) ?? UNKNOWN_ID;

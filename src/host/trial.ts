@@ -6,7 +6,15 @@
 import { join } from 'node:path';
 import { cmdlineWords } from '../model/kernel-cmdline.ts';
 import { KILL_SWITCH_WORD } from '../model/plan/files.ts';
-import { GRUBENV, parseGrubenv, parseTrialEnv, restoreArgv, TRIAL, TRIAL_STATE, type TrialEnv } from '../model/plan/trial.ts';
+import {
+  GRUBENV,
+  parseGrubenv,
+  parseTrialEnv,
+  restoreArgv,
+  TRIAL,
+  TRIAL_STATE,
+  type TrialEnv,
+} from '../model/plan/trial.ts';
 import { realFs, type FsOps } from './atomic.ts';
 import { readText } from './fsread.ts';
 import { readEfiString } from './reader.ts';
@@ -53,12 +61,21 @@ export function readTrialStatus(root: string): TrialStatus {
   const text = readText(join(root, TRIAL.env));
   const env = parseTrialEnv(text);
   if (!env) {
-    const message = text === null ? 'No trial boot is set up.' : `/${TRIAL.env} cannot be read as a trial's settings: no trial is assumed (it is rewritten by the next apply --trial).`;
+    const message =
+      text === null
+        ? 'No trial boot is set up.'
+        : `/${TRIAL.env} cannot be read as a trial's settings: no trial is assumed (it is rewritten by the next apply --trial).`;
     return { state: 'none', id: null, loader: null, time: null, message };
   }
   const base = { id: env.TRIAL_ID, loader: env.LOADER };
   const ok = recorded(root, TRIAL_STATE.confirmed, env.TRIAL_ID);
-  if (ok) return { ...base, state: 'confirmed', time: ok.time, message: `The trial boot ${env.TRIAL_ID} was confirmed at ${ok.time} (${ok.detail || 'manual'}): the normal boot entry is the default again.` };
+  if (ok)
+    return {
+      ...base,
+      state: 'confirmed',
+      time: ok.time,
+      message: `The trial boot ${env.TRIAL_ID} was confirmed at ${ok.time} (${ok.detail || 'manual'}): the normal boot entry is the default again.`,
+    };
   const words = cmdlineWords(readText(join(root, 'proc/cmdline')) ?? '');
   const back = recorded(root, TRIAL_STATE.recovered, env.TRIAL_ID);
   if (words.includes(KILL_SWITCH_WORD) || back) {
@@ -79,7 +96,13 @@ export function readTrialStatus(root: string): TrialStatus {
     };
   }
   const once = env.LOADER === 'grub' && env.ONESHOT === '0' ? 'the first menu entry, newest kernel' : env.ONESHOT;
-  if (oneShotStillSet(root, env)) return { ...base, state: 'armed', time: null, message: `Trial boot ${env.TRIAL_ID} set up: reboot the node; the next boot tries the new configuration once (${once}), later ones use the recovery entry until the trial is confirmed.` };
+  if (oneShotStillSet(root, env))
+    return {
+      ...base,
+      state: 'armed',
+      time: null,
+      message: `Trial boot ${env.TRIAL_ID} set up: reboot the node; the next boot tries the new configuration once (${once}), later ones use the recovery entry until the trial is confirmed.`,
+    };
   return {
     ...base,
     state: 'pending',
@@ -94,13 +117,19 @@ export interface ConfirmResult {
 }
 
 /** Puts the normal default back and records the confirmation; refuses where that would be wrong. */
-export async function confirmTrial(ctx: { root: string; runner: CommandRunner; fs?: FsOps; now?: () => Date }, opts: { force?: boolean } = {}): Promise<ConfirmResult> {
+export async function confirmTrial(
+  ctx: { root: string; runner: CommandRunner; fs?: FsOps; now?: () => Date },
+  opts: { force?: boolean } = {},
+): Promise<ConfirmResult> {
   // The apply's lock: a rollback of the trial's apply must not run while the default is put back.
   let release: () => Promise<void>;
   try {
     release = await takeLock(ctx.root);
   } catch (e) {
-    return { outcome: 'refused', message: e instanceof LockHeld ? e.message : `cannot take the lock: ${(e as Error).message}` };
+    return {
+      outcome: 'refused',
+      message: e instanceof LockHeld ? e.message : `cannot take the lock: ${(e as Error).message}`,
+    };
   }
   try {
     return await confirmLocked(ctx, opts);
@@ -109,33 +138,52 @@ export async function confirmTrial(ctx: { root: string; runner: CommandRunner; f
   }
 }
 
-async function confirmLocked(ctx: { root: string; runner: CommandRunner; fs?: FsOps; now?: () => Date }, opts: { force?: boolean }): Promise<ConfirmResult> {
+async function confirmLocked(
+  ctx: { root: string; runner: CommandRunner; fs?: FsOps; now?: () => Date },
+  opts: { force?: boolean },
+): Promise<ConfirmResult> {
   const fs = ctx.fs ?? realFs;
   const now = (ctx.now ?? (() => new Date()))();
   const status = readTrialStatus(ctx.root);
   const env = parseTrialEnv(readText(join(ctx.root, TRIAL.env)));
-  if (!env || status.state === 'none') return { outcome: 'nothing', message: 'No trial boot is set up: nothing to confirm.' };
+  if (!env || status.state === 'none')
+    return { outcome: 'nothing', message: 'No trial boot is set up: nothing to confirm.' };
   if (status.state === 'confirmed') return { outcome: 'nothing', message: status.message };
   if (!opts.force && status.state === 'recovered') {
-    return { outcome: 'refused', message: `${status.message} Not confirmed: --force makes the new configuration the default anyway (the next boot uses it without a way back).` };
+    return {
+      outcome: 'refused',
+      message: `${status.message} Not confirmed: --force makes the new configuration the default anyway (the next boot uses it without a way back).`,
+    };
   }
   if (!opts.force && status.state === 'armed') {
-    return { outcome: 'refused', message: `The trial boot has not happened yet (reboot first). Not confirmed: --force drops the trial, and the next boot uses the new configuration without a way back.` };
+    return {
+      outcome: 'refused',
+      message: `The trial boot has not happened yet (reboot first). Not confirmed: --force drops the trial, and the next boot uses the new configuration without a way back.`,
+    };
   }
   for (const argv of restoreArgv(env)) {
     const r = await ctx.runner.run(argv);
     if (r.exitCode !== 0) {
       const out = `${r.stdout}${r.stderr}`.trim();
-      return { outcome: 'failed', message: `'${argv.join(' ')}' failed (exit code ${r.exitCode}${out ? `: ${out}` : ''}); the trial is not confirmed. Fix the cause and run 'pve-passthrough confirm' again.` };
+      return {
+        outcome: 'failed',
+        message: `'${argv.join(' ')}' failed (exit code ${r.exitCode}${out ? `: ${out}` : ''}); the trial is not confirmed. Fix the cause and run 'pve-passthrough confirm' again.`,
+      };
     }
   }
   const time = now.toISOString().replace(/\.\d+Z$/, 'Z');
   fs.mkdirp(statePath(ctx.root));
-  fs.writeAtomic(resolveInRoot(ctx.root, `var/lib/pve-passthrough/${TRIAL_STATE.confirmed}`), `${env.TRIAL_ID} ${time} ${opts.force ? 'manual-forced' : 'manual'}\n`);
+  fs.writeAtomic(
+    resolveInRoot(ctx.root, `var/lib/pve-passthrough/${TRIAL_STATE.confirmed}`),
+    `${env.TRIAL_ID} ${time} ${opts.force ? 'manual-forced' : 'manual'}\n`,
+  );
   try {
     audit(fs, ctx.root, now, 'confirm', `trial boot ${env.TRIAL_ID}`, 'ok');
   } catch {
     // the confirmation itself is recorded; the history line is a courtesy
   }
-  return { outcome: 'ok', message: `Trial boot ${env.TRIAL_ID} confirmed: ${env.LOADER === 'grub' ? `GRUB's default is ${env.RESTORE_DEFAULT || 'the first entry'} again` : `the default entry is ${env.RESTORE_DEFAULT || "loader.conf's"} again`}.` };
+  return {
+    outcome: 'ok',
+    message: `Trial boot ${env.TRIAL_ID} confirmed: ${env.LOADER === 'grub' ? `GRUB's default is ${env.RESTORE_DEFAULT || 'the first entry'} again` : `the default entry is ${env.RESTORE_DEFAULT || "loader.conf's"} again`}.`,
+  };
 }

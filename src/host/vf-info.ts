@@ -7,7 +7,12 @@ import type { HostSnapshot, Notice, PciDevice } from '../model/types.ts';
 import { listDir, readTrimmed } from './fsread.ts';
 import type { CommandRunner } from './runner.ts';
 
-export async function readVfInfo(root: string, runner: CommandRunner, devices: PciDevice[], notices: Notice[]): Promise<Pick<HostSnapshot, 'vfInfo' | 'netMacs'>> {
+export async function readVfInfo(
+  root: string,
+  runner: CommandRunner,
+  devices: PciDevice[],
+  notices: Notice[],
+): Promise<Pick<HostSnapshot, 'vfInfo' | 'netMacs'>> {
   const netMacs: Record<string, string> = {};
   for (const ifname of listDir(join(root, 'sys/class/net')).sort()) {
     const mac = normalizeMac(readTrimmed(join(root, 'sys/class/net', ifname, 'address')) ?? '');
@@ -21,12 +26,18 @@ export async function readVfInfo(root: string, runner: CommandRunner, devices: P
     // No ip at all (127): nothing to say on every PF; the details pane shows "not read".
     if (r.exitCode === 127) continue;
     if (r.exitCode !== 0) {
-      notices.push({ where: pf.address, message: `ip -d -j link show ${ifname} failed (exit ${r.exitCode}): VF settings not read${r.stderr.trim() ? `: ${r.stderr.trim().split('\n')[0]}` : ''}` });
+      notices.push({
+        where: pf.address,
+        message: `ip -d -j link show ${ifname} failed (exit ${r.exitCode}): VF settings not read${r.stderr.trim() ? `: ${r.stderr.trim().split('\n')[0]}` : ''}`,
+      });
       continue;
     }
     const parsed = parseVfInfoJson(r.stdout);
     if ('error' in parsed) {
-      notices.push({ where: pf.address, message: `ip -d -j link show ${ifname}: ${parsed.error}; VF settings not read` });
+      notices.push({
+        where: pf.address,
+        message: `ip -d -j link show ${ifname}: ${parsed.error}; VF settings not read`,
+      });
       continue;
     }
     vfInfo[pf.address] = { ifname, vfs: parsed.vfs };

@@ -42,7 +42,10 @@ export function vfAddresses(pf: string, count: number, offset = 0x10, stride = 1
  * Addresses the VFs of a PF will get: from its sriov_offset / sriov_stride attributes, else
  * inferred from the live VFs. Null when neither tells the layout.
  */
-export function predictVfAddresses(pf: { address: string; virtfns: string[]; sriov: { offset: number | null; stride: number | null } | null }, count: number): string[] | null {
+export function predictVfAddresses(
+  pf: { address: string; virtfns: string[]; sriov: { offset: number | null; stride: number | null } | null },
+  count: number,
+): string[] | null {
   const live = pf.virtfns;
   const offset = pf.sriov?.offset ?? (live.length ? rid(live[0]!) - rid(pf.address) : null);
   const stride = pf.sriov?.stride ?? (live.length > 1 ? rid(live[1]!) - rid(live[0]!) : 1);

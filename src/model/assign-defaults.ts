@@ -13,15 +13,28 @@ export const isGpu = (d: PciDevice) => d.classId.startsWith('03');
  * slot, through a mapping), with the options written on it, so the dialog edits that line
  * instead of adding the device twice.
  */
-export function existingLine(snap: HostSnapshot, d: PciDevice, vm: VmConfig): { slot: string; raw: string; options: AssignOptions } | null {
-  const have = existingAssignment(vm, d.address, { allFunctions: !d.physfn, mappings: snap.mappings, node: snap.nodeName });
+export function existingLine(
+  snap: HostSnapshot,
+  d: PciDevice,
+  vm: VmConfig,
+): { slot: string; raw: string; options: AssignOptions } | null {
+  const have = existingAssignment(vm, d.address, {
+    allFunctions: !d.physfn,
+    mappings: snap.mappings,
+    node: snap.nodeName,
+  });
   if (!have) return null;
   const o = have.entry.options;
   const on = (v: string | undefined) => v === '1' || v === 'on';
   return {
     slot: have.slot,
     raw: have.entry.raw,
-    options: { allFunctions: have.entry.hosts.some((h) => !h.includes('.')), pcie: on(o.pcie), xVga: on(o['x-vga']), rombar: o.rombar !== '0' && o.rombar !== 'off' },
+    options: {
+      allFunctions: have.entry.hosts.some((h) => !h.includes('.')),
+      pcie: on(o.pcie),
+      xVga: on(o['x-vga']),
+      rombar: o.rombar !== '0' && o.rombar !== 'off',
+    },
   };
 }
 

@@ -68,6 +68,11 @@ export function existingAssignment(
 
 /** One sentence for the operator: what the VM already has and how. */
 export function describeAssignment(a: ExistingAssignment): string {
-  const how = a.via === 'mapping' ? ` through mapping '${a.entry.mapping}' (${a.id})` : a.via === 'slot' ? ` (${a.id}: the same card${a.id.includes('.') ? '' : ', all functions'})` : '';
+  const how =
+    a.via === 'mapping'
+      ? ` through mapping '${a.entry.mapping}' (${a.id})`
+      : a.via === 'slot'
+        ? ` (${a.id}: the same card${a.id.includes('.') ? '' : ', all functions'})`
+        : '';
   return `VM ${a.vmid} already has it as ${a.slot}: ${a.entry.raw}${how}`;
 }

@@ -44,7 +44,9 @@ export function encodeLossless(text: string): Buffer {
 
 /** For display: escaped bytes as `\xNN` (a terminal cannot show a lone surrogate). */
 export function showEscapes(text: string): string {
-  return ESCAPED.test(text) ? text.replace(/[\udc80-\udcff]/gu, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16).padStart(2, '0')}`) : text;
+  return ESCAPED.test(text)
+    ? text.replace(/[\udc80-\udcff]/gu, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16).padStart(2, '0')}`)
+    : text;
 }
 
 /** Length of the strictly valid UTF-8 sequence starting at i (no overlongs, no surrogates), or 0. */

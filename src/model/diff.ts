@@ -20,13 +20,16 @@ function ops(a: string[], b: string[]): Op[] {
   const m = b.length;
   // lcs[i][j] = LCS length of a[i..] and b[j..]
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const out: Op[] = [];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) out.push({ kind: 'context', text: a[i]!, a: i++, b: j++ });
-    else if (j < m && (i >= n || lcs[i]![j + 1]! > lcs[i + 1]![j]!)) out.push({ kind: 'add', text: b[j]!, a: i, b: j++ });
+    else if (j < m && (i >= n || lcs[i]![j + 1]! > lcs[i + 1]![j]!))
+      out.push({ kind: 'add', text: b[j]!, a: i, b: j++ });
     else out.push({ kind: 'del', text: a[i]!, a: i++, b: j });
   }
   return out;
@@ -50,8 +53,12 @@ export function unifiedDiff(before: string | null, after: string | null, path: s
     const bStart = chunk[0]!.b;
     const aLen = chunk.filter((o) => o.kind !== 'add').length;
     const bLen = chunk.filter((o) => o.kind !== 'del').length;
-    out.push({ kind: 'hunk', text: `@@ -${aLen ? aStart + 1 : aStart},${aLen} +${bLen ? bStart + 1 : bStart},${bLen} @@` });
-    for (const o of chunk) out.push({ kind: o.kind, text: `${o.kind === 'add' ? '+' : o.kind === 'del' ? '-' : ' '}${o.text}` });
+    out.push({
+      kind: 'hunk',
+      text: `@@ -${aLen ? aStart + 1 : aStart},${aLen} +${bLen ? bStart + 1 : bStart},${bLen} @@`,
+    });
+    for (const o of chunk)
+      out.push({ kind: o.kind, text: `${o.kind === 'add' ? '+' : o.kind === 'del' ? '-' : ' '}${o.text}` });
   }
   return out;
 }

@@ -22,12 +22,16 @@ export function groupVerdict(id: number, members: PciDevice[]): IommuGroup {
   const families = new Set(endpoints.map(familyOf));
   if (families.size > 1) {
     if (isolation === 'isolated') isolation = 'shared';
-    reasons.push(`${families.size} devices share this group; all of them go to the VM together: ${[...families].join(', ')}`);
+    reasons.push(
+      `${families.size} devices share this group; all of them go to the VM together: ${[...families].join(', ')}`,
+    );
   }
   if (isolation === 'isolated') {
-    reasons.push(endpoints.length
-      ? `only ${[...families][0]} (${endpoints.length} function${endpoints.length > 1 ? 's' : ''}) in this group${members.length > endpoints.length ? '; bridges ignored' : ''}`
-      : 'bridges only: nothing to pass through');
+    reasons.push(
+      endpoints.length
+        ? `only ${[...families][0]} (${endpoints.length} function${endpoints.length > 1 ? 's' : ''}) in this group${members.length > endpoints.length ? '; bridges ignored' : ''}`
+        : 'bridges only: nothing to pass through',
+    );
   }
   return { id, devices, isolation, reasons };
 }

@@ -30,7 +30,12 @@ export function toListJson(s: HostSnapshot) {
     node: s.nodeName,
     iommu: { enabled: s.iommu.enabled, interruptRemapping: s.iommu.interruptRemapping, cmdline: s.iommu.cmdline },
     bootloader: s.bootloader.kind,
-    groups: s.groups.map((g) => ({ id: g.id, isolation: g.isolation, reasons: g.reasons, devices: g.devices.map((a) => device(dev(a))) })),
+    groups: s.groups.map((g) => ({
+      id: g.id,
+      isolation: g.isolation,
+      reasons: g.reasons,
+      devices: g.devices.map((a) => device(dev(a))),
+    })),
     ungrouped: s.devices.filter((d) => !grouped.has(d.address)).map(device),
     vms: s.vms.map((v) => ({
       vmid: v.vmid,
@@ -38,10 +43,21 @@ export function toListJson(s: HostSnapshot) {
       running: v.running,
       machine: v.machine,
       bios: v.bios,
-      hostpci: v.hostpci.map((h) => ({ slot: `hostpci${h.index}`, raw: h.raw, hosts: h.hosts, mapping: h.mapping, options: h.options })),
+      hostpci: v.hostpci.map((h) => ({
+        slot: `hostpci${h.index}`,
+        raw: h.raw,
+        hosts: h.hosts,
+        mapping: h.mapping,
+        options: h.options,
+      })),
     })),
     notices: s.notices,
     cluster: s.cluster ? { name: s.cluster.name, nodes: s.cluster.nodes, notices: s.cluster.notices } : null,
-    mappings: s.mappings.map((m) => ({ id: m.id, description: m.description, maps: m.maps, nodes: resolveMapping(s, m) })),
+    mappings: s.mappings.map((m) => ({
+      id: m.id,
+      description: m.description,
+      maps: m.maps,
+      nodes: resolveMapping(s, m),
+    })),
   };
 }

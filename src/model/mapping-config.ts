@@ -82,10 +82,13 @@ export function printSections(sections: readonly MappingSection[]): string {
 /** A map entry's fields (unknown keys kept). */
 export function parseMapEntry(s: string): Record<string, string> {
   return Object.fromEntries(
-    s.split(',').filter(Boolean).map((p) => {
-      const eq = p.indexOf('=');
-      return eq < 0 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)];
-    }),
+    s
+      .split(',')
+      .filter(Boolean)
+      .map((p) => {
+        const eq = p.indexOf('=');
+        return eq < 0 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)];
+      }),
   );
 }
 
@@ -108,9 +111,11 @@ export interface MappableDevice {
 }
 
 export const deviceId = (d: MappableDevice) => `${d.vendorId}:${d.deviceId}`;
-export const subsystemId = (d: MappableDevice) => (d.subsystemVendorId && d.subsystemDeviceId ? `${d.subsystemVendorId}:${d.subsystemDeviceId}` : null);
+export const subsystemId = (d: MappableDevice) =>
+  d.subsystemVendorId && d.subsystemDeviceId ? `${d.subsystemVendorId}:${d.subsystemDeviceId}` : null;
 /** The kind of device a mapping names: vendor:device and subsystem, when known. */
-export const deviceKind = (d: MappableDevice) => `${deviceId(d)}${subsystemId(d) ? ` (subsystem ${subsystemId(d)})` : ''}`;
+export const deviceKind = (d: MappableDevice) =>
+  `${deviceId(d)}${subsystemId(d) ? ` (subsystem ${subsystemId(d)})` : ''}`;
 
 /** The map entry Proxmox's GUI would write for this device on `node` (what assert_valid checks). */
 export function mapEntryFor(d: MappableDevice | PciDevice, node: string): string {
@@ -130,7 +135,8 @@ export type MappingCall =
 
 export function pveshArgv(c: MappingCall): string[] {
   if (c.op === 'delete') return ['pvesh', 'delete', `${MAPPING_API}/${c.id}`];
-  const argv = c.op === 'create' ? ['pvesh', 'create', MAPPING_API, '--id', c.id] : ['pvesh', 'set', `${MAPPING_API}/${c.id}`];
+  const argv =
+    c.op === 'create' ? ['pvesh', 'create', MAPPING_API, '--id', c.id] : ['pvesh', 'set', `${MAPPING_API}/${c.id}`];
   for (const m of c.map) argv.push('--map', m);
   if (c.description !== undefined) argv.push('--description', c.description);
   return argv;
@@ -150,7 +156,8 @@ export function parsePveshArgv(argv: readonly string[]): MappingCall | null {
     const id = opts.find(([k]) => k === 'id')?.[1];
     return id ? { op: 'create', id, map, ...(description !== undefined ? { description } : {}) } : null;
   }
-  if (verb === 'set' && under) return { op: 'set', id: under, map, ...(description !== undefined ? { description } : {}) };
+  if (verb === 'set' && under)
+    return { op: 'set', id: under, map, ...(description !== undefined ? { description } : {}) };
   if (verb === 'delete' && under) return { op: 'delete', id: under };
   return null;
 }
@@ -161,14 +168,17 @@ export function applyMappingCall(text: string, c: MappingCall): string {
   const at = sections.findIndex((s) => s.id === c.id);
   if (c.op === 'create') {
     if (at >= 0) throw new Error(`create hardware mapping failed: pci ID '${c.id}' already defined`);
-    if (!MAPPING_NAME_RE.test(c.id)) throw new Error(`400 Parameter verification failed.\nid: invalid configuration ID '${c.id}'`);
-    if (!c.map.length) throw new Error(`400 Parameter verification failed.\nmap: property is missing and it is not optional`);
+    if (!MAPPING_NAME_RE.test(c.id))
+      throw new Error(`400 Parameter verification failed.\nid: invalid configuration ID '${c.id}'`);
+    if (!c.map.length)
+      throw new Error(`400 Parameter verification failed.\nmap: property is missing and it is not optional`);
     sections.push({ id: c.id, map: [...c.map], props: c.description ? [['description', c.description]] : [] });
   } else if (c.op === 'set') {
     if (at < 0) throw new Error(`update hardware mapping failed: pci ID '${c.id}' does not exist`);
     const s = sections[at]!;
     if (c.map.length) s.map = [...c.map];
-    if (c.description !== undefined) s.props = [...s.props.filter(([k]) => k !== 'description'), ['description', c.description]];
+    if (c.description !== undefined)
+      s.props = [...s.props.filter(([k]) => k !== 'description'), ['description', c.description]];
   } else if (at >= 0) sections.splice(at, 1);
   return printSections(sections);
 }

@@ -37,15 +37,25 @@ export function functionPath(p: string): string {
 }
 
 /** Why a device does not match a map entry (null: it does). */
-export function entryProblem(entry: PciMapping['maps'][number], d: MappableDevice | undefined, path: string, first: boolean): string | null {
+export function entryProblem(
+  entry: PciMapping['maps'][number],
+  d: MappableDevice | undefined,
+  path: string,
+  first: boolean,
+): string | null {
   if (!d) return `${path} is not there`;
-  if (entry.id && entry.id.toLowerCase() !== deviceId(d)) return `${path} is ${deviceId(d)}, the mapping expects ${entry.id}`;
+  if (entry.id && entry.id.toLowerCase() !== deviceId(d))
+    return `${path} is ${deviceId(d)}, the mapping expects ${entry.id}`;
   const sub = subsystemId(d);
   // assert_valid wants each property exactly when the device has it.
-  if (!entry.subsystemId && sub) return `the entry for ${path} has no subsystem-id (the device's is ${sub}): Proxmox refuses it ("no 'subsystem-id'")`;
-  if (entry.subsystemId && sub && entry.subsystemId.toLowerCase() !== sub) return `${path} has subsystem ${sub}, the mapping expects ${entry.subsystemId}`;
-  if (first && entry.iommugroup === null && d.iommuGroup !== null) return `the entry for ${path} has no iommugroup (the device is in group ${d.iommuGroup}): Proxmox refuses it ("no 'iommugroup'")`;
-  if (first && entry.iommugroup !== null && d.iommuGroup !== null && entry.iommugroup !== d.iommuGroup) return `${path} is in IOMMU group ${d.iommuGroup}, the mapping expects ${entry.iommugroup}`;
+  if (!entry.subsystemId && sub)
+    return `the entry for ${path} has no subsystem-id (the device's is ${sub}): Proxmox refuses it ("no 'subsystem-id'")`;
+  if (entry.subsystemId && sub && entry.subsystemId.toLowerCase() !== sub)
+    return `${path} has subsystem ${sub}, the mapping expects ${entry.subsystemId}`;
+  if (first && entry.iommugroup === null && d.iommuGroup !== null)
+    return `the entry for ${path} has no iommugroup (the device is in group ${d.iommuGroup}): Proxmox refuses it ("no 'iommugroup'")`;
+  if (first && entry.iommugroup !== null && d.iommuGroup !== null && entry.iommugroup !== d.iommuGroup)
+    return `${path} is in IOMMU group ${d.iommuGroup}, the mapping expects ${entry.iommugroup}`;
   return null;
 }
 
@@ -54,12 +64,25 @@ export function resolveMapping(snap: HostSnapshot, m: PciMapping): NodeResolutio
     const entries = m.maps.filter((e) => e.node === node || e.node === null);
     if (!entries.length) return { node, state: 'none', devices: [], problems: [] };
     const devs = nodeDevices(snap, node);
-    if (!devs) return { node, state: 'unknown', devices: [], problems: [snap.cluster?.notices.find((n) => n.where === node)?.message ?? 'its devices could not be read'] };
+    if (!devs)
+      return {
+        node,
+        state: 'unknown',
+        devices: [],
+        problems: [snap.cluster?.notices.find((n) => n.where === node)?.message ?? 'its devices could not be read'],
+      };
     const ok: string[] = [];
     const problems: string[] = [];
     for (const e of entries) {
       const paths = e.path.map(functionPath);
-      const bad = paths.map((p, i) => entryProblem(e, devs.find((d) => d.address === p), p, i === 0));
+      const bad = paths.map((p, i) =>
+        entryProblem(
+          e,
+          devs.find((d) => d.address === p),
+          p,
+          i === 0,
+        ),
+      );
       const good = paths.filter((_, i) => !bad[i]);
       if (good.length) ok.push(...good);
       else problems.push(...bad.filter((x): x is string => !!x));
@@ -106,4 +129,3 @@ export function describeResolution(r: NodeResolution): string {
       return `${r.node}: unknown (${r.problems.join('; ')})`;
   }
 }
-

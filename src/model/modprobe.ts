@@ -22,7 +22,14 @@ export function parseModprobe(text: string): ModprobeFacts {
     const w = code(line).split(/\s+/).filter(Boolean);
     if (w[0] === 'options' && w[1] && isVfioPci(w[1])) {
       for (const opt of w.slice(2)) {
-        if (opt.startsWith('ids=')) facts.ids.push(...opt.slice(4).split(',').map((s) => s.toLowerCase()).filter(Boolean));
+        if (opt.startsWith('ids='))
+          facts.ids.push(
+            ...opt
+              .slice(4)
+              .split(',')
+              .map((s) => s.toLowerCase())
+              .filter(Boolean),
+          );
       }
     } else if (w[0] === 'softdep' && w[1]) {
       const pre: string[] = [];
@@ -63,7 +70,10 @@ export function removeVfioIds(text: string, ids: string[]): string {
     }
     const opts = w.slice(2).flatMap((o) => {
       if (!o.startsWith('ids=')) return [o];
-      const keep = o.slice(4).split(',').filter((id) => id && !drop.has(id.toLowerCase()));
+      const keep = o
+        .slice(4)
+        .split(',')
+        .filter((id) => id && !drop.has(id.toLowerCase()));
       return keep.length ? [`ids=${keep.join(',')}`] : [];
     });
     if (opts.join(' ') === w.slice(2).join(' ')) out.push(line);

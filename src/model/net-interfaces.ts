@@ -60,9 +60,12 @@ export function interfaceUses(texts: string[], ifname: string): string[] {
     }
     const a = addr(s.name);
     const suffix = a ? ` (${a})` : '';
-    if (words(values(s, 'bridge-ports', 'bridge_ports')).includes(ifname)) out.push(`port of bridge ${s.name}${suffix}`);
-    else if (words(values(s, 'bond-slaves', 'bond_slaves', 'slaves')).includes(ifname)) out.push(`slave of bond ${s.name}${suffix}`);
-    else if (s.name.startsWith(`${ifname}.`) || values(s, 'vlan-raw-device', 'vlan_raw_device').includes(ifname)) out.push(`VLAN ${s.name}${suffix}`);
+    if (words(values(s, 'bridge-ports', 'bridge_ports')).includes(ifname))
+      out.push(`port of bridge ${s.name}${suffix}`);
+    else if (words(values(s, 'bond-slaves', 'bond_slaves', 'slaves')).includes(ifname))
+      out.push(`slave of bond ${s.name}${suffix}`);
+    else if (s.name.startsWith(`${ifname}.`) || values(s, 'vlan-raw-device', 'vlan_raw_device').includes(ifname))
+      out.push(`VLAN ${s.name}${suffix}`);
   }
   return [...new Set(out)];
 }

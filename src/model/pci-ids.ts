@@ -20,15 +20,36 @@ export interface PciNames {
 
 /** Built-in class names so a host without pci.ids still reads well. */
 const CLASSES: Record<string, string> = {
-  '0100': 'SCSI storage controller', '0101': 'IDE interface', '0104': 'RAID bus controller',
-  '0106': 'SATA controller', '0107': 'Serial Attached SCSI controller', '0108': 'Non-Volatile memory controller',
-  '0200': 'Ethernet controller', '0207': 'Infiniband controller', '0280': 'Network controller',
-  '0300': 'VGA compatible controller', '0302': '3D controller', '0380': 'Display controller',
-  '0403': 'Audio device', '0480': 'Multimedia controller', '0500': 'RAM memory', '0580': 'Memory controller',
-  '0600': 'Host bridge', '0601': 'ISA bridge', '0604': 'PCI bridge', '0680': 'Bridge',
-  '0700': 'Serial controller', '0780': 'Communication controller', '0805': 'SD Host controller',
-  '0880': 'System peripheral', '0c03': 'USB controller', '0c05': 'SMBus', '0c80': 'Serial bus controller',
-  '1080': 'Encryption controller', '1101': 'Signal processing controller', '1180': 'Signal processing controller',
+  '0100': 'SCSI storage controller',
+  '0101': 'IDE interface',
+  '0104': 'RAID bus controller',
+  '0106': 'SATA controller',
+  '0107': 'Serial Attached SCSI controller',
+  '0108': 'Non-Volatile memory controller',
+  '0200': 'Ethernet controller',
+  '0207': 'Infiniband controller',
+  '0280': 'Network controller',
+  '0300': 'VGA compatible controller',
+  '0302': '3D controller',
+  '0380': 'Display controller',
+  '0403': 'Audio device',
+  '0480': 'Multimedia controller',
+  '0500': 'RAM memory',
+  '0580': 'Memory controller',
+  '0600': 'Host bridge',
+  '0601': 'ISA bridge',
+  '0604': 'PCI bridge',
+  '0680': 'Bridge',
+  '0700': 'Serial controller',
+  '0780': 'Communication controller',
+  '0805': 'SD Host controller',
+  '0880': 'System peripheral',
+  '0c03': 'USB controller',
+  '0c05': 'SMBus',
+  '0c80': 'Serial bus controller',
+  '1080': 'Encryption controller',
+  '1101': 'Signal processing controller',
+  '1180': 'Signal processing controller',
   '1200': 'Processing accelerators',
 };
 
@@ -43,7 +64,12 @@ const NEXT_CLASS = /\nC [0-9a-f]{2}  /g;
  * a UTF-8 check and decode (~15 ms); only the lines found are decoded, losslessly.
  */
 export function createPciNames(file: string | Uint8Array | null): PciNames {
-  const bytes = file === null ? Buffer.alloc(0) : typeof file === 'string' ? Buffer.from(file, 'utf8') : Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  const bytes =
+    file === null
+      ? Buffer.alloc(0)
+      : typeof file === 'string'
+        ? Buffer.from(file, 'utf8')
+        : Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   const src = bytes.toString('latin1');
   /** Start and end of each vendor's block ([-1, -1]: not listed). */
   const vendorAt = new Map<string, [number, number]>();
@@ -55,7 +81,8 @@ export function createPciNames(file: string | Uint8Array | null): PciNames {
   const classSection = () => {
     if (classStart === undefined) {
       const at = src.lastIndexOf('\nC 00  ');
-      classStart = at >= 0 ? at + 1 : src.startsWith('C ') ? 0 : src.indexOf('\nC ') >= 0 ? src.indexOf('\nC ') + 1 : -1;
+      classStart =
+        at >= 0 ? at + 1 : src.startsWith('C ') ? 0 : src.indexOf('\nC ') >= 0 ? src.indexOf('\nC ') + 1 : -1;
     }
     return classStart;
   };

@@ -2,7 +2,11 @@
 // tab-indented `key value` lines; `map` repeats, one per node (`;` in path = alternatives).
 import type { Notice, PciMapping } from './types.ts';
 
-export function parsePciMappings(text: string, notices: Notice[] = [], where = 'etc/pve/mapping/pci.cfg'): PciMapping[] {
+export function parsePciMappings(
+  text: string,
+  notices: Notice[] = [],
+  where = 'etc/pve/mapping/pci.cfg',
+): PciMapping[] {
   const out: PciMapping[] = [];
   let cur: PciMapping | null = null;
   text.split('\n').forEach((raw, i) => {
@@ -20,10 +24,12 @@ export function parsePciMappings(text: string, notices: Notice[] = [], where = '
     }
     if (m[1] === 'description') cur.description = m[2]!;
     else if (m[1] === 'map') {
-      const kv = Object.fromEntries(m[2]!.split(',').map((p) => {
-        const eq = p.indexOf('=');
-        return eq < 0 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)];
-      }));
+      const kv = Object.fromEntries(
+        m[2]!.split(',').map((p) => {
+          const eq = p.indexOf('=');
+          return eq < 0 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)];
+        }),
+      );
       const group = kv.iommugroup !== undefined ? Number(kv.iommugroup) : null;
       cur.maps.push({
         node: kv.node ?? null,

@@ -27,8 +27,8 @@ export function vmAtNextStart(vm: VmConfig, text: string): VmConfig {
   return {
     ...vm,
     name: key('name') ?? null,
-    machine: gone('machine') ? null : key('machine') ?? null,
-    bios: gone('bios') ? null : key('bios') ?? null,
+    machine: gone('machine') ? null : (key('machine') ?? null),
+    bios: gone('bios') ? null : (key('bios') ?? null),
     hasEfidisk: !gone('efidisk0') && key('efidisk0') !== undefined,
     onboot: !gone('onboot') && key('onboot') === '1',
     hostpci: [...byIndex.values()].sort((a, b) => a.index - b.index),
@@ -73,17 +73,30 @@ export function plannedSnapshot(snap: HostSnapshot, plan: Plan): HostSnapshot {
     for (const a of want) {
       if (devices.some((d) => d.address === a)) continue;
       devices.push({
-        ...(template ?? pf), address: a, deviceId: pf.sriov.vfDeviceId ?? template?.deviceId ?? pf.deviceId, physfn: pf.address,
-        virtfns: [], sriov: null, driver: template?.driver ?? null, iommuGroup: null, netInterfaces: [], hostUses: [], usedBy: [],
+        ...(template ?? pf),
+        address: a,
+        deviceId: pf.sriov.vfDeviceId ?? template?.deviceId ?? pf.deviceId,
+        physfn: pf.address,
+        virtfns: [],
+        sriov: null,
+        driver: template?.driver ?? null,
+        iommuGroup: null,
+        netInterfaces: [],
+        hostUses: [],
+        usedBy: [],
       });
     }
     pf.virtfns = want;
     pf.sriov = { ...pf.sriov, numVfs: count };
-    groups = groups.map((g) => ({ ...g, devices: g.devices.filter((a) => !going.has(a)) })).filter((g) => g.devices.length);
+    groups = groups
+      .map((g) => ({ ...g, devices: g.devices.filter((a) => !going.has(a)) }))
+      .filter((g) => g.devices.length);
   }
   devices.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 
-  const modprobe = Object.entries(files).filter(([p]) => p.startsWith('etc/modprobe.d/')).map(([, t]) => parseModprobe(t));
+  const modprobe = Object.entries(files)
+    .filter(([p]) => p.startsWith('etc/modprobe.d/'))
+    .map(([, t]) => parseModprobe(t));
   const softdeps = modprobe.flatMap((m) => m.softdeps);
   const planned: HostSnapshot = {
     ...snap,
@@ -93,7 +106,13 @@ export function plannedSnapshot(snap: HostSnapshot, plan: Plan): HostSnapshot {
     groups,
     vfio: {
       ...snap.vfio,
-      modulesAtBoot: [...new Set(Object.entries(files).filter(([p]) => p.startsWith('etc/modules-load.d/') || p === 'etc/modules').flatMap(([, t]) => parseModulesLoad(t)))],
+      modulesAtBoot: [
+        ...new Set(
+          Object.entries(files)
+            .filter(([p]) => p.startsWith('etc/modules-load.d/') || p === 'etc/modules')
+            .flatMap(([, t]) => parseModulesLoad(t)),
+        ),
+      ],
       ids: [...new Set(modprobe.flatMap((m) => m.ids))],
       softdeps,
       blacklist: modprobe.flatMap((m) => m.blacklist),
@@ -110,7 +129,13 @@ export function plannedSnapshot(snap: HostSnapshot, plan: Plan): HostSnapshot {
     for (const d of devices) {
       if (!d.driver || d.driver === 'vfio-pci') continue;
       const pinned = byAddress.get(d.address) === idOf(d);
-      const first = ids.has(idOf(d)) && softdeps.some((s) => s.module.replace(/-/g, '_') === d.driver!.replace(/-/g, '_') && s.pre.some((m) => m.replace(/-/g, '_') === 'vfio_pci'));
+      const first =
+        ids.has(idOf(d)) &&
+        softdeps.some(
+          (s) =>
+            s.module.replace(/-/g, '_') === d.driver!.replace(/-/g, '_') &&
+            s.pre.some((m) => m.replace(/-/g, '_') === 'vfio_pci'),
+        );
       if (pinned || first) d.driver = 'vfio-pci';
     }
   }
@@ -130,17 +155,33 @@ export interface PlanCheck {
 }
 
 /** The pre-flight checks on the node as `intents` would leave it, marked against the node as it is. */
-export function checkPlan(snap: HostSnapshot, intents: Intent[], plan: Plan = planChanges(snap, intents), now: Finding[] = checkHost(snap)): PlanCheck {
+export function checkPlan(
+  snap: HostSnapshot,
+  intents: Intent[],
+  plan: Plan = planChanges(snap, intents),
+  now: Finding[] = checkHost(snap),
+): PlanCheck {
   const after = checkHost(plannedSnapshot(snap, plan));
   // A line the plan itself adds is not there to remove yet: dropping the staged change fixes it.
-  const exists = (l: VmLine) => snap.vms.some((v) => v.vmid === l.vmid && v.hostpci.some((h) => `hostpci${h.index}` === l.slot));
-  const fresh = (f: Finding): Finding => (f.line && !exists(f.line) ? { ...f, line: null, fix: `${f.fix} (${f.line.slot} comes from the staged changes: dropping that change also fixes it)`, plan: 'new' } : { ...f, plan: 'new' });
+  const exists = (l: VmLine) =>
+    snap.vms.some((v) => v.vmid === l.vmid && v.hostpci.some((h) => `hostpci${h.index}` === l.slot));
+  const fresh = (f: Finding): Finding =>
+    f.line && !exists(f.line)
+      ? {
+          ...f,
+          line: null,
+          fix: `${f.fix} (${f.line.slot} comes from the staged changes: dropping that change also fixes it)`,
+          plan: 'new',
+        }
+      : { ...f, plan: 'new' };
   // The same finding: same text; or, left over on both sides, the same kind at the same place
   // (e.g. 'IOMMU is off, yet 2 VMs ...' becoming '3 VMs'): changed wording, not new and not fixed.
-  const place = (f: Finding) => `${f.severity}\u0000${f.where}\u0000${f.line ? `${f.line.vmid}/${f.line.slot}` : ''}\u0000${f.addresses.join(',')}\u0000${f.message.split(/[\s:,]/)[0]}`;
+  const place = (f: Finding) =>
+    `${f.severity}\u0000${f.where}\u0000${f.line ? `${f.line.vmid}/${f.line.slot}` : ''}\u0000${f.addresses.join(',')}\u0000${f.message.split(/[\s:,]/)[0]}`;
   const unmatchedNow = new Map<string, Finding[]>();
   const afterKeys = new Set(after.map(findingKey));
-  for (const f of now) if (!afterKeys.has(findingKey(f))) unmatchedNow.set(place(f), [...(unmatchedNow.get(place(f)) ?? []), f]);
+  for (const f of now)
+    if (!afterKeys.has(findingKey(f))) unmatchedNow.set(place(f), [...(unmatchedNow.get(place(f)) ?? []), f]);
   const before = new Set(now.map(findingKey));
   const findings: Finding[] = [];
   for (const f of after) {

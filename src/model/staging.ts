@@ -86,14 +86,17 @@ export function decideReserve(snap: HostSnapshot, intents: Intent[], address: st
   const byAddr = new Map(snap.devices.map((x) => [x.address, x]));
   const members = g.devices.filter((a) => !byAddr.get(a)?.isBridge);
   if (g.isolation === 'host-critical') {
-    const lost = snap.devices.filter((x) => g.devices.includes(x.address)).flatMap((x) => x.hostUses.map((u) => `${x.address}: ${u}`));
+    const lost = snap.devices
+      .filter((x) => g.devices.includes(x.address))
+      .flatMap((x) => x.hostUses.map((u) => `${x.address}: ${u}`));
     return { kind: 'critical', groupId: g.id, lost, members };
   }
   // Proxmox hands the whole group to vfio-pci at VM start: offer the rest of it (other functions
   // of a multi-function card, or other devices) unless already reserved or staged.
   const stagedNow = new Set(intents.flatMap((i) => (i.kind === 'reserve' ? [i.address] : [])));
   const others = members.filter((a) => a !== address && !stagedNow.has(a) && !reservedAtBoot(snap, byAddr.get(a)!));
-  if (others.length) return { kind: 'shared', groupId: g.id, members: [address, ...others], isolated: g.isolation === 'isolated' };
+  if (others.length)
+    return { kind: 'shared', groupId: g.id, members: [address, ...others], isolated: g.isolation === 'isolated' };
   return { kind: 'reserve' };
 }
 
@@ -104,13 +107,20 @@ export function decideReserve(snap: HostSnapshot, intents: Intent[], address: st
 export function iommuOffExplanation(snap: HostSnapshot, plan: Plan): string[] {
   const boot = snap.bootloader.path ? plan.edits.find((e) => e.path === snap.bootloader.path) : undefined;
   const blocker = iommuBootNeed(snap, bootCmdline(snap)).blocker;
-  const lines = ['The IOMMU is off on this node: no device can be passed through to a VM until it is on (a VM with a hostpci device will not start).'];
+  const lines = [
+    'The IOMMU is off on this node: no device can be passed through to a VM until it is on (a VM with a hostpci device will not start).',
+  ];
   if (boot) {
     lines.push(`The plan turns it on in /${boot.path}: ${boot.reason}.`);
     const cmdline = plan.rebootReasons.filter((r) => /command line/.test(r));
-    lines.push(`${cmdline.length ? `The ${cmdline.join('; ')}, in effect` : 'In effect'} after the reboot that follows the commit.`);
+    lines.push(
+      `${cmdline.length ? `The ${cmdline.join('; ')}, in effect` : 'In effect'} after the reboot that follows the commit.`,
+    );
   } else if (blocker) lines.push(`The plan cannot turn it on: ${blocker}.`);
-  else lines.push('The plan does not change the kernel command line: check the firmware setup (VT-d / AMD-Vi) and the boot loader.');
+  else
+    lines.push(
+      'The plan does not change the kernel command line: check the firmware setup (VT-d / AMD-Vi) and the boot loader.',
+    );
   return lines;
 }
 
@@ -123,14 +133,27 @@ export function assignIntents(candidate: Extract<Intent, { kind: 'assign' }>, re
  * What the planner itself says about this assignment: its warnings and errors with the
  * assignment staged that it does not give without it (so the dialog never words them again).
  */
-export function assignFindings(snap: HostSnapshot, intents: Intent[], candidate: Extract<Intent, { kind: 'assign' }>, replaces?: string): Array<{ severity: 'warning' | 'error'; where: string; message: string }> {
-  const others = intents.filter((i) => !(i.kind === 'assign' && i.address === candidate.address && i.vmid === candidate.vmid) && !(replaces && i.kind === 'unassign' && i.vmid === candidate.vmid && i.slot === replaces));
+export function assignFindings(
+  snap: HostSnapshot,
+  intents: Intent[],
+  candidate: Extract<Intent, { kind: 'assign' }>,
+  replaces?: string,
+): Array<{ severity: 'warning' | 'error'; where: string; message: string }> {
+  const others = intents.filter(
+    (i) =>
+      !(i.kind === 'assign' && i.address === candidate.address && i.vmid === candidate.vmid) &&
+      !(replaces && i.kind === 'unassign' && i.vmid === candidate.vmid && i.slot === replaces),
+  );
   const before = planChanges(snap, others);
   const after = planChanges(snap, [...others, ...assignIntents(candidate, replaces)]);
   const key = (x: { where: string; message: string }) => `${x.where}\n${x.message}`;
   const known = new Set([...before.warnings, ...before.errors].map(key));
   return [
-    ...after.errors.filter((x) => !known.has(key(x))).map((x) => ({ severity: 'error' as const, where: x.where, message: x.message })),
-    ...after.warnings.filter((x) => !known.has(key(x))).map((x) => ({ severity: 'warning' as const, where: x.where, message: x.message })),
+    ...after.errors
+      .filter((x) => !known.has(key(x)))
+      .map((x) => ({ severity: 'error' as const, where: x.where, message: x.message })),
+    ...after.warnings
+      .filter((x) => !known.has(key(x)))
+      .map((x) => ({ severity: 'warning' as const, where: x.where, message: x.message })),
   ];
 }

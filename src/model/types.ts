@@ -114,7 +114,13 @@ export interface VmConfig {
 export interface PciMapping {
   id: string;
   description: string | null;
-  maps: Array<{ node: string | null; path: string[]; id: string | null; iommugroup: number | null; subsystemId: string | null }>;
+  maps: Array<{
+    node: string | null;
+    path: string[];
+    id: string | null;
+    iommugroup: number | null;
+    subsystemId: string | null;
+  }>;
 }
 
 /** A PCI function on another cluster node, from `pvesh get /nodes/<node>/hardware/pci`. */

@@ -20,7 +20,8 @@ export function macProblem(mac: string): string | null {
   const m = normalizeMac(mac);
   if (!m) return `'${mac}' is not a MAC address (six hex pairs: 02:00:00:00:00:01)`;
   if (m === ZERO_MAC) return 'the all-zero MAC is not an address (it means "unset")';
-  if (parseInt(m.slice(0, 2), 16) & 1) return `${m} is a multicast address (the first byte is odd): a VF needs a unicast one`;
+  if (parseInt(m.slice(0, 2), 16) & 1)
+    return `${m} is a multicast address (the first byte is odd): a VF needs a unicast one`;
   return null;
 }
 
@@ -58,7 +59,10 @@ export function parseVfInfoJson(stdout: string): { ifname: string; vfs: VfInfo[]
     if (typeof raw?.vf !== 'number') return { error: 'a vfinfo_list entry without its vf index' };
     const mac = normalizeMac(String(raw.address ?? raw.mac ?? '')) ?? ZERO_MAC;
     const tag = Array.isArray(raw.vlan_list) ? ((raw.vlan_list[0] ?? {}) as Record<string, unknown>) : raw;
-    const state = typeof raw.link_state === 'string' && (LINK_STATES as string[]).includes(raw.link_state) ? (raw.link_state as VfLinkState) : null;
+    const state =
+      typeof raw.link_state === 'string' && (LINK_STATES as string[]).includes(raw.link_state)
+        ? (raw.link_state as VfLinkState)
+        : null;
     vfs.push({
       vf: raw.vf,
       mac,
@@ -81,7 +85,8 @@ const onOff = (b: boolean) => (b ? 'on' : 'off');
 export function vfSettingsArgs(s: VfSettings, full: VfSettings = s): string[] {
   const out: string[] = [];
   if (s.mac !== undefined) out.push('mac', s.mac);
-  if (s.vlan !== undefined || s.qos !== undefined) out.push('vlan', String(s.vlan ?? full.vlan ?? 0), 'qos', String(s.qos ?? full.qos ?? 0));
+  if (s.vlan !== undefined || s.qos !== undefined)
+    out.push('vlan', String(s.vlan ?? full.vlan ?? 0), 'qos', String(s.qos ?? full.qos ?? 0));
   if (s.trust !== undefined) out.push('trust', onOff(s.trust));
   if (s.spoofchk !== undefined) out.push('spoofchk', onOff(s.spoofchk));
   if (s.state !== undefined) out.push('state', s.state);
@@ -108,7 +113,8 @@ export function parseVfSettingsWords(words: string[]): VfSettings | null {
 export function describeVfSettings(s: VfSettings): string {
   const parts: string[] = [];
   if (s.mac !== undefined) parts.push(`mac ${s.mac}`);
-  if (s.vlan !== undefined || s.qos !== undefined) parts.push(s.vlan ? `vlan ${s.vlan}${s.qos ? ` qos ${s.qos}` : ''}` : s.qos ? `qos ${s.qos}` : 'no vlan');
+  if (s.vlan !== undefined || s.qos !== undefined)
+    parts.push(s.vlan ? `vlan ${s.vlan}${s.qos ? ` qos ${s.qos}` : ''}` : s.qos ? `qos ${s.qos}` : 'no vlan');
   if (s.trust !== undefined) parts.push(`trust ${onOff(s.trust)}`);
   if (s.spoofchk !== undefined) parts.push(`spoofchk ${onOff(s.spoofchk)}`);
   if (s.state !== undefined) parts.push(`link ${s.state}`);
@@ -132,7 +138,9 @@ export function changedSettings(now: VfSettings | null, next: VfSettings): VfSet
 export function defaultVfMac(pf: string, index: number, used: ReadonlySet<string>): string {
   const m = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/.exec(pf);
   const hex = (n: number) => (n & 0xff).toString(16).padStart(2, '0');
-  const [bus, devfn, dom] = m ? [parseInt(m[2]!, 16), (parseInt(m[3]!, 16) << 3) | Number(m[4]), parseInt(m[1]!, 16)] : [0, 0, 0];
+  const [bus, devfn, dom] = m
+    ? [parseInt(m[2]!, 16), (parseInt(m[3]!, 16) << 3) | Number(m[4]), parseInt(m[1]!, 16)]
+    : [0, 0, 0];
   for (let k = 0; k < 256; k++) {
     const mac = ['02', hex(bus), hex(devfn), hex(dom + k), hex(index >> 8), hex(index)].join(':');
     if (!used.has(mac)) return mac;
@@ -145,24 +153,36 @@ export function defaultVfMac(pf: string, index: number, used: ReadonlySet<string
  * interface, which carries the VF's MAC): interfaces (sys/class/net), the VFs' current MACs,
  * those in our rule (`persisted`) and other staged settings.
  */
-export function macsInUse(snap: HostSnapshot, pf: string, vf: number, staged: Intent[], persisted: Map<string, Map<number, VfSettings>> = new Map()): Map<string, string> {
+export function macsInUse(
+  snap: HostSnapshot,
+  pf: string,
+  vf: number,
+  staged: Intent[],
+  persisted: Map<string, Map<number, VfSettings>> = new Map(),
+): Map<string, string> {
   const out = new Map<string, string>();
   const pfDev = snap.devices.find((d) => d.address === pf);
   const own = new Set(snap.devices.find((d) => d.address === pfDev?.virtfns[vf])?.netInterfaces ?? []);
   const add = (mac: string | undefined, who: string) => {
     if (mac && mac !== ZERO_MAC && !out.has(mac)) out.set(mac, who);
   };
-  for (const [addr, info] of Object.entries(snap.vfInfo ?? {})) for (const v of info.vfs) if (!(addr === pf && v.vf === vf)) add(v.mac, `VF ${v.vf} of ${addr}`);
-  for (const [addr, vfs] of persisted) for (const [n, s] of vfs) if (!(addr === pf && n === vf)) add(s.mac, `VF ${n} of ${addr} (at boot)`);
-  for (const i of staged) if (i.kind === 'vf-settings' && !(i.address === pf && i.vf === vf)) add(i.settings.mac, `VF ${i.vf} of ${i.address} (staged)`);
+  for (const [addr, info] of Object.entries(snap.vfInfo ?? {}))
+    for (const v of info.vfs) if (!(addr === pf && v.vf === vf)) add(v.mac, `VF ${v.vf} of ${addr}`);
+  for (const [addr, vfs] of persisted)
+    for (const [n, s] of vfs) if (!(addr === pf && n === vf)) add(s.mac, `VF ${n} of ${addr} (at boot)`);
+  for (const i of staged)
+    if (i.kind === 'vf-settings' && !(i.address === pf && i.vf === vf))
+      add(i.settings.mac, `VF ${i.vf} of ${i.address} (staged)`);
   for (const [ifname, mac] of Object.entries(snap.netMacs ?? {})) if (!own.has(ifname)) add(mac, `interface ${ifname}`);
   return out;
 }
 
 /** The VF count a PF has once the staged intents are applied. */
 export function vfCountAfter(pf: PciDevice, intents: Intent[]): number {
-  const staged = intents.filter((i): i is Extract<Intent, { kind: 'vfs' }> => i.kind === 'vfs' && i.address === pf.address).at(-1);
-  return staged ? staged.count : pf.sriov?.numVfs ?? 0;
+  const staged = intents
+    .filter((i): i is Extract<Intent, { kind: 'vfs' }> => i.kind === 'vfs' && i.address === pf.address)
+    .at(-1);
+  return staged ? staged.count : (pf.sriov?.numVfs ?? 0);
 }
 
 /** A hand-made `ip link set <pf-if> vf N ...` in an ifupdown stanza (pre-up, up, post-up). */
@@ -180,7 +200,10 @@ export interface HandVfLine {
 const IP_VF = /(?:^|[;&|]\s*)(?:\S*\/)?ip\s+link\s+set\s+(?:dev\s+)?(\S+)\s+vf\s+(\d+)\s+([^;&|#]*)/g;
 
 /** Every hand-made VF settings line in /etc/network/interfaces(.d), with the PF it sets. */
-export function findHandVfSettings(files: Record<string, string>, pfs: Array<{ address: string; netInterfaces: string[] }>): HandVfLine[] {
+export function findHandVfSettings(
+  files: Record<string, string>,
+  pfs: Array<{ address: string; netInterfaces: string[] }>,
+): HandVfLine[] {
   const out: HandVfLine[] = [];
   for (const path of Object.keys(files).sort()) {
     if (path !== 'etc/network/interfaces' && !path.startsWith('etc/network/interfaces.d/')) continue;
@@ -195,7 +218,8 @@ export function findHandVfSettings(files: Record<string, string>, pfs: Array<{ a
         const ifname = x[1] === '$IFACE' || x[1] === '${IFACE}' ? ifaceAt.get(i + 1) : x[1];
         const pf = pfs.find((p) => ifname && p.netInterfaces.includes(ifname));
         const settings = parseVfSettingsWords(x[3]!.trim().split(/\s+/).filter(Boolean));
-        if (pf && settings) out.push({ path, line: i + 1, pf: pf.address, vf: Number(x[2]), settings, alone: cmds.length === 1 });
+        if (pf && settings)
+          out.push({ path, line: i + 1, pf: pf.address, vf: Number(x[2]), settings, alone: cmds.length === 1 });
       }
     });
   }

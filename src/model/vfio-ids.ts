@@ -49,7 +49,11 @@ function words(line: string): string[] {
   return (hash >= 0 ? line.slice(0, hash) : line).trim().split(/\s+/).filter(Boolean);
 }
 
-const splitIds = (v: string) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const splitIds = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 
 /** ids= lines of one modprobe.d file. */
 export function idsLines(path: string, text: string): IdsLine[] {
@@ -58,7 +62,10 @@ export function idsLines(path: string, text: string): IdsLine[] {
     const w = words(l);
     if (w[0] !== 'options' || !w[1] || !isVfioPci(w[1])) return;
     // Within one line the last ids= wins too.
-    const opt = w.slice(2).filter((o) => o.startsWith('ids=')).pop();
+    const opt = w
+      .slice(2)
+      .filter((o) => o.startsWith('ids='))
+      .pop();
     if (opt !== undefined) out.push({ path, line: i + 1, ids: splitIds(opt.slice(4)) });
   });
   return out;
@@ -92,10 +99,18 @@ export function effectiveVfioIds(files: Record<string, string>, cmdline: string)
     }
   }
   const fromCmdline = cmdlineVfioIds(cmdline);
-  if (fromCmdline) return { ids: fromCmdline, source: { kind: 'cmdline' }, overridden: lines, lines, cmdline: fromCmdline, softdeps };
+  if (fromCmdline)
+    return { ids: fromCmdline, source: { kind: 'cmdline' }, overridden: lines, lines, cmdline: fromCmdline, softdeps };
   const last = lines[lines.length - 1];
   if (!last) return { ids: [], source: null, overridden: [], lines, cmdline: null, softdeps };
-  return { ids: last.ids, source: { kind: 'file', path: last.path, line: last.line }, overridden: lines.slice(0, -1), lines, cmdline: null, softdeps };
+  return {
+    ids: last.ids,
+    source: { kind: 'file', path: last.path, line: last.line },
+    overridden: lines.slice(0, -1),
+    lines,
+    cmdline: null,
+    softdeps,
+  };
 }
 
 /** `/etc/modprobe.d/vfio.conf line 2` or `the kernel command line`. */
@@ -142,7 +157,9 @@ export function retireIdsLine(text: string, line: number, note: string): string 
   if (l === undefined) return text;
   const w = words(l);
   const others = w.slice(2).filter((o) => !o.startsWith('ids='));
-  const replaced = others.length ? [`# ${note}`, `# was: ${l.trim()}`, `options ${w[1]} ${others.join(' ')}`] : [`# ${note}`, `# ${l.trim()}`];
+  const replaced = others.length
+    ? [`# ${note}`, `# was: ${l.trim()}`, `options ${w[1]} ${others.join(' ')}`]
+    : [`# ${note}`, `# ${l.trim()}`];
   lines.splice(line - 1, 1, ...replaced);
   return lines.join('\n');
 }
@@ -180,7 +197,11 @@ export function setCmdlineIds(text: string, ids: string[]): string {
  * GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT; proxmox-boot-tool: etc/kernel/cmdline),
  * else the running one.
  */
-export function nextBootCmdline(text: string | null, kind: 'grub' | 'systemd-boot' | 'unknown', running: string): string {
+export function nextBootCmdline(
+  text: string | null,
+  kind: 'grub' | 'systemd-boot' | 'unknown',
+  running: string,
+): string {
   if (text === null || kind === 'unknown') return running;
   if (kind === 'systemd-boot') return text.split('\n')[0] ?? '';
   const last = (key: string) => {

@@ -35,7 +35,10 @@ export function parseVmConf(text: string, where = 'vm.conf'): { doc: VmConfDoc; 
     }
     const m = KV.exec(t);
     if (m) return { raw, kind: 'kv', section, key: m[1]!, value: m[2]!.trim() };
-    notices.push({ where: `${where}:${i + 1}`, message: `unreadable line kept as is: ${JSON.stringify(t.slice(0, 60))}` });
+    notices.push({
+      where: `${where}:${i + 1}`,
+      message: `unreadable line kept as is: ${JSON.stringify(t.slice(0, 60))}`,
+    });
     return { raw, kind: 'broken', section };
   });
   return { doc: { lines }, notices };
@@ -102,7 +105,10 @@ const HOSTPCI = /^hostpci(\d+)$/;
 
 /** Parses `hostpciN` values: `[host=]ID[;ID...]|mapping=ID[,opt=val...]`. */
 export function parseHostpci(index: number, raw: string): HostpciEntry {
-  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const options: Record<string, string> = {};
   let hosts: string[] = [];
   let mapping: string | null = null;

@@ -15,14 +15,21 @@ export interface HostPort {
   /** A fixture or demo tree (nothing runs on the machine). */
   fixture: boolean;
   demo: boolean;
-  apply(plan: Plan, onProgress: (i: number, status: 'running' | 'done' | 'failed', detail?: string) => void): Promise<ApplyResult>;
+  apply(
+    plan: Plan,
+    onProgress: (i: number, status: 'running' | 'done' | 'failed', detail?: string) => void,
+  ): Promise<ApplyResult>;
   reread(): Promise<HostSnapshot>;
   /** Roll back the interrupted (or last) apply; absent where nothing can be rolled back (tests). */
   rollback?(): Promise<ApplyResult>;
   /** Ctrl-Z: stop as a shell job until `fg`; false when not now (an apply runs). Absent in tests. */
   suspend?(): boolean;
   /** Network sampling for the Monitor view (store/monitor.ts); absent: the view says it is not available. */
-  monitor?: { targets(s: HostSnapshot): MonitorTarget[]; sample(targets: MonitorTarget[]): Promise<Sample>; intervalS?: number };
+  monitor?: {
+    targets(s: HostSnapshot): MonitorTarget[];
+    sample(targets: MonitorTarget[]): Promise<Sample>;
+    intervalS?: number;
+  };
 }
 
 export type StepStatus = 'waiting' | 'running' | 'done' | 'failed';
@@ -35,14 +42,50 @@ export type Dialog =
   | { kind: 'info'; title: string; lines: string[] }
   | { kind: 'checks'; cursor: number }
   | { kind: 'quit'; choice: number }
-  | { kind: 'shared'; address: string; groupId: number; members: string[]; choice: number; /** the group is one device's functions */ isolated: boolean }
-  | { kind: 'critical'; address: string; groupId: number; lost: string[]; members: string[]; choice: number; confirmed: boolean }
+  | {
+      kind: 'shared';
+      address: string;
+      groupId: number;
+      members: string[];
+      choice: number;
+      /** the group is one device's functions */ isolated: boolean;
+    }
+  | {
+      kind: 'critical';
+      address: string;
+      groupId: number;
+      lost: string[];
+      members: string[];
+      choice: number;
+      confirmed: boolean;
+    }
   | { kind: 'vfs'; address: string; value: string; total: number }
   /** The VF editor's settings page (store/vf-settings.ts): VF `vf` of `count`, field `focus`. */
-  | { kind: 'vf-settings'; address: string; vf: number; count: number; focus: number; mac: string; offered: boolean; vlan: string; qos: string; trust: boolean | null; spoofchk: boolean | null; state: VfLinkState | null }
+  | {
+      kind: 'vf-settings';
+      address: string;
+      vf: number;
+      count: number;
+      focus: number;
+      mac: string;
+      offered: boolean;
+      vlan: string;
+      qos: string;
+      trust: boolean | null;
+      spoofchk: boolean | null;
+      state: VfLinkState | null;
+    }
   | { kind: 'assign-vm'; address: string }
   /** `replaces`: the VM's hostpciN that already has the device; staging swaps it for these options. */
-  | { kind: 'assign-options'; address: string; vmid: number; options: AssignOptions; focus: number; replaces?: string; /** m: assign through this resource mapping instead of the address */ viaMapping?: string | null }
+  | {
+      kind: 'assign-options';
+      address: string;
+      vmid: number;
+      options: AssignOptions;
+      focus: number;
+      replaces?: string;
+      /** m: assign through this resource mapping instead of the address */ viaMapping?: string | null;
+    }
   /** m: create or extend a resource mapping from the selected device; `picked`: NODE/ADDRESS keys. */
   | { kind: 'mapping'; address: string; name: string; cursor: number; picked: string[] }
   | { kind: 'confirm'; choice: number }
@@ -106,7 +149,8 @@ export function createAppStore(o: AppOptions): AppStore {
     pendingCursor: 0,
     pendingScroll: 0,
     // A killed apply comes before anything else (the reader found its marker).
-    dialog: o.snapshot.interruptedApply && !o.snapshot.interruptedApply.running ? { kind: 'interrupted', choice: 0 } : null,
+    dialog:
+      o.snapshot.interruptedApply && !o.snapshot.interruptedApply.running ? { kind: 'interrupted', choice: 0 } : null,
     flash: null,
     exiting: false,
   }));
@@ -138,12 +182,19 @@ const rowsCache = pairCache<HostSnapshot, ReadonlySet<string>, { f: string; i: I
 export function selectRows(st: Pick<DerivedInputs, 'snapshot' | 'expanded' | 'filter' | 'intents'>): Row[] {
   const hit = rowsCache.get(st.snapshot, st.expanded);
   if (hit && hit.f === st.filter && hit.i === st.intents) return hit.rows;
-  return rowsCache.set(st.snapshot, st.expanded, { f: st.filter, i: st.intents, rows: buildRows(st.snapshot, st.expanded, st.filter, st.intents) }).rows;
+  return rowsCache.set(st.snapshot, st.expanded, {
+    f: st.filter,
+    i: st.intents,
+    rows: buildRows(st.snapshot, st.expanded, st.filter, st.intents),
+  }).rows;
 }
 
 const planCache = pairCache<HostSnapshot, Intent[], Plan>();
 export function selectPlan(st: Pick<DerivedInputs, 'snapshot' | 'intents'>): Plan {
-  return planCache.get(st.snapshot, st.intents) ?? planCache.set(st.snapshot, st.intents, planChanges(st.snapshot, st.intents));
+  return (
+    planCache.get(st.snapshot, st.intents) ??
+    planCache.set(st.snapshot, st.intents, planChanges(st.snapshot, st.intents))
+  );
 }
 
 const hostFindingsCache = new WeakMap<HostSnapshot, Finding[]>();
@@ -161,7 +212,14 @@ const planFindingsCache = pairCache<HostSnapshot, Intent[], Finding[]>();
  */
 export function selectFindings(st: Pick<DerivedInputs, 'snapshot' | 'intents'>): Finding[] {
   if (!st.intents.length) return selectHostFindings(st);
-  return planFindingsCache.get(st.snapshot, st.intents) ?? planFindingsCache.set(st.snapshot, st.intents, checkPlan(st.snapshot, st.intents, selectPlan(st), selectHostFindings(st)).findings);
+  return (
+    planFindingsCache.get(st.snapshot, st.intents) ??
+    planFindingsCache.set(
+      st.snapshot,
+      st.intents,
+      checkPlan(st.snapshot, st.intents, selectPlan(st), selectHostFindings(st)).findings,
+    )
+  );
 }
 
 export function selectCursorIndex(st: DerivedInputs & Pick<AppState, 'cursorId'>): number {

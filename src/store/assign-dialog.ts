@@ -29,7 +29,14 @@ export function pickVm(store: AppStore, vmid: number) {
   const staged = st.intents.find((i) => i.kind === 'assign' && i.address === d.address && i.vmid === vmid);
   const have = existingLine(st.snapshot, d, vm);
   const options = staged?.kind === 'assign' ? staged.options : have ? have.options : assignDefaults(st.snapshot, d, vm);
-  openDialog(store, { kind: 'assign-options', address: dlg.address, vmid, options, focus: 0, ...(have ? { replaces: have.slot } : {}) });
+  openDialog(store, {
+    kind: 'assign-options',
+    address: dlg.address,
+    vmid,
+    options,
+    focus: 0,
+    ...(have ? { replaces: have.slot } : {}),
+  });
 }
 
 export const ASSIGN_OPTIONS: Array<{ key: keyof AssignOptions; label: string }> = [
@@ -58,7 +65,15 @@ export function confirmAssign(store: AppStore) {
   const dlg = get(store).dialog;
   if (dlg?.kind !== 'assign-options') return;
   openDialog(store, null);
-  const add = assignIntents({ kind: 'assign', address: dlg.address, vmid: dlg.vmid, options: dlg.options }, dlg.replaces);
-  stage(store, add, dlg.replaces ? `Staged: VM ${dlg.vmid}'s ${dlg.replaces} replaced by ${dlg.address} with these options.` : `Staged: ${dlg.address} to VM ${dlg.vmid}.`);
+  const add = assignIntents(
+    { kind: 'assign', address: dlg.address, vmid: dlg.vmid, options: dlg.options },
+    dlg.replaces,
+  );
+  stage(
+    store,
+    add,
+    dlg.replaces
+      ? `Staged: VM ${dlg.vmid}'s ${dlg.replaces} replaced by ${dlg.address} with these options.`
+      : `Staged: ${dlg.address} to VM ${dlg.vmid}.`,
+  );
 }
-

@@ -14,7 +14,10 @@ export function requestCommit(store: AppStore) {
   const plan = selectPlan(st);
   if (plan.errors.length) {
     store.setState({ pane: 'pending' });
-    return flash(store, `Cannot commit: ${plan.errors.length} blocking error(s) in the plan (shown below). Drop or change those items.`);
+    return flash(
+      store,
+      `Cannot commit: ${plan.errors.length} blocking error(s) in the plan (shown below). Drop or change those items.`,
+    );
   }
   if (!plan.steps.length) return flash(store, 'The host already matches what is staged: nothing to commit.');
   openDialog(store, { kind: 'confirm', choice: 0 });
@@ -49,7 +52,12 @@ export async function commit(store: AppStore, trial = false): Promise<void> {
     snapshot = await st.host.reread();
     intents = [];
   }
-  store.setState({ snapshot, intents, dialog: { kind: 'result', result, readyAt: Date.now() + RESULT_GRACE_MS }, pane: 'tree' });
+  store.setState({
+    snapshot,
+    intents,
+    dialog: { kind: 'result', result, readyAt: Date.now() + RESULT_GRACE_MS },
+    pane: 'tree',
+  });
   // The cursor row may be gone after a re-read; keep it valid.
   const rows = selectRows(get(store));
   if (!rows.some((r) => r.id === get(store).cursorId)) store.setState({ cursorId: rows[0]?.id ?? null });
@@ -59,9 +67,11 @@ export async function commit(store: AppStore, trial = false): Promise<void> {
 export async function rollbackInterrupted(store: AppStore): Promise<void> {
   const st = get(store);
   if (!st.host.rollback) return openDialog(store, null);
-  openDialog(store, { kind: 'progress', steps: [{ text: 'put back what the interrupted apply changed', status: 'running' }] });
+  openDialog(store, {
+    kind: 'progress',
+    steps: [{ text: 'put back what the interrupted apply changed', status: 'running' }],
+  });
   const result = await st.host.rollback();
   const snapshot = await st.host.reread();
   store.setState({ snapshot, dialog: { kind: 'result', result, readyAt: Date.now() + RESULT_GRACE_MS }, pane: 'tree' });
 }
-

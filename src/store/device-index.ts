@@ -14,7 +14,12 @@ export function deviceIndex(s: HostSnapshot): Index {
   if (!i) {
     i = {
       byAddr: new Map(s.devices.map((d) => [d.address, d])),
-      search: new Map(s.devices.map((d) => [d.address, `${d.address} ${d.vendorId}:${d.deviceId} ${d.name} ${d.vendorName ?? ''} ${d.driver ?? ''}`.toLowerCase()])),
+      search: new Map(
+        s.devices.map((d) => [
+          d.address,
+          `${d.address} ${d.vendorId}:${d.deviceId} ${d.name} ${d.vendorName ?? ''} ${d.driver ?? ''}`.toLowerCase(),
+        ]),
+      ),
     };
     cache.set(s, i);
   }

@@ -29,9 +29,25 @@ export function layout(size: { columns: number; rows: number }, detailsLines?: n
   const wide = size.columns >= 110;
   if (wide) {
     const treeWidth = Math.floor(size.columns * 0.58);
-    return { tooSmall, wide, treeRows: mainRows - 1, treeWidth, detailsWidth: size.columns - treeWidth - 1, detailsRows: mainRows, mainRows };
+    return {
+      tooSmall,
+      wide,
+      treeRows: mainRows - 1,
+      treeWidth,
+      detailsWidth: size.columns - treeWidth - 1,
+      detailsRows: mainRows,
+      mainRows,
+    };
   }
   const cap = detailsCap(mainRows);
   const detailsRows = detailsLines === undefined ? cap : Math.min(cap, Math.max(2, detailsLines + 1));
-  return { tooSmall, wide, treeRows: Math.max(1, mainRows - detailsRows - 1), treeWidth: size.columns, detailsWidth: size.columns, detailsRows, mainRows };
+  return {
+    tooSmall,
+    wide,
+    treeRows: Math.max(1, mainRows - detailsRows - 1),
+    treeWidth: size.columns,
+    detailsWidth: size.columns,
+    detailsRows,
+    mainRows,
+  };
 }

@@ -36,7 +36,9 @@ export function editLine(l: Line, k: LineKey): Line | null {
     return { text: text.slice(0, start) + text.slice(cursor), cursor: start };
   }
   // Ink reports the Backspace key (DEL, 0x7f) as `delete`; both delete before the cursor.
-  if (k.backspace || k.delete || ctrl('h')) return cursor ? { text: text.slice(0, cursor - 1) + text.slice(cursor), cursor: cursor - 1 } : { text, cursor };
-  if (k.input && !k.ctrl && !k.meta && k.input >= ' ') return { text: text.slice(0, cursor) + k.input + text.slice(cursor), cursor: cursor + k.input.length };
+  if (k.backspace || k.delete || ctrl('h'))
+    return cursor ? { text: text.slice(0, cursor - 1) + text.slice(cursor), cursor: cursor - 1 } : { text, cursor };
+  if (k.input && !k.ctrl && !k.meta && k.input >= ' ')
+    return { text: text.slice(0, cursor) + k.input + text.slice(cursor), cursor: cursor + k.input.length };
   return null;
 }

@@ -31,7 +31,8 @@ function namesFor(snap: HostSnapshot, d: PciDevice): string[] {
     return k && k.id === kind.id;
   });
   // The mapping this device is in first, then the others of its kind.
-  const holds = (m: PciMapping) => m.maps.some((e) => e.node === snap.nodeName && e.path.map(functionPath).includes(d.address));
+  const holds = (m: PciMapping) =>
+    m.maps.some((e) => e.node === snap.nodeName && e.path.map(functionPath).includes(d.address));
   return [...same.filter(holds), ...same.filter((m) => !holds(m))].map((m) => m.id);
 }
 
@@ -48,7 +49,13 @@ export function mappingCandidates(snap: HostSnapshot, address: string, name: str
   return clusterNodes(snap).flatMap((node) =>
     (nodeDevices(snap, node) ?? [])
       .filter((x) => sameKind(x, kind) && !x.classId.startsWith('0604') && !x.classId.startsWith('0600'))
-      .map((x) => ({ key: `${node}/${x.address}`, node, address: x.address, name: x.name, inMapping: inIt.has(`${node}/${x.address}`) })),
+      .map((x) => ({
+        key: `${node}/${x.address}`,
+        node,
+        address: x.address,
+        name: x.name,
+        inMapping: inIt.has(`${node}/${x.address}`),
+      })),
   );
 }
 
@@ -60,8 +67,16 @@ export function openMappingDialog(store: AppStore) {
   const name = namesFor(st.snapshot, d)[0] ?? suggestedName(d);
   // A staged mapping of this name reopens with its devices ticked.
   const staged = st.intents.find((i) => i.kind === 'mapping' && i.name === name);
-  const picked = staged?.kind === 'mapping' ? staged.devices.map((x) => `${x.node ?? st.snapshot.nodeName}/${x.address}`) : [`${st.snapshot.nodeName}/${d.address}`];
-  const cursor = Math.max(0, mappingCandidates(st.snapshot, d.address, name).findIndex((c) => c.node === st.snapshot.nodeName && c.address === d.address));
+  const picked =
+    staged?.kind === 'mapping'
+      ? staged.devices.map((x) => `${x.node ?? st.snapshot.nodeName}/${x.address}`)
+      : [`${st.snapshot.nodeName}/${d.address}`];
+  const cursor = Math.max(
+    0,
+    mappingCandidates(st.snapshot, d.address, name).findIndex(
+      (c) => c.node === st.snapshot.nodeName && c.address === d.address,
+    ),
+  );
   openDialog(store, { kind: 'mapping', address: d.address, name, cursor, picked });
 }
 
@@ -82,7 +97,8 @@ export function toggleMappingPick(store: AppStore) {
   if (!d) return;
   const c = mappingCandidates(store.getState().snapshot, d.address, d.name)[d.cursor];
   if (!c) return;
-  if (c.inMapping) return flash(store, `${c.key} is already in '${d.name}' (removing entries: Datacenter > Resource Mappings).`);
+  if (c.inMapping)
+    return flash(store, `${c.key} is already in '${d.name}' (removing entries: Datacenter > Resource Mappings).`);
   const picked = d.picked.includes(c.key) ? d.picked.filter((k) => k !== c.key) : [...d.picked, c.key];
   store.setState({ dialog: { ...d, picked }, flash: null });
 }
@@ -110,10 +126,19 @@ export function confirmMapping(store: AppStore) {
   const d = dialog(store);
   if (!d) return;
   const st = store.getState();
-  if (!MAPPING_NAME_RE.test(d.name)) return flash(store, `'${d.name}' is not a name Proxmox accepts: a letter, then letters, digits, - or _.`);
-  const inIt = new Set(mappingCandidates(st.snapshot, d.address, d.name).filter((c) => c.inMapping).map((c) => c.key));
+  if (!MAPPING_NAME_RE.test(d.name))
+    return flash(store, `'${d.name}' is not a name Proxmox accepts: a letter, then letters, digits, - or _.`);
+  const inIt = new Set(
+    mappingCandidates(st.snapshot, d.address, d.name)
+      .filter((c) => c.inMapping)
+      .map((c) => c.key),
+  );
   const add = d.picked.filter((k) => !inIt.has(k));
-  if (!add.length) return flash(store, `Nothing to add: tick devices with space (they are all in '${d.name}' already, or none is ticked).`);
+  if (!add.length)
+    return flash(
+      store,
+      `Nothing to add: tick devices with space (they are all in '${d.name}' already, or none is ticked).`,
+    );
   const devices = add.map((k) => {
     const [node, address] = k.split('/') as [string, string];
     return { node: node === st.snapshot.nodeName ? null : node, address };
@@ -121,7 +146,10 @@ export function confirmMapping(store: AppStore) {
   const intent: Intent = { kind: 'mapping', name: d.name, devices };
   openDialog(store, null);
   const key = intentKey(intent);
-  store.setState({ intents: [...st.intents.filter((i) => intentKey(i) !== key), intent], flash: `Staged: ${describeIntent(intent)}. p shows pci.cfg as Proxmox will write it.` });
+  store.setState({
+    intents: [...st.intents.filter((i) => intentKey(i) !== key), intent],
+    flash: `Staged: ${describeIntent(intent)}. p shows pci.cfg as Proxmox will write it.`,
+  });
 }
 
 /** In the assign options: `m` cycles through the mappings that hold this device (staged ones too), then none. */
@@ -138,8 +166,12 @@ export function cycleViaMapping(store: AppStore) {
 
 export function mappingsHolding(snap: HostSnapshot, intents: Intent[], address: string): string[] {
   const here = snap.nodeName;
-  const existing = snap.mappings.filter((m) => m.maps.some((e) => e.node === here && e.path.map(functionPath).includes(address))).map((m) => m.id);
-  const staged = intents.flatMap((i) => (i.kind === 'mapping' && i.devices.some((x) => (x.node ?? here) === here && x.address === address) ? [i.name] : []));
+  const existing = snap.mappings
+    .filter((m) => m.maps.some((e) => e.node === here && e.path.map(functionPath).includes(address)))
+    .map((m) => m.id);
+  const staged = intents.flatMap((i) =>
+    i.kind === 'mapping' && i.devices.some((x) => (x.node ?? here) === here && x.address === address) ? [i.name] : [],
+  );
   return [...new Set([...existing, ...staged])];
 }
 
@@ -149,10 +181,18 @@ export function confirmAssignOptions(store: AppStore) {
   const d = st.dialog;
   if (d?.kind !== 'assign-options') return;
   if (!d.viaMapping) return confirmAddressAssign(store);
-  const intent: Intent = { kind: 'assign-mapping', name: d.viaMapping, vmid: d.vmid, options: { ...d.options, allFunctions: false } };
+  const intent: Intent = {
+    kind: 'assign-mapping',
+    name: d.viaMapping,
+    vmid: d.vmid,
+    options: { ...d.options, allFunctions: false },
+  };
   openDialog(store, null);
   const key = intentKey(intent);
-  store.setState({ intents: [...st.intents.filter((i) => intentKey(i) !== key), intent], flash: `Staged: ${describeIntent(intent)}.` });
+  store.setState({
+    intents: [...st.intents.filter((i) => intentKey(i) !== key), intent],
+    flash: `Staged: ${describeIntent(intent)}.`,
+  });
 }
 
 /** A map entry as it will be written (shown in the dialog for the device under the cursor). */

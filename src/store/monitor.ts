@@ -23,7 +23,12 @@ const slices = new WeakMap<AppStore, StoreApi<MonitorSlice>>();
 export function monitorStore(app: AppStore): StoreApi<MonitorSlice> {
   let s = slices.get(app);
   if (!s) {
-    s = createStore<MonitorSlice>()(() => ({ state: null, scroll: 0, intervalS: app.getState().host.monitor?.intervalS ?? 1, error: null }));
+    s = createStore<MonitorSlice>()(() => ({
+      state: null,
+      scroll: 0,
+      intervalS: app.getState().host.monitor?.intervalS ?? 1,
+      error: null,
+    }));
     slices.set(app, s);
   }
   return s;
@@ -84,7 +89,10 @@ export const INTERVALS = [1, 2, 5, 10, 30, 60];
 export function stepInterval(app: AppStore, dir: 1 | -1): void {
   const m = monitorStore(app);
   const now = m.getState().intervalS;
-  const next = dir > 0 ? (INTERVALS.find((s) => s > now) ?? INTERVALS.at(-1)!) : ([...INTERVALS].reverse().find((s) => s < now) ?? INTERVALS[0]!);
+  const next =
+    dir > 0
+      ? (INTERVALS.find((s) => s > now) ?? INTERVALS.at(-1)!)
+      : ([...INTERVALS].reverse().find((s) => s < now) ?? INTERVALS[0]!);
   m.setState({ intervalS: next });
 }
 

@@ -22,7 +22,15 @@ export function moveCursor(store: AppStore, delta: number | 'top' | 'bottom' | '
   const page = Math.max(1, layout(st.size).treeRows - 1);
   const cur = selectCursorIndex(st);
   const next =
-    delta === 'top' ? 0 : delta === 'bottom' ? rows.length - 1 : delta === 'pageUp' ? cur - page : delta === 'pageDown' ? cur + page : cur + delta;
+    delta === 'top'
+      ? 0
+      : delta === 'bottom'
+        ? rows.length - 1
+        : delta === 'pageUp'
+          ? cur - page
+          : delta === 'pageDown'
+            ? cur + page
+            : cur + delta;
   const i = Math.max(0, Math.min(rows.length - 1, next));
   store.setState({ cursorId: rows[i]!.id, flash: null });
   keepInView(store);
@@ -62,7 +70,8 @@ export function setFilter(store: AppStore, filter: string) {
   const rows = selectRows(st);
   // Typing a filter puts the cursor on the first device that matches, unless it is on one already.
   const on = rows.find((r) => r.id === st.cursorId);
-  if (!on || (filter && on.kind !== 'device')) store.setState({ cursorId: rows.find((r) => r.kind === 'device')?.id ?? rows[0]?.id ?? null });
+  if (!on || (filter && on.kind !== 'device'))
+    store.setState({ cursorId: rows.find((r) => r.kind === 'device')?.id ?? rows[0]?.id ?? null });
   keepInView(store);
 }
 
@@ -78,4 +87,3 @@ export function togglePane(store: AppStore) {
   const st = get(store);
   store.setState({ pane: st.pane === 'tree' ? 'pending' : 'tree', pendingCursor: 0, pendingScroll: 0, flash: null });
 }
-

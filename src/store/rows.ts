@@ -53,14 +53,24 @@ export function deviceMarks(d: PciDevice, intents: readonly Intent[]): string[] 
     if (i.kind === 'release' && i.address === d.address) m.push('-vfio');
     if (i.kind === 'vfs' && i.address === d.address) m.push(`VFs=${i.count}`);
     if (i.kind === 'vf-settings' && i.address === d.address) m.push(`+vf${i.vf}`);
-    if (i.kind === 'mapping' && i.devices.some((x) => x.node === null && x.address === d.address)) m.push(`+map:${i.name}`);
-    if (i.kind === 'assign' && (i.address === d.address || (i.options.allFunctions && slotOf(i.address) === slotOf(d.address)))) m.push(`+VM${i.vmid}`);
+    if (i.kind === 'mapping' && i.devices.some((x) => x.node === null && x.address === d.address))
+      m.push(`+map:${i.name}`);
+    if (
+      i.kind === 'assign' &&
+      (i.address === d.address || (i.options.allFunctions && slotOf(i.address) === slotOf(d.address)))
+    )
+      m.push(`+VM${i.vmid}`);
   }
   if (d.usedBy.length) m.push(d.usedBy.map((u) => `VM${u.vmid}`).join(','));
   return m;
 }
 
-export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter: string, intents: readonly Intent[] = []): Row[] {
+export function buildRows(
+  s: HostSnapshot,
+  expanded: ReadonlySet<string>,
+  filter: string,
+  intents: readonly Intent[] = [],
+): Row[] {
   const { byAddr, search } = deviceIndex(s);
   const q = filter.toLowerCase();
   // Address, vendor:device, names and driver, matched as one lower-cased string per device.
@@ -69,7 +79,11 @@ export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter
   for (const g of s.groups) for (const a of g.devices) verdictOf.set(a, g.isolation);
   const isNestedVf = (d: PciDevice) => d.physfn !== null && byAddr.has(d.physfn);
   const rows: Row[] = [];
-  const groups: Array<{ id: number | null; isolation: Isolation; members: string[] }> = s.groups.map((g) => ({ id: g.id, isolation: g.isolation, members: g.devices }));
+  const groups: Array<{ id: number | null; isolation: Isolation; members: string[] }> = s.groups.map((g) => ({
+    id: g.id,
+    isolation: g.isolation,
+    members: g.devices,
+  }));
   const grouped = new Set(s.groups.flatMap((g) => g.devices));
   const rest = s.devices.filter((d) => !grouped.has(d.address)).map((d) => d.address);
   if (rest.length) groups.push({ id: null, isolation: 'no-iommu', members: rest });
@@ -80,7 +94,9 @@ export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter
     if (!top.length) return; // only VFs: shown under their PF
     const visible = (a: string) => {
       const d = byAddr.get(a)!;
-      return matchesFilter(d, filter) || d.virtfns.some((vf) => byAddr.has(vf) && matchesFilter(byAddr.get(vf)!, filter));
+      return (
+        matchesFilter(d, filter) || d.virtfns.some((vf) => byAddr.has(vf) && matchesFilter(byAddr.get(vf)!, filter))
+      );
     };
     const shown = top.filter(visible);
     if (filter && !shown.length) return;
@@ -89,19 +105,47 @@ export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter
     const endpoints = top.filter((a) => !byAddr.get(a)!.isBridge);
     const lead = endpoints[0] ?? null;
     const others = lead ? endpoints.filter((a) => slotOf(a) !== slotOf(lead)).length : 0;
-    rows.push({ kind: 'group', id: gid, groupId: g.id, isolation: g.isolation, depth: 0, count: top.length, expanded: open, lead, others });
+    rows.push({
+      kind: 'group',
+      id: gid,
+      groupId: g.id,
+      isolation: g.isolation,
+      depth: 0,
+      count: top.length,
+      expanded: open,
+      lead,
+      others,
+    });
     if (!open) return;
     for (const a of shown) {
       const d = byAddr.get(a)!;
       const vfs = d.virtfns.filter((vf) => byAddr.has(vf));
       const did = deviceRowId(a);
       const devOpen = vfs.length > 0 && (filter ? true : expanded.has(did));
-      rows.push({ kind: 'device', id: did, address: a, depth: 1, isolation: g.isolation, expandable: vfs.length > 0, expanded: devOpen, marks: deviceMarks(d, intents) });
+      rows.push({
+        kind: 'device',
+        id: did,
+        address: a,
+        depth: 1,
+        isolation: g.isolation,
+        expandable: vfs.length > 0,
+        expanded: devOpen,
+        marks: deviceMarks(d, intents),
+      });
       if (!devOpen) continue;
       for (const vf of vfs) {
         const v = byAddr.get(vf)!;
         if (filter && !matchesFilter(v, filter) && !matchesFilter(d, filter)) continue;
-        rows.push({ kind: 'device', id: deviceRowId(vf), address: vf, depth: 2, isolation: verdictOf.get(vf) ?? (s.iommu.enabled ? g.isolation : 'no-iommu'), expandable: false, expanded: false, marks: deviceMarks(v, intents) });
+        rows.push({
+          kind: 'device',
+          id: deviceRowId(vf),
+          address: vf,
+          depth: 2,
+          isolation: verdictOf.get(vf) ?? (s.iommu.enabled ? g.isolation : 'no-iommu'),
+          expandable: false,
+          expanded: false,
+          marks: deviceMarks(v, intents),
+        });
       }
     }
   };
@@ -112,7 +156,15 @@ export function buildRows(s: HostSnapshot, expanded: ReadonlySet<string>, filter
   }
   if (bridgesOnly.length) {
     const open = expanded.has(FOLD_ID);
-    rows.push({ kind: 'fold', id: FOLD_ID, depth: 0, isolation: 'isolated', count: bridgesOnly.length, groupIds: bridgesOnly.map((g) => g.id!), expanded: open });
+    rows.push({
+      kind: 'fold',
+      id: FOLD_ID,
+      depth: 0,
+      isolation: 'isolated',
+      count: bridgesOnly.length,
+      groupIds: bridgesOnly.map((g) => g.id!),
+      expanded: open,
+    });
     if (open) bridgesOnly.forEach(emit);
   }
   return rows;

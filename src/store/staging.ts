@@ -15,7 +15,13 @@ export function stage(store: AppStore, add: Intent[], text: string) {
   const first = !st.intents.some(needsIommu);
   store.setState({ intents: withIntents(st.intents, add), flash: text });
   if (!st.snapshot.iommu.enabled && first && add.some(needsIommu)) {
-    const lines = [text, '', ...iommuOffExplanation(st.snapshot, selectPlan(get(store))), '', 'p shows every change before the commit. Enter or Esc closes this.'];
+    const lines = [
+      text,
+      '',
+      ...iommuOffExplanation(st.snapshot, selectPlan(get(store))),
+      '',
+      'p shows every change before the commit. Enter or Esc closes this.',
+    ];
     openDialog(store, { kind: 'info', title: 'IOMMU is off', lines });
     store.setState({ flash: text });
   }
@@ -29,15 +35,33 @@ export function toggleReserve(store: AppStore) {
   const decision = decideReserve(st.snapshot, st.intents, d.address);
   switch (decision.kind) {
     case 'unstage':
-      return store.setState({ intents: st.intents.filter((i) => i !== decision.intent), flash: `Unstaged ${decision.intent.kind} of ${d.address}.` });
+      return store.setState({
+        intents: st.intents.filter((i) => i !== decision.intent),
+        flash: `Unstaged ${decision.intent.kind} of ${d.address}.`,
+      });
     case 'refuse':
       return flash(store, decision.message);
     case 'release':
       return stage(store, [{ kind: 'release', address: d.address }], `Staged: release ${d.address} back to the host.`);
     case 'critical':
-      return openDialog(store, { kind: 'critical', address: d.address, groupId: decision.groupId, lost: decision.lost, members: decision.members, choice: 0, confirmed: false });
+      return openDialog(store, {
+        kind: 'critical',
+        address: d.address,
+        groupId: decision.groupId,
+        lost: decision.lost,
+        members: decision.members,
+        choice: 0,
+        confirmed: false,
+      });
     case 'shared':
-      return openDialog(store, { kind: 'shared', address: d.address, groupId: decision.groupId, members: decision.members, choice: 0, isolated: decision.isolated });
+      return openDialog(store, {
+        kind: 'shared',
+        address: d.address,
+        groupId: decision.groupId,
+        members: decision.members,
+        choice: 0,
+        isolated: decision.isolated,
+      });
     case 'reserve':
       return stage(store, [{ kind: 'reserve', address: d.address }], `Staged: reserve ${d.address} for vfio-pci.`);
   }
@@ -51,7 +75,15 @@ export function answerShared(store: AppStore, wholeGroup: boolean) {
   // One device alone from a shared group is an explicit override (the plan refuses it otherwise);
   // the functions of one card (isolated) need none.
   const force = !wholeGroup && !dlg.isolated;
-  stage(store, addrs.map((address) => ({ kind: 'reserve' as const, address, ...(force ? { force } : {}) })), wholeGroup ? `Staged: reserve all ${addrs.length} devices of group ${dlg.groupId}.` : force ? `Staged with override: reserve ${dlg.address} only (the plan warns: the group goes together).` : `Staged: reserve ${dlg.address} only.`);
+  stage(
+    store,
+    addrs.map((address) => ({ kind: 'reserve' as const, address, ...(force ? { force } : {}) })),
+    wholeGroup
+      ? `Staged: reserve all ${addrs.length} devices of group ${dlg.groupId}.`
+      : force
+        ? `Staged with override: reserve ${dlg.address} only (the plan warns: the group goes together).`
+        : `Staged: reserve ${dlg.address} only.`,
+  );
 }
 
 /** First "stage anyway" asks again; only the second one stages (with force). */
@@ -60,7 +92,11 @@ export function answerCritical(store: AppStore) {
   if (dlg?.kind !== 'critical') return;
   if (!dlg.confirmed) return store.setState({ dialog: { ...dlg, confirmed: true, choice: 0 } });
   openDialog(store, null);
-  stage(store, [{ kind: 'reserve', address: dlg.address, force: true }], `Staged with override: reserve ${dlg.address}; the host loses ${dlg.lost.length} thing(s).`);
+  stage(
+    store,
+    [{ kind: 'reserve', address: dlg.address, force: true }],
+    `Staged with override: reserve ${dlg.address}; the host loses ${dlg.lost.length} thing(s).`,
+  );
 }
 
 export function undoLast(store: AppStore) {
@@ -75,7 +111,11 @@ export function dropIntent(store: AppStore, index: number) {
   const i = st.intents[index];
   if (!i) return;
   const intents = st.intents.filter((_, k) => k !== index);
-  store.setState({ intents, pendingCursor: Math.min(st.pendingCursor, Math.max(0, intents.length - 1)), flash: `Dropped: ${describeIntent(i)}.` });
+  store.setState({
+    intents,
+    pendingCursor: Math.min(st.pendingCursor, Math.max(0, intents.length - 1)),
+    flash: `Dropped: ${describeIntent(i)}.`,
+  });
 }
 
 /** From the checks: stage removing the hostpci line a finding is about (e.g. a card that moved). */
@@ -87,6 +127,9 @@ export function stageFindingFix(store: AppStore, index: number) {
   const running = get(store).snapshot.vms.some((v) => v.vmid === f.line!.vmid && v.running);
   openDialog(store, null);
   const intent: Intent = { kind: 'unassign', vmid: f.line.vmid, slot: f.line.slot };
-  stage(store, [intent], `Staged: ${describeIntent(intent)}${running ? ' (running: takes effect at its next start)' : ''}. p shows the diff.`);
+  stage(
+    store,
+    [intent],
+    `Staged: ${describeIntent(intent)}${running ? ' (running: takes effect at its next start)' : ''}. p shows the diff.`,
+  );
 }
-

@@ -17,13 +17,27 @@ export const VF_FIELDS = ['vf', 'mac', 'vlan', 'qos', 'trust', 'spoofchk', 'stat
 const live = (snap: HostSnapshot, pf: string, vf: number) => snap.vfInfo?.[pf]?.vfs.find((v) => v.vf === vf) ?? null;
 
 /** The dialog for VF `vf` of `pf`: live values, staged ones over them, the offered MAC if none. */
-function fieldsFor(snap: HostSnapshot, intents: Intent[], pf: string, vf: number, count: number, focus: number): VfSettingsDialog {
+function fieldsFor(
+  snap: HostSnapshot,
+  intents: Intent[],
+  pf: string,
+  vf: number,
+  count: number,
+  focus: number,
+): VfSettingsDialog {
   const now = live(snap, pf, vf);
-  const staged = intents.find((i): i is Extract<Intent, { kind: 'vf-settings' }> => i.kind === 'vf-settings' && i.address === pf && i.vf === vf)?.settings ?? {};
+  const staged =
+    intents.find(
+      (i): i is Extract<Intent, { kind: 'vf-settings' }> => i.kind === 'vf-settings' && i.address === pf && i.vf === vf,
+    )?.settings ?? {};
   const s: VfSettings = { ...(now ? settingsOfInfo(now) : {}), ...staged };
   const hasMac = s.mac !== undefined && s.mac !== ZERO_MAC;
   return {
-    kind: 'vf-settings', address: pf, vf, count, focus,
+    kind: 'vf-settings',
+    address: pf,
+    vf,
+    count,
+    focus,
     mac: hasMac ? s.mac! : offeredVfMac(snap, pf, vf, intents),
     offered: !hasMac,
     vlan: String(s.vlan ?? 0),
@@ -43,7 +57,11 @@ export function openVfSettings(store: AppStore) {
   if (!pf) return;
   const count = vfCountAfter(pf, st.intents);
   if (!count) return flash(store, `${pf.address} has no VFs yet: stage a count first (Enter), then v and Tab.`);
-  if (!pf.netInterfaces.length) return flash(store, `${pf.address} has no network interface (driver ${pf.driver ?? 'none'}): VF settings go through it.`);
+  if (!pf.netInterfaces.length)
+    return flash(
+      store,
+      `${pf.address} has no network interface (driver ${pf.driver ?? 'none'}): VF settings go through it.`,
+    );
   openDialog(store, fieldsFor(st.snapshot, st.intents, pf.address, 0, count, 1));
 }
 
@@ -63,10 +81,13 @@ export function changeVfField(store: AppStore, delta: number) {
     const vf = (d.vf + delta + d.count) % d.count;
     return store.setState({ dialog: fieldsFor(st.snapshot, st.intents, d.address, vf, d.count, d.focus) });
   }
-  if (field === 'trust' || field === 'spoofchk') return store.setState({ dialog: { ...d, [field]: !(d[field] ?? false) } });
+  if (field === 'trust' || field === 'spoofchk')
+    return store.setState({ dialog: { ...d, [field]: !(d[field] ?? false) } });
   if (field === 'state') {
     const at = d.state ? LINK_STATES.indexOf(d.state) : -1;
-    return store.setState({ dialog: { ...d, state: LINK_STATES[(at + delta + LINK_STATES.length) % LINK_STATES.length] as VfLinkState } });
+    return store.setState({
+      dialog: { ...d, state: LINK_STATES[(at + delta + LINK_STATES.length) % LINK_STATES.length] as VfLinkState },
+    });
   }
 }
 
@@ -75,13 +96,15 @@ export function typeVfField(store: AppStore, ch: string) {
   const d = store.getState().dialog;
   if (d?.kind !== 'vf-settings') return;
   const field = VF_FIELDS[d.focus];
-  if (ch === ' ' && (field === 'trust' || field === 'spoofchk' || field === 'state' || field === 'vf')) return changeVfField(store, 1);
+  if (ch === ' ' && (field === 'trust' || field === 'spoofchk' || field === 'state' || field === 'vf'))
+    return changeVfField(store, 1);
   if (field === 'mac' && /^[0-9a-fA-F:]$/.test(ch)) {
     // The offered MAC is replaced by the first key typed, not appended to.
     const mac = (d.offered ? '' : d.mac) + ch.toLowerCase();
     return store.setState({ dialog: { ...d, mac: mac.slice(0, 17), offered: false } });
   }
-  if ((field === 'vlan' || field === 'qos') && /^[0-9]$/.test(ch)) store.setState({ dialog: { ...d, [field]: `${d[field] === '0' ? '' : d[field]}${ch}`.slice(0, 5) } });
+  if ((field === 'vlan' || field === 'qos') && /^[0-9]$/.test(ch))
+    store.setState({ dialog: { ...d, [field]: `${d[field] === '0' ? '' : d[field]}${ch}`.slice(0, 5) } });
 }
 
 export function eraseVfField(store: AppStore) {
@@ -105,7 +128,8 @@ export function vfDialogSettings(snap: HostSnapshot, d: VfSettingsDialog): VfSet
     ...(d.state === null ? {} : { state: d.state }),
   };
   const out: VfSettings = {};
-  for (const k of Object.keys(want) as Array<keyof VfSettings>) if (want[k] !== base[k]) (out as Record<string, unknown>)[k] = want[k];
+  for (const k of Object.keys(want) as Array<keyof VfSettings>)
+    if (want[k] !== base[k]) (out as Record<string, unknown>)[k] = want[k];
   // VLAN and QoS go together (ip takes qos only after vlan).
   if (out.vlan !== undefined || out.qos !== undefined) Object.assign(out, { vlan: want.vlan, qos: want.qos });
   return out;
@@ -134,7 +158,8 @@ export function confirmVfSettings(store: AppStore) {
   const key = `vf-settings:${d.address}/${d.vf}`;
   const rest = st.intents.filter((i) => intentKey(i) !== key);
   openDialog(store, null);
-  if (!Object.keys(settings).length) return store.setState({ intents: rest, flash: `VF ${d.vf} of ${d.address} keeps its settings: nothing staged.` });
+  if (!Object.keys(settings).length)
+    return store.setState({ intents: rest, flash: `VF ${d.vf} of ${d.address} keeps its settings: nothing staged.` });
   const intent: Intent = { kind: 'vf-settings', address: d.address, vf: d.vf, settings };
   store.setState({ intents: [...rest, intent], flash: `Staged: ${describeIntent(intent)}.` });
 }
@@ -145,5 +170,10 @@ export function backToVfCount(store: AppStore) {
   const d = st.dialog;
   if (d?.kind !== 'vf-settings') return;
   const pf = st.snapshot.devices.find((x) => x.address === d.address);
-  openDialog(store, { kind: 'vfs', address: d.address, value: String(pf ? vfCountAfter(pf, st.intents) : d.count), total: pf?.sriov?.totalVfs ?? d.count });
+  openDialog(store, {
+    kind: 'vfs',
+    address: d.address,
+    value: String(pf ? vfCountAfter(pf, st.intents) : d.count),
+    total: pf?.sriov?.totalVfs ?? d.count,
+  });
 }

@@ -60,7 +60,10 @@ export function App({ store, onExit }: { store: AppStore; onExit?: () => void })
   if (L.tooSmall) {
     body = (
       <Box flexDirection="column" width={size.columns}>
-        <T c="yellow" wrap="wrap">{`Terminal too small: ${size.columns}x${size.rows}, need at least ${MIN.columns}x${MIN.rows}.`}</T>
+        <T
+          c="yellow"
+          wrap="wrap"
+        >{`Terminal too small: ${size.columns}x${size.rows}, need at least ${MIN.columns}x${MIN.rows}.`}</T>
         <T wrap="wrap">Make the window larger (nothing is lost), or press q to quit.</T>
       </Box>
     );
@@ -81,7 +84,9 @@ export function App({ store, onExit }: { store: AppStore; onExit?: () => void })
     body = (
       <Box flexDirection="column" width={size.columns} height={size.rows}>
         <StatusLine />
-        <Box height={L.mainRows} flexDirection="column">{main}</Box>
+        <Box height={L.mainRows} flexDirection="column">
+          {main}
+        </Box>
         <Legend />
         <HintBar />
       </Box>

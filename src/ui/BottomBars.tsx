@@ -29,5 +29,9 @@ export function HintBar() {
     .map((h) => (h.keys ? `${h.keys} ${h.hint}` : h.hint))
     .join(filtering ? '  ' : ' ')}`;
   const { ascii } = useLook();
-  return <T inverse>{fit(ascii ? text.replace(/[↑↓]/g, (c) => (c === '↑' ? '^' : 'v')).replace('→', '>') : text, columns)}</T>;
+  return (
+    <T inverse>
+      {fit(ascii ? text.replace(/[↑↓]/g, (c) => (c === '↑' ? '^' : 'v')).replace('→', '>') : text, columns)}
+    </T>
+  );
 }

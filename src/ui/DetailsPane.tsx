@@ -10,12 +10,20 @@ export function DetailsPane() {
   const width = L.detailsWidth;
   const rule = g(ascii, '─', '-');
   const room = L.detailsRows - 1;
-  const shown = details.length > room ? [...details.slice(0, room - 1), { text: `... ${details.length - room + 1} more lines: i shows them all`, colour: 'gray' as const }] : details;
+  const shown =
+    details.length > room
+      ? [
+          ...details.slice(0, room - 1),
+          { text: `... ${details.length - room + 1} more lines: i shows them all`, colour: 'gray' as const },
+        ]
+      : details;
   return (
     <Box flexDirection="column" width={width} height={L.detailsRows}>
       <T bold>{titleRule(`${rule}${rule} Details`, width, rule)}</T>
       {shown.map((l, i) => (
-        <T key={i} c={l.colour} bold={l.bold}>{fit(` ${l.text}`, width)}</T>
+        <T key={i} c={l.colour} bold={l.bold}>
+          {fit(` ${l.text}`, width)}
+        </T>
       ))}
     </Box>
   );

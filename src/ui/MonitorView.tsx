@@ -22,9 +22,13 @@ export function MonitorView({ height }: { height: number }) {
   const rows = screen.rows.slice(screen.scroll, screen.scroll + screen.page);
   return (
     <Box flexDirection="column" height={height}>
-      <T bold c="cyan">{screen.title}</T>
+      <T bold c="cyan">
+        {screen.title}
+      </T>
       {screen.alerts.map((a, i) => (
-        <T key={`a${i}`} c={a.colour} bold>{a.text}</T>
+        <T key={`a${i}`} c={a.colour} bold>
+          {a.text}
+        </T>
       ))}
       <T bold>{screen.header}</T>
       {rows.map((r, i) => (

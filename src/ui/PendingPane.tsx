@@ -17,7 +17,9 @@ export function PendingPane() {
   const shown = view.lines.slice(scroll, scroll + view.room);
   const rule = g(ascii, '─', '-');
   const more = view.lines.length > view.room;
-  const pos = more ? ` ${scroll + 1}-${Math.min(view.lines.length, scroll + view.room)}/${view.lines.length} (PgUp/PgDn g/G)` : '';
+  const pos = more
+    ? ` ${scroll + 1}-${Math.min(view.lines.length, scroll + view.room)}/${view.lines.length} (PgUp/PgDn g/G)`
+    : '';
   return (
     <Box flexDirection="column" width={size.columns} height={view.room + 1}>
       <T bold>{titleRule(`${rule}${rule} Pending changes${pos}`, size.columns, rule)}</T>

@@ -17,7 +17,10 @@ export function StatusLine() {
   const monitor = monitorStore(useAppStore());
   const alerts = useStore(monitor, (m) => m.state?.alerts.length ?? 0);
   const firstAlert = useStore(monitor, (m) => m.state?.alerts[0]?.message ?? '');
-  const flags = cmdlineWords(snap.iommu.cmdline).filter((w) => /iommu|acs_override|vfio/.test(w)).join(' ') || 'no IOMMU flags';
+  const flags =
+    cmdlineWords(snap.iommu.cmdline)
+      .filter((w) => /iommu|acs_override|vfio/.test(w))
+      .join(' ') || 'no IOMMU flags';
   // What must never be cut comes first: node (DEMO), IOMMU state, staged count, problems. When
   // the line is too long the boot loader, then the kernel flags are left out (both are in `list`);
   // a root path is shortened from the left (its last folders say which tree it is), or left out.
@@ -31,16 +34,27 @@ export function StatusLine() {
     ...(findings.length ? [{ text: `${findingsSummary(findings)} (!)`, drop: 0 }] : []),
     ...(snap.notices.length ? [{ text: `${snap.notices.length} notices (p)`, drop: 1 }] : []),
     // The monitor's alerts, in every view: the count always, the first one while there is room.
-    ...(alerts ? [{ text: `${ascii ? '!' : '⚠'} ${alerts} alert${alerts > 1 ? 's' : ''} (m)`, drop: 0 }, { text: firstAlert, drop: 3 }] : []),
+    ...(alerts
+      ? [
+          { text: `${ascii ? '!' : '⚠'} ${alerts} alert${alerts > 1 ? 's' : ''} (m)`, drop: 0 },
+          { text: firstAlert, drop: 3 },
+        ]
+      : []),
   ];
-  const line = (maxDrop: number) => ` ${parts.filter((p) => p.drop === 0 || p.drop < maxDrop).map((p) => p.text).join('  ')}`;
+  const line = (maxDrop: number) =>
+    ` ${parts
+      .filter((p) => p.drop === 0 || p.drop < maxDrop)
+      .map((p) => p.text)
+      .join('  ')}`;
   let text = line(Infinity);
   for (const cut of [3, 2, 1]) if (width(text) > columns) text = line(cut);
   const room = columns - width(text) - ' root '.length;
   const where = host.fixture && !host.demo && room >= 8 ? ` root ${fitLeft(host.root, room, ascii)}` : '';
   return (
     <Box height={1}>
-      <T inverse bold>{fit(text + where, columns)}</T>
+      <T inverse bold>
+        {fit(text + where, columns)}
+      </T>
     </Box>
   );
 }

@@ -15,10 +15,23 @@ export interface Look {
 export const LookContext = createContext<Look>({ colour: true, ascii: false });
 export const useLook = () => useContext(LookContext);
 
-export function T(props: { c?: Colour; bold?: boolean; dim?: boolean; inverse?: boolean; wrap?: TextProps['wrap']; children?: ReactNode }) {
+export function T(props: {
+  c?: Colour;
+  bold?: boolean;
+  dim?: boolean;
+  inverse?: boolean;
+  wrap?: TextProps['wrap'];
+  children?: ReactNode;
+}) {
   const { colour } = useLook();
   return (
-    <Text color={colour ? props.c : undefined} bold={props.bold} dimColor={colour ? props.dim : false} inverse={props.inverse} wrap={props.wrap ?? 'truncate-end'}>
+    <Text
+      color={colour ? props.c : undefined}
+      bold={props.bold}
+      dimColor={colour ? props.dim : false}
+      inverse={props.inverse}
+      wrap={props.wrap ?? 'truncate-end'}
+    >
       {props.children}
     </Text>
   );
@@ -35,7 +48,10 @@ export function fit(raw: string, cols: number): string {
   if (cols <= 0) return '';
   const text = detab(raw);
   const w = stringWidth(text);
-  if (w > cols) return cols > 1 ? `${cliTruncate(text, cols - 1, { position: 'end', truncationCharacter: '' })}~` : cliTruncate(text, cols, { truncationCharacter: '' });
+  if (w > cols)
+    return cols > 1
+      ? `${cliTruncate(text, cols - 1, { position: 'end', truncationCharacter: '' })}~`
+      : cliTruncate(text, cols, { truncationCharacter: '' });
   return text + ' '.repeat(cols - w);
 }
 
@@ -70,4 +86,5 @@ export function wrapText(raw: string, cols: number, hanging?: number): string[] 
 }
 
 /** A title followed by a rule to the full width. */
-export const titleRule = (title: string, cols: number, rule: string) => fit(`${title} ${rule.repeat(Math.max(0, cols - stringWidth(title) - 1))}`, cols);
+export const titleRule = (title: string, cols: number, rule: string) =>
+  fit(`${title} ${rule.repeat(Math.max(0, cols - stringWidth(title) - 1))}`, cols);

@@ -22,16 +22,27 @@ export function TreePane() {
   const visible = rows.slice(scroll, scroll + L.treeRows);
   const devices = rows.filter((r) => r.kind === 'device').length;
 
-  const line = (r: Row): { text: string; colour: (typeof VERDICT)[keyof typeof VERDICT]['colour'] | undefined; verdict: string } => {
+  const line = (
+    r: Row,
+  ): { text: string; colour: (typeof VERDICT)[keyof typeof VERDICT]['colour'] | undefined; verdict: string } => {
     const v = VERDICT[r.isolation];
     const mark = look.ascii ? v.ascii : v.glyph;
     const caretOf = (open: boolean) => (open ? g(look.ascii, '▾', '-') : g(look.ascii, '▸', '+'));
-    if (r.kind === 'fold') return { text: ` ${caretOf(r.expanded)} ${r.count} groups with bridges only (${r.expanded ? 'h folds' : 'l lists them'})`, colour: 'gray', verdict: '' };
+    if (r.kind === 'fold')
+      return {
+        text: ` ${caretOf(r.expanded)} ${r.count} groups with bridges only (${r.expanded ? 'h folds' : 'l lists them'})`,
+        colour: 'gray',
+        verdict: '',
+      };
     if (r.kind === 'group') {
       const name = r.groupId === null ? 'No IOMMU group' : `Group ${r.groupId}`;
       // Named by its first real device, so a collapsed group still says what it holds.
       const what = r.lead ? `${byAddr.get(r.lead)!.name}${r.others ? ` +${r.others}` : ''}` : 'bridges only';
-      return { text: ` ${caretOf(r.expanded)} ${name}  ${what}  `, colour: v.colour, verdict: `${mark} ${v.word}  (${r.count})` };
+      return {
+        text: ` ${caretOf(r.expanded)} ${name}  ${what}  `,
+        colour: v.colour,
+        verdict: `${mark} ${v.word}  (${r.count})`,
+      };
     }
     const d = byAddr.get(r.address)!;
     const caret = r.expandable ? caretOf(r.expanded) : ' ';
@@ -60,8 +71,12 @@ export function TreePane() {
         const left = fit(selected ? `>${text.slice(1)}` : text, Math.max(0, width - textWidth(verdict)));
         return (
           <Box key={r.id} height={1}>
-            <T inverse={selected} bold={r.kind === 'group'} c={r.kind === 'fold' ? 'gray' : undefined}>{left}</T>
-            <T c={colour ?? VERDICT[r.isolation].colour} inverse={selected}>{verdict}</T>
+            <T inverse={selected} bold={r.kind === 'group'} c={r.kind === 'fold' ? 'gray' : undefined}>
+              {left}
+            </T>
+            <T c={colour ?? VERDICT[r.isolation].colour} inverse={selected}>
+              {verdict}
+            </T>
           </Box>
         );
       })}
@@ -70,7 +85,19 @@ export function TreePane() {
 }
 
 /** The filter line, with the cursor where typed text goes (shown inverse, like a terminal's). */
-function FilterTitle({ text, cursor, editing, count, width }: { text: string; cursor: number; editing: boolean; count: number; width: number }) {
+function FilterTitle({
+  text,
+  cursor,
+  editing,
+  count,
+  width,
+}: {
+  text: string;
+  cursor: number;
+  editing: boolean;
+  count: number;
+  width: number;
+}) {
   const at = Math.min(cursor, text.length);
   const tail = `  (${count} device${count === 1 ? '' : 's'})`;
   if (!editing) return <T bold>{fit(` Filter: ${text}${tail}`, width)}</T>;
@@ -80,7 +107,9 @@ function FilterTitle({ text, cursor, editing, count, width }: { text: string; cu
   return (
     <Box height={1} width={width}>
       <T bold>{before}</T>
-      <T bold inverse>{under}</T>
+      <T bold inverse>
+        {under}
+      </T>
       <T bold>{fit(after, Math.max(0, width - textWidth(before) - 1))}</T>
     </Box>
   );

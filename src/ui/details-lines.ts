@@ -19,7 +19,10 @@ function problemLines(findings: Finding[], addresses: string[]): DetailLine[] {
   // With changes staged the findings are those of the planned node: what they fix is no problem.
   return findings
     .filter((f) => f.plan !== 'resolved' && f.addresses.some((a) => addresses.includes(a)))
-    .map((f) => ({ text: `${f.severity === 'error' ? 'Problem' : 'Warning'} (${f.where}${f.plan === 'new' ? ', staged changes' : ''}): ${f.message}  [! for the fix]`, colour: f.severity === 'error' ? 'red' : 'yellow' }));
+    .map((f) => ({
+      text: `${f.severity === 'error' ? 'Problem' : 'Warning'} (${f.where}${f.plan === 'new' ? ', staged changes' : ''}): ${f.message}  [! for the fix]`,
+      colour: f.severity === 'error' ? 'red' : 'yellow',
+    }));
 }
 
 export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Finding[] = []): DetailLine[] {
@@ -29,8 +32,17 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
     const v = VERDICT[row.isolation];
     // A group of bridges alone has nothing to hand over: its reason says so, not "safe to pass through".
     const meaning = row.lead === null && row.isolation === 'isolated' ? [] : [{ text: v.meaning }];
-    const out: DetailLine[] = [{ text: row.groupId === null ? 'Devices in no IOMMU group' : `IOMMU group ${row.groupId}: ${v.word}`, colour: v.colour, bold: true }, ...problemLines(findings, g?.devices ?? []), ...meaning];
-    for (const r of g?.reasons ?? (s.iommu.enabled ? [] : [`IOMMU is off: ${howToTurnIommuOn(s)}`])) out.push({ text: `- ${r}` });
+    const out: DetailLine[] = [
+      {
+        text: row.groupId === null ? 'Devices in no IOMMU group' : `IOMMU group ${row.groupId}: ${v.word}`,
+        colour: v.colour,
+        bold: true,
+      },
+      ...problemLines(findings, g?.devices ?? []),
+      ...meaning,
+    ];
+    for (const r of g?.reasons ?? (s.iommu.enabled ? [] : [`IOMMU is off: ${howToTurnIommuOn(s)}`]))
+      out.push({ text: `- ${r}` });
     return out;
   }
   if (row.kind === 'fold') {
@@ -43,12 +55,19 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
   const d = s.devices.find((x) => x.address === row.address);
   if (!d) return [];
   const out: DetailLine[] = [{ text: d.name, bold: true }, ...problemLines(findings, [d.address])];
-  out.push({ text: `${d.address}  [${d.vendorId}:${d.deviceId}]${d.revision ? ` rev ${d.revision}` : ''}${d.subsystemVendorId ? `  subsys ${d.subsystemVendorId}:${d.subsystemDeviceId}` : ''}` });
+  out.push({
+    text: `${d.address}  [${d.vendorId}:${d.deviceId}]${d.revision ? ` rev ${d.revision}` : ''}${d.subsystemVendorId ? `  subsys ${d.subsystemVendorId}:${d.subsystemDeviceId}` : ''}`,
+  });
   out.push({ text: `${d.className ?? 'Class'} (${d.classId})${d.vendorName ? `  ${d.vendorName}` : ''}` });
-  out.push({ text: `Driver ${d.driver ?? '(none)'}${d.driverOverride ? `  override ${d.driverOverride}` : ''}${d.netInterfaces.length ? `  net ${d.netInterfaces.join(',')}` : ''}` });
+  out.push({
+    text: `Driver ${d.driver ?? '(none)'}${d.driverOverride ? `  override ${d.driverOverride}` : ''}${d.netInterfaces.length ? `  net ${d.netInterfaces.join(',')}` : ''}`,
+  });
   for (const u of d.usedBy) {
     const vm = s.vms.find((v) => v.vmid === u.vmid);
-    out.push({ text: `Used by VM ${u.vmid}${vm?.name ? ` ${vm.name}` : ''} (${u.slot}${u.mapping ? `, mapping ${u.mapping}` : ''})${u.running ? ' running' : ''}`, colour: 'cyan' });
+    out.push({
+      text: `Used by VM ${u.vmid}${vm?.name ? ` ${vm.name}` : ''} (${u.slot}${u.mapping ? `, mapping ${u.mapping}` : ''})${u.running ? ' running' : ''}`,
+      colour: 'cyan',
+    });
   }
   out.push(...mappingDetailLines(s, d.address));
   for (const h of d.hostUses) out.push({ text: `Host needs it: ${h}`, colour: 'red' });
@@ -63,7 +82,8 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
     out.push({ text: `Group ${g.id}: ${v.word}`, colour: v.colour, bold: true });
     for (const r of g.reasons) out.push({ text: `- ${r}` });
   } else out.push({ text: 'No IOMMU group (IOMMU off)', colour: 'gray' });
-  for (const n of s.notices.filter((x) => x.where === d.address)) out.push({ text: `Notice: ${n.message}`, colour: 'yellow' });
+  for (const n of s.notices.filter((x) => x.where === d.address))
+    out.push({ text: `Notice: ${n.message}`, colour: 'yellow' });
   return out;
 }
 
@@ -78,16 +98,27 @@ function vfSettingLines(s: HostSnapshot, address: string): DetailLine[] {
   }
   const info = s.vfInfo?.[address];
   if (!info?.vfs.length) return [];
-  return [{ text: `VF settings (${info.ifname}; v edits them):` }, ...info.vfs.map((v) => ({ text: `  VF ${v.vf}: ${words(v)}` }))];
+  return [
+    { text: `VF settings (${info.ifname}; v edits them):` },
+    ...info.vfs.map((v) => ({ text: `  VF ${v.vf}: ${words(v)}` })),
+  ];
 }
 
 /** The resource mappings that name this device here, and where each resolves (M edits them). */
 function mappingDetailLines(s: HostSnapshot, address: string): DetailLine[] {
   return s.mappings
-    .filter((m) => m.maps.some((e) => (e.node === s.nodeName || e.node === null) && e.path.map(functionPath).includes(address)))
+    .filter((m) =>
+      m.maps.some((e) => (e.node === s.nodeName || e.node === null) && e.path.map(functionPath).includes(address)),
+    )
     .map((m) => {
-      const where = resolveMapping(s, m).map((r) => `${r.node} ${r.state === 'ok' ? 'ok' : r.state === 'none' ? 'none' : r.state === 'unknown' ? '?' : 'NOT'}`);
+      const where = resolveMapping(s, m).map(
+        (r) =>
+          `${r.node} ${r.state === 'ok' ? 'ok' : r.state === 'none' ? 'none' : r.state === 'unknown' ? '?' : 'NOT'}`,
+      );
       const bad = where.some((w) => !w.endsWith(' ok'));
-      return { text: `Mapping ${m.id}: ${where.join(', ')}${bad ? ' (list or M shows why)' : ''}`, colour: bad ? ('yellow' as const) : ('cyan' as const) };
+      return {
+        text: `Mapping ${m.id}: ${where.join(', ')}${bad ? ' (list or M shows why)' : ''}`,
+        colour: bad ? ('yellow' as const) : ('cyan' as const),
+      };
     });
 }

@@ -2,7 +2,16 @@
 // one line per row with its sparkline. Two column sets: the essentials at 80 columns, every
 // counter and the VF settings from 140. Pure over the stores, so the keys (page size) and the
 // component agree.
-import { byteRate, errorWords, si, sparkline, speedWords, useWords, vfWords, type MonitorRow } from '../model/monitor/index.ts';
+import {
+  byteRate,
+  errorWords,
+  si,
+  sparkline,
+  speedWords,
+  useWords,
+  vfWords,
+  type MonitorRow,
+} from '../model/monitor/index.ts';
 import type { AppStore } from '../store/app-store.ts';
 import { monitorStore, type MonitorSlice } from '../store/monitor.ts';
 import type { Colour } from './theme.ts';
@@ -33,7 +42,8 @@ interface Column {
 }
 
 /** A VF under its PF, by its host interface when it has one (the PCI column and the CLI give its index). */
-const name = (r: MonitorRow) => (r.target.kind === 'vf' ? `  ${r.target.ifname ?? `vf${r.target.vfIndex}`}` : r.target.id);
+const name = (r: MonitorRow) =>
+  r.target.kind === 'vf' ? `  ${r.target.ifname ?? `vf${r.target.vfIndex}`}` : r.target.id;
 const pci = (r: MonitorRow) => r.target.address.replace(/^0000:/, '');
 
 const NARROW: Column[] = [
@@ -68,7 +78,12 @@ function alertRoom(mainRows: number, alerts: number): number {
   return Math.min(alerts, Math.max(1, Math.floor((mainRows - 2) / 4)));
 }
 
-export function monitorScreen(size: { columns: number; rows: number }, ascii: boolean, m: MonitorSlice, available: boolean): MonitorScreen {
+export function monitorScreen(
+  size: { columns: number; rows: number },
+  ascii: boolean,
+  m: MonitorSlice,
+  available: boolean,
+): MonitorScreen {
   const mainRows = Math.max(1, size.rows - 3); // status line, legend/flash, hint bar
   const cols = size.columns;
   const st = m.state;
@@ -93,7 +108,11 @@ export function monitorScreen(size: { columns: number; rows: number }, ascii: bo
       return { text: fit(` ${fit(name(r), set[0]!.width)} ${r.link}`, cols), colour: 'gray' };
     }
     const text = ` ${set.map((c) => fit(c.cell(r), c.width)).join(' ')} `;
-    return { text: fit(text, Math.min(cols, text.length)), colour: r.down ? 'red' : r.link === 'vanished' || r.note ? 'yellow' : undefined, spark: sparkWidth ? sparkline(r.history, sparkWidth, ascii) : undefined };
+    return {
+      text: fit(text, Math.min(cols, text.length)),
+      colour: r.down ? 'red' : r.link === 'vanished' || r.note ? 'yellow' : undefined,
+      spark: sparkWidth ? sparkline(r.history, sparkWidth, ascii) : undefined,
+    };
   });
   const page = Math.max(1, mainRows - 2 - shown.length);
   const scroll = Math.max(0, Math.min(m.scroll, rows.length - page));

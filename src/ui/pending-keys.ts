@@ -27,7 +27,8 @@ function pending(store: AppStore) {
   const cur = Math.min(st.pendingCursor, Math.max(0, n - 1));
   const lineOf = (i: number) => v.intentLine[i] ?? 0;
   const visible = (line: number, top = scroll) => line >= top && line < top + v.room;
-  const set = (pendingCursor: number, top: number) => store.setState({ pendingCursor, pendingScroll: clampScroll(v, top), flash: null });
+  const set = (pendingCursor: number, top: number) =>
+    store.setState({ pendingCursor, pendingScroll: clampScroll(v, top), flash: null });
   const select = (i: number) => {
     const line = lineOf(i);
     set(i, visible(line) ? scroll : line < scroll ? Math.max(0, line - 1) : line - v.room + 1);

@@ -16,8 +16,11 @@ export interface PendingLine {
 }
 
 export function pendingLines(intents: Intent[], plan: Plan, notices: Notice[] = []): PendingLine[] {
-  const out: PendingLine[] = [{ text: `Staged changes (${intents.length})${intents.length ? ': d drops the selected one' : ''}`, bold: true }];
-  if (!intents.length) out.push({ text: '  Nothing staged. In the tree: space reserves for vfio-pci, v sets VFs, a assigns to a VM.' });
+  const out: PendingLine[] = [
+    { text: `Staged changes (${intents.length})${intents.length ? ': d drops the selected one' : ''}`, bold: true },
+  ];
+  if (!intents.length)
+    out.push({ text: '  Nothing staged. In the tree: space reserves for vfio-pci, v sets VFs, a assigns to a VM.' });
   intents.forEach((i, k) => out.push({ text: `  ${describeIntent(i)}`, intent: k }));
   if (!intents.length) return [...out, ...noticeLines(notices)];
   out.push({ text: '' });
@@ -35,7 +38,11 @@ export function pendingLines(intents: Intent[], plan: Plan, notices: Notice[] = 
 /** What was wrong while reading the host (malformed VM configs, garbled attributes, ...). */
 function noticeLines(notices: Notice[]): PendingLine[] {
   if (!notices.length) return [];
-  return [{ text: '' }, { text: `Read from the host with problems (${notices.length}):`, bold: true, colour: 'yellow' }, ...notices.map((n) => ({ text: `  ${n.where}: ${n.message}`, colour: 'yellow' as const }))];
+  return [
+    { text: '' },
+    { text: `Read from the host with problems (${notices.length}):`, bold: true, colour: 'yellow' },
+    ...notices.map((n) => ({ text: `  ${n.where}: ${n.message}`, colour: 'yellow' as const })),
+  ];
 }
 
 /** The pane as the screen shows it: lines wrapped to the width, and how far it can scroll. */
@@ -61,7 +68,9 @@ export function pendingView(st: Pick<AppState, 'intents' | 'snapshot' | 'size'>)
   const intentLine: number[] = [];
   for (const l of pendingLines(st.intents, plan, st.snapshot.notices)) {
     if (l.intent !== undefined) intentLine[l.intent] = lines.length;
-    wrapText(l.text, st.size.columns).forEach((text, i) => lines.push({ ...l, text, intent: i === 0 ? l.intent : undefined }));
+    wrapText(l.text, st.size.columns).forEach((text, i) =>
+      lines.push({ ...l, text, intent: i === 0 ? l.intent : undefined }),
+    );
   }
   const view = { lines, room, maxScroll: Math.max(0, lines.length - room), intentLine };
   viewMemo.set(st.intents, { key, plan, view });

@@ -4,7 +4,14 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { selectCursorIndex, selectFindings, selectPlan, selectRows, type AppState, type AppStore } from '../store/app-store.ts';
+import {
+  selectCursorIndex,
+  selectFindings,
+  selectPlan,
+  selectRows,
+  type AppState,
+  type AppStore,
+} from '../store/app-store.ts';
 import { screenLayout, type ScreenInputs } from './screen.ts';
 
 export const StoreContext = createContext<AppStore | null>(null);
@@ -31,9 +38,17 @@ export const useRows = () => useAppState(selectRows);
 export const useCursorIndex = () => useAppState(selectCursorIndex);
 export const usePlan = () => useAppState(selectPlan);
 export const useFindings = () => useAppState(selectFindings);
-export const useFilterLine = () => useAppState(useShallow((s) => ({ text: s.filter, editing: s.filtering, cursor: s.filterCursor })));
+export const useFilterLine = () =>
+  useAppState(useShallow((s) => ({ text: s.filter, editing: s.filtering, cursor: s.filterCursor })));
 
-const screenInputs = (s: AppState): ScreenInputs => ({ snapshot: s.snapshot, intents: s.intents, expanded: s.expanded, filter: s.filter, cursorId: s.cursorId, size: s.size });
+const screenInputs = (s: AppState): ScreenInputs => ({
+  snapshot: s.snapshot,
+  intents: s.intents,
+  expanded: s.expanded,
+  filter: s.filter,
+  cursorId: s.cursorId,
+  size: s.size,
+});
 /** What the tree/details screen is computed from (stable while none of it changes). */
 export const useScreenInputs = () => useAppState(useShallow(screenInputs));
 /** The layout and the selected row's details, as the panes and the `i` dialog show them. */

@@ -5,10 +5,31 @@ import type { Isolation } from '../model/types.ts';
 
 export type Colour = 'green' | 'yellow' | 'red' | 'gray' | 'cyan' | 'magenta' | 'blue' | 'white';
 
-export const VERDICT: Record<Isolation, { word: string; glyph: string; ascii: string; colour: Colour; meaning: string }> = {
-  isolated: { word: 'isolated', glyph: '●', ascii: '[ok]', colour: 'green', meaning: 'only this device: safe to pass through' },
-  shared: { word: 'shared', glyph: '◐', ascii: '[sh]', colour: 'yellow', meaning: 'other devices must go to the VM too' },
-  'host-critical': { word: 'host-critical', glyph: '✖', ascii: '[!!]', colour: 'red', meaning: 'the host needs a device in this group' },
+export const VERDICT: Record<
+  Isolation,
+  { word: string; glyph: string; ascii: string; colour: Colour; meaning: string }
+> = {
+  isolated: {
+    word: 'isolated',
+    glyph: '●',
+    ascii: '[ok]',
+    colour: 'green',
+    meaning: 'only this device: safe to pass through',
+  },
+  shared: {
+    word: 'shared',
+    glyph: '◐',
+    ascii: '[sh]',
+    colour: 'yellow',
+    meaning: 'other devices must go to the VM too',
+  },
+  'host-critical': {
+    word: 'host-critical',
+    glyph: '✖',
+    ascii: '[!!]',
+    colour: 'red',
+    meaning: 'the host needs a device in this group',
+  },
   'no-iommu': { word: 'no-iommu', glyph: '?', ascii: '[--]', colour: 'gray', meaning: 'IOMMU is off: no isolation' },
 };
 
@@ -31,7 +52,16 @@ export const PLAN_STYLE: Record<PlanLineRole, { colour?: Colour; bold?: boolean 
   blank: {},
 };
 
-const SGR: Record<Colour, number> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37, gray: 90 };
+const SGR: Record<Colour, number> = {
+  red: 31,
+  green: 32,
+  yellow: 33,
+  blue: 34,
+  magenta: 35,
+  cyan: 36,
+  white: 37,
+  gray: 90,
+};
 
 /** ANSI colouring for plain-text output (the CLI); identity when colour is off. */
 export function paint(on: boolean, colour: Colour, text: string): string {

@@ -53,7 +53,10 @@ describe('single-file bundle', () => {
 
   it('on Node 18 (Debian 12) it says what to do instead of failing somewhere inside', () => {
     const fake18 = join(tmpPreload, 'node18.cjs');
-    writeFileSync(fake18, "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '18.19.0' } });\n");
+    writeFileSync(
+      fake18,
+      "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '18.19.0' } });\n",
+    );
     const r = spawnSync(process.execPath, ['-r', fake18, bundle, '--version'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/needs Node\.js >= 20 .*standalone executable/);
@@ -63,7 +66,9 @@ describe('single-file bundle', () => {
     expect(existsSync(join(bundle, '../node_modules'))).toBe(false);
     const v = spawnSync(process.execPath, [bundle, '--version'], { encoding: 'utf8' });
     expect(v.stdout).toBe(`pve-passthrough ${version}\n`);
-    const l = spawnSync(process.execPath, [bundle, 'list', '--root', join(FIXTURES, 'guide'), '--json'], { encoding: 'utf8' });
+    const l = spawnSync(process.execPath, [bundle, 'list', '--root', join(FIXTURES, 'guide'), '--json'], {
+      encoding: 'utf8',
+    });
     expect(l.status).toBe(0);
     expect(JSON.parse(l.stdout).groups.length).toBe(19);
   });
@@ -81,7 +86,10 @@ describe('standalone executable', () => {
   it('runs --version and list --root with no node on PATH', () => {
     const v = spawnSync(exe, ['--version'], { encoding: 'utf8', env: { ...NO_NODE, TMPDIR: tmp } });
     expect(v.stdout).toBe(`pve-passthrough ${version}\n`);
-    const l = spawnSync(exe, ['list', '--root', join(FIXTURES, 'iommu-off')], { encoding: 'utf8', env: { ...NO_NODE, TMPDIR: tmp } });
+    const l = spawnSync(exe, ['list', '--root', join(FIXTURES, 'iommu-off')], {
+      encoding: 'utf8',
+      env: { ...NO_NODE, TMPDIR: tmp },
+    });
     expect(l.status).toBe(0);
     expect(l.stdout).toContain('No IOMMU groups (IOMMU is off)');
     expect(readdirSync(tmp), 'the unpacked program is removed').toEqual([]);

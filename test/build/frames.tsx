@@ -13,7 +13,13 @@ export async function renderFrames(root: string): Promise<string[]> {
     size: { columns: 100, rows: 30 },
     colour: true,
     ascii: false,
-    host: { root: 'fixture', fixture: true, demo: false, apply: () => Promise.reject(new Error('no')), reread: () => readHost(h.root, h.runner) },
+    host: {
+      root: 'fixture',
+      fixture: true,
+      demo: false,
+      apply: () => Promise.reject(new Error('no')),
+      reread: () => readHost(h.root, h.runner),
+    },
   });
   const r = render(<App store={store} />);
   const frames: string[] = [r.lastFrame() ?? ''];

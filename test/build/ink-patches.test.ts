@@ -18,7 +18,10 @@ it('the patched bundle renders the same frames as stock Ink', async () => {
   trash.push(dir);
   const out = join(dir, 'frames.mjs');
   // Unminified so the patched code can be checked to be in the bundle at all.
-  await build({ ...bundleOptions({ outfile: out, minify: false }), entryPoints: [join(import.meta.dirname, 'frame-entry.tsx')] });
+  await build({
+    ...bundleOptions({ outfile: out, minify: false }),
+    entryPoints: [join(import.meta.dirname, 'frame-entry.tsx')],
+  });
   const text = (await import('node:fs')).readFileSync(out, 'utf8');
   expect(text).toContain('row.push(BLANK)');
   expect(text).toMatch(/styles: codes\s/);

@@ -47,7 +47,10 @@ describe('source launcher', () => {
   });
 
   it('runs the same program through tsx when asked to (PVE_PASSTHROUGH_TSX=1)', () => {
-    const r = spawnSync(process.execPath, [LAUNCHER, '--version'], { encoding: 'utf8', env: { ...process.env, PVE_PASSTHROUGH_TSX: '1' } });
+    const r = spawnSync(process.execPath, [LAUNCHER, '--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, PVE_PASSTHROUGH_TSX: '1' },
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`pve-passthrough ${version}\n`);
   }, 30_000);

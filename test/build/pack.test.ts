@@ -50,12 +50,21 @@ beforeAll(() => {
   tmp = tempDir('pvept-tmp-');
   trash.push(dest, prefix, tmp);
   // The prepack script's own output (the build's size line) comes before npm's JSON on stdout.
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], { cwd: ROOT, env: npmEnv(), encoding: 'utf8', stdio: 'pipe' });
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], {
+    cwd: ROOT,
+    env: npmEnv(),
+    encoding: 'utf8',
+    stdio: 'pipe',
+  });
   const json = out.slice(out.search(/^\[/m));
   [pack] = JSON.parse(json) as [PackResult];
   tarball = join(dest, pack.filename);
   const t0 = performance.now();
-  execFileSync('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { cwd: dest, env: npmEnv(), stdio: 'pipe' });
+  execFileSync('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], {
+    cwd: dest,
+    env: npmEnv(),
+    stdio: 'pipe',
+  });
   const installMs = performance.now() - t0;
   bin = join(prefix, 'bin/pve-passthrough');
   const installed = join(prefix, 'lib/node_modules/pve-passthrough');
@@ -70,7 +79,9 @@ describe('npm package', () => {
   it('holds the bundle, the man page, README and package.json: no sources, tests or fixtures', () => {
     const paths = pack.files.map((f) => f.path).sort();
     expect(paths).toEqual(['README.md', 'dist/pve-passthrough.mjs', 'man/pve-passthrough.1', 'package.json']);
-    expect(paths.filter((p) => /^(src|test|bench|scripts|snapshots|bin)\/|fixtures|\.test\.|\.tsx?$/.test(p))).toEqual([]);
+    expect(paths.filter((p) => /^(src|test|bench|scripts|snapshots|bin)\/|fixtures|\.test\.|\.tsx?$/.test(p))).toEqual(
+      [],
+    );
     expect(pack.entryCount).toBe(4);
     expect(pack.size, 'tarball bytes').toBeLessThan(1024 * 1024);
     expect(pack.unpackedSize, 'unpacked bytes').toBeLessThan(2 * 1024 * 1024);
@@ -95,13 +106,24 @@ describe('npm package', () => {
     const v = spawnSync(bin, ['--version'], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
     expect(v.stderr).toBe('');
     expect(v.stdout).toBe(`pve-passthrough ${version}\n`);
-    const l = spawnSync(bin, ['list', '--root', join(FIXTURES, 'guide')], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    const l = spawnSync(bin, ['list', '--root', join(FIXTURES, 'guide')], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: tmp },
+    });
     expect(l.status).toBe(0);
     expect(l.stdout).toContain('Node pve1: IOMMU on, 29 PCI functions, 19 groups');
-    const j = spawnSync(bin, ['list', '--root', join(FIXTURES, 'guide'), '--json'], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    const j = spawnSync(bin, ['list', '--root', join(FIXTURES, 'guide'), '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: tmp },
+    });
     expect(JSON.parse(j.stdout).groups.length).toBe(19);
     // Nothing was built or cached at run time: the install folder is as npm left it.
-    expect(readdirSync(join(prefix, 'lib/node_modules/pve-passthrough')).sort()).toEqual(['README.md', 'dist', 'man', 'package.json']);
+    expect(readdirSync(join(prefix, 'lib/node_modules/pve-passthrough')).sort()).toEqual([
+      'README.md',
+      'dist',
+      'man',
+      'package.json',
+    ]);
     expect(readdirSync(join(prefix, 'lib/node_modules/pve-passthrough/dist'))).toEqual(['pve-passthrough.mjs']);
   });
 
@@ -109,7 +131,9 @@ describe('npm package', () => {
     const t0 = performance.now();
     const run = runInPty(['--root', join(FIXTURES, 'guide')], { command: bin, env: { TMPDIR: tmp } });
     const first = await run.waitFor('IOMMU groups');
-    console.log(`installed pve-passthrough: first frame (guide host, 80x24) after ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(
+      `installed pve-passthrough: first frame (guide host, 80x24) after ${(performance.now() - t0).toFixed(0)} ms`,
+    );
     expect(first).toContain('pve1');
     run.write('q');
     expect((await run.exited).exitCode).toBe(0);

@@ -17,10 +17,16 @@ beforeAll(() => {
 afterAll(() => removeTree(dir));
 
 /** Runs the launcher with stdout a pipe that the reader closes after `keep` bytes (0: before reading anything). */
-function runAndClose(args: string[], keep: number): Promise<{ code: number | null; signal: string | null; stderr: string; got: number }> {
+function runAndClose(
+  args: string[],
+  keep: number,
+): Promise<{ code: number | null; signal: string | null; stderr: string; got: number }> {
   return new Promise((resolve, reject) => {
     // Source through tsx: the same main() as the bundle, without building one under a busy tree.
-    const child = spawn(process.execPath, [LAUNCHER, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PVE_PASSTHROUGH_TSX: '1', NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [LAUNCHER, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PVE_PASSTHROUGH_TSX: '1', NO_COLOR: '1' },
+    });
     let stderr = '';
     let got = 0;
     child.stderr.on('data', (c) => (stderr += c));
@@ -40,14 +46,18 @@ describe('stdout closed early', () => {
     ['list', ['list']],
     ['list --json', ['list', '--json']],
     ['check', ['check']],
-  ])('%s | head: no stack, no message, the command exit code', async (_what, args) => {
-    for (const keep of [0, 100]) {
-      const r = await runAndClose([...args, '--root', root], keep);
-      expect(r.stderr, `keep ${keep}`).toBe('');
-      expect(r.signal).toBe(null);
-      expect(r.code).toBe(0);
-    }
-  }, 60_000);
+  ])(
+    '%s | head: no stack, no message, the command exit code',
+    async (_what, args) => {
+      for (const keep of [0, 100]) {
+        const r = await runAndClose([...args, '--root', root], keep);
+        expect(r.stderr, `keep ${keep}`).toBe('');
+        expect(r.signal).toBe(null);
+        expect(r.code).toBe(0);
+      }
+    },
+    60_000,
+  );
 
   it('the output really is larger than a pipe holds, so the write did meet the closed end', async () => {
     const r = await runAndClose(['list', '--root', root], Number.MAX_SAFE_INTEGER);

@@ -16,12 +16,27 @@ beforeAll(async () => {
   const h = openHost({ root: GUIDE });
   snap = await readHost(h.root, h.runner);
 });
-const intents = (...argv: string[]) => intentsFromArgs(parseArgs(argv, { flags: ['force'], values: [], repeatable: INTENT_VALUES }), snap);
+const intents = (...argv: string[]) =>
+  intentsFromArgs(parseArgs(argv, { flags: ['force'], values: [], repeatable: INTENT_VALUES }), snap);
 
 describe('--assign', () => {
   it('a slot passes all functions (hostpci 0000:07:00), a function only itself', () => {
-    expect(intents('--assign', '07:00=102')).toEqual([{ kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: false, rombar: true } }]);
-    expect(intents('--assign', '0000:07:00.1=102,pcie=0')).toEqual([{ kind: 'assign', address: '0000:07:00.1', vmid: 102, options: { allFunctions: false, pcie: false, xVga: false, rombar: true } }]);
+    expect(intents('--assign', '07:00=102')).toEqual([
+      {
+        kind: 'assign',
+        address: '0000:07:00.0',
+        vmid: 102,
+        options: { allFunctions: true, pcie: true, xVga: false, rombar: true },
+      },
+    ]);
+    expect(intents('--assign', '0000:07:00.1=102,pcie=0')).toEqual([
+      {
+        kind: 'assign',
+        address: '0000:07:00.1',
+        vmid: 102,
+        options: { allFunctions: false, pcie: false, xVga: false, rombar: true },
+      },
+    ]);
   });
 
   it('the plan writes the slot, as Proxmox reads it', async () => {
@@ -32,7 +47,9 @@ describe('--assign', () => {
 
   it('a slot with all-functions=0 contradicts itself: usage error saying what to type', () => {
     expect(() => intents('--assign', '07:00=102,all-functions=0')).toThrow(UsageError);
-    expect(() => intents('--assign', '07:00=102,all-functions=0')).toThrow(/0000:07:00 without '\.N' is the whole slot .* For one function type its address, e\.g\. 07:00\.0/);
+    expect(() => intents('--assign', '07:00=102,all-functions=0')).toThrow(
+      /0000:07:00 without '\.N' is the whole slot .* For one function type its address, e\.g\. 07:00\.0/,
+    );
   });
 });
 
@@ -42,7 +59,10 @@ describe('--reserve / --release', () => {
       { kind: 'reserve', address: '0000:03:00.0' },
       { kind: 'reserve', address: '0000:03:00.1' },
     ]);
-    expect(intents('--release', '0000:03:00', '--force').map((i) => (i as { address: string }).address)).toEqual(['0000:03:00.0', '0000:03:00.1']);
+    expect(intents('--release', '0000:03:00', '--force').map((i) => (i as { address: string }).address)).toEqual([
+      '0000:03:00.0',
+      '0000:03:00.1',
+    ]);
     expect(intents('--reserve', '03:00', '--force').every((i) => i.kind === 'reserve' && i.force)).toBe(true);
   });
 

@@ -32,7 +32,9 @@ describe('--json: stdout is one JSON document on every path', () => {
   });
 
   it('plan --json of a blocked plan carries the errors', async () => {
-    const j = parse((await runCli(['plan', '--root', GUIDE, ...blocked, '--json'])).stdout) as { errors: Array<{ message: string }> };
+    const j = parse((await runCli(['plan', '--root', GUIDE, ...blocked, '--json'])).stdout) as {
+      errors: Array<{ message: string }>;
+    };
     expect(j.errors.map((e) => e.message).join()).toMatch(/out of range: 0\.\.32/);
   });
 
@@ -40,7 +42,13 @@ describe('--json: stdout is one JSON document on every path', () => {
     const before = fingerprint(root, [STATE_DIR]);
     const dry = await runCli(['apply', '--root', root, ...good, '--dry-run', '--json']);
     expect(dry.code).toBe(0);
-    expect(parse(dry.stdout)).toMatchObject({ status: 'dry-run', applied: false, result: null, progress: [], plan: { rebootRequired: true } });
+    expect(parse(dry.stdout)).toMatchObject({
+      status: 'dry-run',
+      applied: false,
+      result: null,
+      progress: [],
+      plan: { rebootRequired: true },
+    });
 
     const no = await runCli(['apply', '--root', root, ...good, '--json']);
     expect(no.code).toBe(3);
@@ -75,13 +83,20 @@ describe('--json: stdout is one JSON document on every path', () => {
   it('apply --json --yes: the result and each step in the JSON, progress lines on stderr only', async () => {
     const r = await runCli(['apply', '--root', root, ...good, '--yes', '--json']);
     expect(r.code).toBe(0);
-    const j = parse(r.stdout) as { status: string; applied: boolean; progress: Array<{ step: number; status: string }>; result: { ok: boolean; backupDir: string } };
+    const j = parse(r.stdout) as {
+      status: string;
+      applied: boolean;
+      progress: Array<{ step: number; status: string }>;
+      result: { ok: boolean; backupDir: string };
+    };
     expect(j.status).toBe('applied');
     expect(j.applied).toBe(true);
     expect(j.result.ok).toBe(true);
     expect(j.result.backupDir).toContain('backups');
     expect(j.progress.length).toBeGreaterThan(0);
-    expect(j.progress.filter((p) => p.status === 'done').length).toBe(j.progress.filter((p) => p.status === 'running').length);
+    expect(j.progress.filter((p) => p.status === 'done').length).toBe(
+      j.progress.filter((p) => p.status === 'running').length,
+    );
     expect(r.stderr).toMatch(/^\[1\/\d+\] running: /);
   });
 
@@ -92,10 +107,17 @@ describe('--json: stdout is one JSON document on every path', () => {
       writeFileSync(join(broken, 'etc/initramfs-tools'), 'not a folder\n');
       const r = await runCli(['apply', '--root', broken, '--reserve', '03:00.0', '--yes', '--json']);
       expect(r.code).toBe(1);
-      const j = parse(r.stdout) as { status: string; applied: boolean; error: string | null; result: { message: string } | null };
+      const j = parse(r.stdout) as {
+        status: string;
+        applied: boolean;
+        error: string | null;
+        result: { message: string } | null;
+      };
       expect(j.status).toBe('failed');
       expect(j.applied).toBe(false);
-      expect(j.error ?? j.result?.message).toMatch(/etc\/initramfs-tools\/scripts\/init-top\/pve-passthrough-vfio: not a directory \(ENOTDIR\)/);
+      expect(j.error ?? j.result?.message).toMatch(
+        /etc\/initramfs-tools\/scripts\/init-top\/pve-passthrough-vfio: not a directory \(ENOTDIR\)/,
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       removeTree(broken);

@@ -17,7 +17,10 @@ function kernelTree(): string {
     mkdirSync(join(root, 'sys/bus/pci/devices'), { recursive: true });
     symlinkSync(rel, join(root, 'sys/bus/pci/devices', addr));
     mkdirSync(join(root, 'sys/kernel/iommu_groups', String(group), 'devices'), { recursive: true });
-    symlinkSync(`../../../../devices/pci0000:40/${parent ? `${parent}/` : ''}${addr}`, join(root, 'sys/kernel/iommu_groups', String(group), 'devices', addr));
+    symlinkSync(
+      `../../../../devices/pci0000:40/${parent ? `${parent}/` : ''}${addr}`,
+      join(root, 'sys/kernel/iommu_groups', String(group), 'devices', addr),
+    );
     symlinkSync(`${'../'.repeat(parent ? 4 : 3)}kernel/iommu_groups/${group}`, join(dir, 'iommu_group'));
     if (driver) {
       mkdirSync(join(root, 'sys/bus/pci/drivers', driver), { recursive: true });
@@ -26,7 +29,13 @@ function kernelTree(): string {
     return dir;
   };
   dev('0000:40:01.0', '', { vendor: '0x1022', device: '0x1483', class: '0x060400' }, 7, 'pcieport');
-  const pf = dev('0000:41:00.0', '0000:40:01.0', { vendor: '0x15b3', device: '0x1017', class: '0x020000', sriov_totalvfs: '8', sriov_numvfs: '1' }, 7, 'mlx5_core');
+  const pf = dev(
+    '0000:41:00.0',
+    '0000:40:01.0',
+    { vendor: '0x15b3', device: '0x1017', class: '0x020000', sriov_totalvfs: '8', sriov_numvfs: '1' },
+    7,
+    'mlx5_core',
+  );
   const vf = dev('0000:41:00.2', '0000:40:01.0', { vendor: '0x15b3', device: '0x1018', class: '0x020000' }, 30);
   symlinkSync('../0000:41:00.2', join(pf, 'virtfn0'));
   symlinkSync('../0000:41:00.0', join(vf, 'physfn'));
@@ -45,12 +54,41 @@ describe('list', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.iommu.enabled).toBe(true);
-    expect(j.groups.map((g: { id: number; isolation: string }) => [g.id, g.isolation])).toEqual([[7, 'shared'], [30, 'isolated']]);
-    const devs = Object.fromEntries(j.groups.flatMap((g: { devices: Array<{ address: string }> }) => g.devices).map((d: { address: string }) => [d.address, d]));
-    expect(devs['0000:41:00.0']).toMatchObject({ vendorId: '15b3', deviceId: '1017', classId: '0200', driver: 'mlx5_core', sriov: { totalVfs: 8, numVfs: 1 }, physfn: null, virtfns: ['0000:41:00.2'] });
-    expect(devs['0000:41:00.2']).toMatchObject({ driver: null, sriov: null, physfn: '0000:41:00.0', usedBy: [{ vmid: 900, slot: 'hostpci0', running: false, mapping: null }] });
+    expect(j.groups.map((g: { id: number; isolation: string }) => [g.id, g.isolation])).toEqual([
+      [7, 'shared'],
+      [30, 'isolated'],
+    ]);
+    const devs = Object.fromEntries(
+      j.groups
+        .flatMap((g: { devices: Array<{ address: string }> }) => g.devices)
+        .map((d: { address: string }) => [d.address, d]),
+    );
+    expect(devs['0000:41:00.0']).toMatchObject({
+      vendorId: '15b3',
+      deviceId: '1017',
+      classId: '0200',
+      driver: 'mlx5_core',
+      sriov: { totalVfs: 8, numVfs: 1 },
+      physfn: null,
+      virtfns: ['0000:41:00.2'],
+    });
+    expect(devs['0000:41:00.2']).toMatchObject({
+      driver: null,
+      sriov: null,
+      physfn: '0000:41:00.0',
+      usedBy: [{ vmid: 900, slot: 'hostpci0', running: false, mapping: null }],
+    });
     expect(devs['0000:42:00.0'].name).toBe('Ethernet controller [8086:1533]'); // no pci.ids in this root
-    expect(j.vms).toEqual([{ vmid: 900, name: 'nfv', running: false, machine: null, bios: null, hostpci: [{ slot: 'hostpci0', raw: '41:00.2', hosts: ['41:00.2'], mapping: null, options: {} }] }]);
+    expect(j.vms).toEqual([
+      {
+        vmid: 900,
+        name: 'nfv',
+        running: false,
+        machine: null,
+        bios: null,
+        hostpci: [{ slot: 'hostpci0', raw: '41:00.2', hosts: ['41:00.2'], mapping: null, options: {} }],
+      },
+    ]);
   });
 
   it('prints groups for a human, VFs under their PF, without colour when NO_COLOR is set', async () => {
@@ -59,7 +97,9 @@ describe('list', () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
     expect(r.stdout).toMatch(/IOMMU group 14  \[ok\] isolated/);
     expect(r.stdout).toMatch(/IOMMU group 18  \[!!\] host-critical\n(  - .*\n)*  - .*ZFS pool rpool/);
-    expect(r.stdout).toMatch(/0000:04:00.0 \[8086:1572\].*SR-IOV 4\/32 VFs\n      VFs in their own groups: 0000:04:02.0 \(group 40\), 0000:04:02.1 \(group 41\)/);
+    expect(r.stdout).toMatch(
+      /0000:04:00.0 \[8086:1572\].*SR-IOV 4\/32 VFs\n      VFs in their own groups: 0000:04:02.0 \(group 40\), 0000:04:02.1 \(group 41\)/,
+    );
     expect(r.stdout).toMatch(/IOMMU group 40 .*\n.*\n    0000:04:02.0 .*driver: vfio-pci  used by VM 100 \(running\)/);
   });
 

@@ -21,7 +21,8 @@ describe('manual page', () => {
     for (const c of commands) expect(md).toContain(`### ${c.name}\n${c.summary}`);
     for (const code of Object.values(EXIT)) expect(md).toMatch(new RegExp(`\\n\\| ${code} \\| \\w`));
     for (const path of Object.values(OWN)) expect(md).toContain(`| \`/${path}\` |`);
-    for (const v of ['NO_COLOR', 'TERM', 'XDG_STATE_HOME', 'TMPDIR', 'PVE_PASSTHROUGH_CRASH_TEST']) expect(md).toContain(`| \`${v}\` |`);
+    for (const v of ['NO_COLOR', 'TERM', 'XDG_STATE_HOME', 'TMPDIR', 'PVE_PASSTHROUGH_CRASH_TEST'])
+      expect(md).toContain(`| \`${v}\` |`);
   });
 
   it('the roff page is plain ASCII (arrows as groff escapes), so man renders it on LANG=C', () => {

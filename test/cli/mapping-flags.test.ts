@@ -17,7 +17,8 @@ const plan = async (...args: string[]) => {
   const r = await runCli(['plan', '--root', CLUSTER, ...args, '--json']);
   return { code: r.code, stderr: r.stderr, json: r.stdout ? JSON.parse(r.stdout) : null };
 };
-const argvs = (j: { steps: Array<{ kind: string; argv?: string[] }> }) => j.steps.filter((s) => s.kind === 'command').map((s) => s.argv!.join(' '));
+const argvs = (j: { steps: Array<{ kind: string; argv?: string[] }> }) =>
+  j.steps.filter((s) => s.kind === 'command').map((s) => s.argv!.join(' '));
 
 describe('mapping flags', () => {
   const dirs: string[] = [];
@@ -47,7 +48,12 @@ describe('mapping flags', () => {
     const gpu = j.mappings.find((m: { id: string }) => m.id === 'gpu');
     expect(gpu.nodes).toEqual([
       { node: 'pve1', state: 'ok', devices: ['0000:07:00.0'], problems: [] },
-      { node: 'pve2', state: 'broken', devices: [], problems: ['0000:65:00.0 is 10de:1c82, the mapping expects 10de:1b80'] },
+      {
+        node: 'pve2',
+        state: 'broken',
+        devices: [],
+        problems: ['0000:65:00.0 is 10de:1c82, the mapping expects 10de:1b80'],
+      },
     ]);
     const single = JSON.parse((await runCli(['list', '--root', join(FIXTURES, 'guide'), '--json'])).stdout);
     expect(single.cluster).toBeNull();
@@ -77,18 +83,31 @@ describe('mapping flags', () => {
     const root = copyFixture('cluster');
     dirs.push(root);
     const before = fingerprint(root, [STATE_DIR]);
-    const changes = ['--mapping', 'x710-vf=04:02.2+pve2/41:02.0', '--mapping', 'nic=03:00.0', '--assign', 'mapping:x710-vf=103'];
+    const changes = [
+      '--mapping',
+      'x710-vf=04:02.2+pve2/41:02.0',
+      '--mapping',
+      'nic=03:00.0',
+      '--assign',
+      'mapping:x710-vf=103',
+    ];
     const p = JSON.parse((await runCli(['plan', '--root', root, ...changes, '--json'])).stdout);
     const predicted = p.edits.find((e: { path: string }) => e.path === 'etc/pve/mapping/pci.cfg').after;
     const r = await runCli(['apply', '--root', root, ...changes, '--yes']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readFileSync(join(root, 'etc/pve/mapping/pci.cfg'), 'utf8')).toBe(predicted);
-    expect(readFileSync(join(root, 'etc/pve/qemu-server/103.conf'), 'utf8')).toContain('hostpci0: mapping=x710-vf,pcie=1');
+    expect(readFileSync(join(root, 'etc/pve/qemu-server/103.conf'), 'utf8')).toContain(
+      'hostpci0: mapping=x710-vf,pcie=1',
+    );
     // Planned again: nothing left to do.
-    expect((await runCli(['plan', '--root', root, ...changes], { NO_COLOR: '1' })).stdout).toBe('Nothing to do: the host already matches what was asked.\n');
+    expect((await runCli(['plan', '--root', root, ...changes], { NO_COLOR: '1' })).stdout).toBe(
+      'Nothing to do: the host already matches what was asked.\n',
+    );
     // The mapping now resolves on both nodes.
     const list = (await runCli(['list', '--root', root], { NO_COLOR: '1' })).stdout;
-    expect(list).toMatch(/x710-vf .*\n {4}pve1: resolves \(0000:04:02.1, 0000:04:02.2\)\n {4}pve2: resolves \(0000:41:02.0\); 3 more of this kind there/);
+    expect(list).toMatch(
+      /x710-vf .*\n {4}pve1: resolves \(0000:04:02.1, 0000:04:02.2\)\n {4}pve2: resolves \(0000:41:02.0\); 3 more of this kind there/,
+    );
     const rb = await runCli(['rollback', '--root', root]);
     expect(rb.code, rb.stdout + rb.stderr).toBe(0);
     expect(fingerprint(root, [STATE_DIR])).toEqual(before);
@@ -98,13 +117,19 @@ describe('mapping flags', () => {
     const root = copyFixture('guide');
     dirs.push(root);
     const vm104 = readFileSync(join(root, 'etc/pve/qemu-server/104.conf'), 'utf8');
-    expect((await runCli(['list', '--root', root], { NO_COLOR: '1' })).stdout).toMatch(/pve1: does NOT resolve \(the entry for 0000:04:02.1 has no subsystem-id/);
+    expect((await runCli(['list', '--root', root], { NO_COLOR: '1' })).stdout).toMatch(
+      /pve1: does NOT resolve \(the entry for 0000:04:02.1 has no subsystem-id/,
+    );
     const r = await runCli(['apply', '--root', root, '--mapping', 'x710-vf=04:02.2', '--yes'], { NO_COLOR: '1' });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readFileSync(join(root, 'etc/pve/qemu-server/104.conf'), 'utf8')).toBe(vm104);
-    expect((await runCli(['list', '--root', root], { NO_COLOR: '1' })).stdout).toMatch(/x710-vf .*\n {4}pve1: resolves \(0000:04:02.1, 0000:04:02.2\)/);
+    expect((await runCli(['list', '--root', root], { NO_COLOR: '1' })).stdout).toMatch(
+      /x710-vf .*\n {4}pve1: resolves \(0000:04:02.1, 0000:04:02.2\)/,
+    );
     const check = await runCli(['check', '--root', root, '--json']);
-    expect(JSON.parse(check.stdout).findings.filter((f: { where: string }) => f.where.startsWith('VM 104'))).toEqual([]);
+    expect(JSON.parse(check.stdout).findings.filter((f: { where: string }) => f.where.startsWith('VM 104'))).toEqual(
+      [],
+    );
   });
 
   it('a pvesh that fails part-way is undone: the calls before it are reversed by pvesh, the file put back', async () => {
@@ -124,7 +149,12 @@ describe('mapping flags', () => {
       run: (argv: readonly string[]) => {
         if (argv.join(' ') !== failing[0]) return sim.run(argv);
         sim.calls.push([...argv]);
-        return Promise.resolve({ argv: [...argv], exitCode: 255, stdout: '', stderr: 'update hardware mapping failed: got lock timeout\n' });
+        return Promise.resolve({
+          argv: [...argv],
+          exitCode: 255,
+          stdout: '',
+          stderr: 'update hardware mapping failed: got lock timeout\n',
+        });
       },
     };
     const r = await applyPlan(plan, { root, runner, uid: 0 });

@@ -35,13 +35,42 @@ describe('monitor --once', () => {
     expect(Object.keys(doc)).toEqual(['node', 'time', 'intervalSeconds', 'alerts', 'interfaces']);
     expect(doc.node).toBe('pve1');
     expect(doc.intervalSeconds).toBe(0.05);
-    expect(doc.alerts).toEqual([{ kind: 'management-down', id: 'eno1', message: 'eno1 link down: it carries the management address (vmbr0 192.168.1.10/24)' }]);
+    expect(doc.alerts).toEqual([
+      {
+        kind: 'management-down',
+        id: 'eno1',
+        message: 'eno1 link down: it carries the management address (vmbr0 192.168.1.10/24)',
+      },
+    ]);
     const eno1 = doc.interfaces.find((i) => i.id === 'eno1')!;
-    expect(eno1).toMatchObject({ kind: 'port', address: '0000:00:1f.6', link: 'down', down: true, speedMbps: 1000, management: 'vmbr0 192.168.1.10/24', alerts: [doc.alerts[0]!.message] });
-    expect(eno1.counters).toEqual({ rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, rxErrors: 0, txErrors: 0, rxDropped: 0, txDropped: 0 });
+    expect(eno1).toMatchObject({
+      kind: 'port',
+      address: '0000:00:1f.6',
+      link: 'down',
+      down: true,
+      speedMbps: 1000,
+      management: 'vmbr0 192.168.1.10/24',
+      alerts: [doc.alerts[0]!.message],
+    });
+    expect(eno1.counters).toEqual({
+      rxBytes: 0,
+      txBytes: 0,
+      rxPackets: 0,
+      txPackets: 0,
+      rxErrors: 0,
+      txErrors: 0,
+      rxDropped: 0,
+      txDropped: 0,
+    });
     expect(eno1.ratesPerSecond!.rxBytes).toBe(0);
     const vf = doc.interfaces.find((i) => i.id === '0000:04:02.0')!;
-    expect(vf).toMatchObject({ kind: 'vf', pf: 'enp4s0f0', vf: 0, vms: [{ vmid: 100, running: true }], vfSettings: { mac: 'bc:24:11:00:01:10', vlan: 10, spoofchk: true, trust: false, linkState: 'auto' } });
+    expect(vf).toMatchObject({
+      kind: 'vf',
+      pf: 'enp4s0f0',
+      vf: 0,
+      vms: [{ vmid: 100, running: true }],
+      vfSettings: { mac: 'bc:24:11:00:01:10', vlan: 10, spoofchk: true, trust: false, linkState: 'auto' },
+    });
   });
 });
 
@@ -53,7 +82,15 @@ describe('monitor: a NIC passed whole', () => {
     const r = await runCli(['monitor', '--once', '--json', '--interval', '0.02', '--root', root]);
     expect(r.code).toBe(EXIT.ok);
     const doc = JSON.parse(r.stdout) as MonitorJson;
-    expect(doc.interfaces.find((i) => i.address === '0000:08:00.1')).toMatchObject({ id: '0000:08:00.1', kind: 'passed', ifname: null, link: 'in VM 100', vms: [{ vmid: 100, running: true }], counters: null, ratesPerSecond: null });
+    expect(doc.interfaces.find((i) => i.address === '0000:08:00.1')).toMatchObject({
+      id: '0000:08:00.1',
+      kind: 'passed',
+      ifname: null,
+      link: 'in VM 100',
+      vms: [{ vmid: 100, running: true }],
+      counters: null,
+      ratesPerSecond: null,
+    });
     const table = await runCli(['monitor', '--once', '--interval', '0.02', '--root', root]);
     expect(table.stdout).toMatch(/^0000:08:00\.1 +08:00\.1 +in VM 100 +- +- +- +- +- +- +VM 100$/m);
   });
@@ -65,17 +102,24 @@ describe('monitor, continuous', () => {
     expect(r.code).toBe(EXIT.ok);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ 7 up 0 down rx 0B\/s tx 0B\/s errors 0\/s alerts 0$/);
+    for (const l of lines)
+      expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ 7 up 0 down rx 0B\/s tx 0B\/s errors 0\/s alerts 0$/);
     writeFileSync(join(root, 'sys/class/net/enp4s0f0/operstate'), 'down\n');
     const j = await runCli(['monitor', '--json', '--interval', '0.02', '--count', '2', '--root', root]);
     expect(j.code).toBe(EXIT.attention);
-    const docs = j.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as MonitorJson);
+    const docs = j.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as MonitorJson);
     expect(docs).toHaveLength(2);
     expect(docs[1]!.alerts.map((a) => a.kind)).toEqual(['link-down', 'vf-pf-down']);
   });
 
   it('a closed pipe ends it quietly with exit 0', async () => {
-    const child = spawn(process.execPath, [LAUNCHER, 'monitor', '--interval', '0.02', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PVE_PASSTHROUGH_TSX: '1', NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [LAUNCHER, 'monitor', '--interval', '0.02', '--root', root], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PVE_PASSTHROUGH_TSX: '1', NO_COLOR: '1' },
+    });
     let stderr = '';
     let got = '';
     child.stderr.on('data', (c) => (stderr += c));
@@ -83,7 +127,9 @@ describe('monitor, continuous', () => {
       got += c;
       child.stdout.destroy(); // like head -1
     });
-    const [code, signal] = await new Promise<[number | null, string | null]>((res) => child.on('close', (c, s) => res([c, s])));
+    const [code, signal] = await new Promise<[number | null, string | null]>((res) =>
+      child.on('close', (c, s) => res([c, s])),
+    );
     expect(got).toMatch(/ alerts 0\n/);
     expect(stderr).toBe('');
     expect(signal).toBeNull();
@@ -93,7 +139,7 @@ describe('monitor, continuous', () => {
 
 describe('monitor options', () => {
   it.each([
-    [['--interval', '0'], '--interval needs a number of seconds above 0 and at most 3600, got \'0\''],
+    [['--interval', '0'], "--interval needs a number of seconds above 0 and at most 3600, got '0'"],
     [['--interval', 'soon'], "--interval needs a number of seconds above 0 and at most 3600, got 'soon'"],
     [['--count', '1.5'], "--count needs a whole number above 0, got '1.5'"],
     [['--once', '--count', '2'], '--count is for continuous mode'],

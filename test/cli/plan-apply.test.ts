@@ -17,7 +17,9 @@ describe('plan / apply / rollback / history', () => {
     expect(r.stdout).toContain('+++ b/etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio');
     expect(r.stdout).toContain('+bind 0000:03:00.0 8086:1521');
     expect(r.stdout).toContain('-machine: pc-i440fx-8.1\n+machine: q35');
-    expect(r.stdout).toMatch(/Steps, in order:\n  1\. create \/etc\/initramfs-tools\/.*\n(.*\n)*  \d\. qm set 102 --hostpci0 0000:07:00,pcie=1,x-vga=1 --machine q35/);
+    expect(r.stdout).toMatch(
+      /Steps, in order:\n  1\. create \/etc\/initramfs-tools\/.*\n(.*\n)*  \d\. qm set 102 --hostpci0 0000:07:00,pcie=1,x-vga=1 --machine q35/,
+    );
     expect(r.stdout).toMatch(/Reboot needed: vfio-pci reservations take effect at boot/);
     expect(r.stdout).toMatch(/warning: 0000:03:00.0: reserved by address/);
     expect(fingerprint(root, [STATE_DIR])).toEqual(before);
@@ -41,7 +43,9 @@ describe('plan / apply / rollback / history', () => {
     const r = await runCli(['apply', '--root', root, ...changes, '--yes']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Applied .* Backups of every file touched: .*var\/lib\/pve-passthrough\/backups\//);
-    expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain('hostpci0: 0000:07:00,pcie=1,x-vga=1');
+    expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain(
+      'hostpci0: 0000:07:00,pcie=1,x-vga=1',
+    );
     const again = await runCli(['plan', '--root', root, '--reserve', '03:00.0'], { NO_COLOR: '1' });
     expect(again.stdout).toBe('Nothing to do: the host already matches what was asked.\n');
     expect((await runCli(['history', '--root', root])).stdout).toMatch(/root {2}apply {2}.* -> ok/);

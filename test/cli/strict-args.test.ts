@@ -71,7 +71,14 @@ describe.each(entries)('%s', (_name, prefix) => {
 
 describe('top level', () => {
   it('stray arguments after --version, --man, help are usage errors; so is help for an unknown command', async () => {
-    for (const args of [['--version', 'x'], ['-V', 'x'], ['--man', 'x'], ['help', 'list', 'x'], ['help', 'nosuch'], ['--help', 'nosuch']]) {
+    for (const args of [
+      ['--version', 'x'],
+      ['-V', 'x'],
+      ['--man', 'x'],
+      ['help', 'list', 'x'],
+      ['help', 'nosuch'],
+      ['--help', 'nosuch'],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(EXIT.usage);
       expect(r.stdout).toBe('');
@@ -84,7 +91,9 @@ describe('top level', () => {
     const r = await runCli(['--root', GUIDE, 'list', '--json']);
     expect(r.code).toBe(EXIT.usage);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`pve-passthrough: 'list' is a command: put it first, as in pve-passthrough list ${clip(`--root ${GUIDE} --json`)} (see 'pve-passthrough --help')\n`);
+    expect(r.stderr).toBe(
+      `pve-passthrough: 'list' is a command: put it first, as in pve-passthrough list ${clip(`--root ${GUIDE} --json`)} (see 'pve-passthrough --help')\n`,
+    );
   });
 });
 
@@ -129,7 +138,9 @@ describe('parseArgs', () => {
   });
 
   it('refuses a value given to a flag, grouped unknown short options and a -- terminator', () => {
-    expect(() => parseArgs(['--json=1'], spec)).toThrow(new UsageError("--json takes no value (got '1') (see 'pve-passthrough --help')"));
+    expect(() => parseArgs(['--json=1'], spec)).toThrow(
+      new UsageError("--json takes no value (got '1') (see 'pve-passthrough --help')"),
+    );
     expect(() => parseArgs(['-jr'], spec)).toThrow(/unknown option -j/);
     expect(() => parseArgs(['--', 'x'], spec)).toThrow(/unexpected '--'/);
   });

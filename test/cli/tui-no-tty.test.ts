@@ -11,8 +11,10 @@ import { LAUNCHER, runInPty } from '../helpers/pty.ts';
 import { FIXTURES } from '../helpers/tree.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const launch = (args: string[], input?: string) => spawnSync(process.execPath, [LAUNCHER, ...args], { input: input ?? '', encoding: 'utf8' });
-const NO_TTY = /needs a terminal \(stdin and stdout must be a TTY\)\.\nFor scripts use: pve-passthrough list \[--json\], plan \.\.\., apply \.\.\. --yes/;
+const launch = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [LAUNCHER, ...args], { input: input ?? '', encoding: 'utf8' });
+const NO_TTY =
+  /needs a terminal \(stdin and stdout must be a TTY\)\.\nFor scripts use: pve-passthrough list \[--json\], plan \.\.\., apply \.\.\. --yes/;
 
 describe('launcher without a terminal', () => {
   it('stdin not a TTY: a clear message pointing at list / plan / apply, and exit 2', () => {
@@ -37,7 +39,9 @@ describe('help and version', () => {
   it('--help lists every command; each command has its own help, also through `help CMD`', async () => {
     const r = launch(['--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^pve-passthrough \d+\.\d+\.\d+ - set up PCIe passthrough on a Proxmox VE node\n\nUsage: pve-passthrough \[command\] \[options\]\n/);
+    expect(r.stdout).toMatch(
+      /^pve-passthrough \d+\.\d+\.\d+ - set up PCIe passthrough on a Proxmox VE node\n\nUsage: pve-passthrough \[command\] \[options\]\n/,
+    );
     for (const c of commands) {
       expect(r.stdout).toContain(`\n  ${c.name.padEnd(8)}  ${c.summary}\n`);
       expect((await runCli([c.name, '--help'])).stdout).toBe(c.usage);

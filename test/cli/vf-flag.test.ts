@@ -14,7 +14,8 @@ let snap: HostSnapshot;
 beforeAll(async () => {
   snap = await fixtureSnapshot('by-hand');
 });
-const intents = (...argv: string[]) => intentsFromArgs(parseArgs(argv, { flags: ['force'], values: [], repeatable: INTENT_VALUES }), snap);
+const intents = (...argv: string[]) =>
+  intentsFromArgs(parseArgs(argv, { flags: ['force'], values: [], repeatable: INTENT_VALUES }), snap);
 const usage = (v: string) => {
   try {
     intents('--vf', v);
@@ -27,8 +28,15 @@ const usage = (v: string) => {
 
 describe('--vf parsing', () => {
   it('each key, in any order, into one intent (keys in one order)', () => {
-    expect(intents('--vf', '03:00.0/2=state=disable,spoofchk=off,trust=on,qos=3,vlan=10,mac=02:AA:bb:00:00:01')).toEqual([
-      { kind: 'vf-settings', address: '0000:03:00.0', vf: 2, settings: { mac: '02:aa:bb:00:00:01', vlan: 10, qos: 3, trust: true, spoofchk: false, state: 'disable' } },
+    expect(
+      intents('--vf', '03:00.0/2=state=disable,spoofchk=off,trust=on,qos=3,vlan=10,mac=02:AA:bb:00:00:01'),
+    ).toEqual([
+      {
+        kind: 'vf-settings',
+        address: '0000:03:00.0',
+        vf: 2,
+        settings: { mac: '02:aa:bb:00:00:01', vlan: 10, qos: 3, trust: true, spoofchk: false, state: 'disable' },
+      },
     ]);
     expect(intents('--vf', '0000:03:00.1/0=trust=1', '--vf', '03:00.1/1=spoofchk=no,state=enable')).toEqual([
       { kind: 'vf-settings', address: '0000:03:00.1', vf: 0, settings: { trust: true } },
@@ -37,7 +45,9 @@ describe('--vf parsing', () => {
   });
 
   it('mac=auto takes the offered locally administered MAC, skipping one staged before it', () => {
-    expect(intents('--vf', '03:00.1/1=mac=auto')).toEqual([{ kind: 'vf-settings', address: '0000:03:00.1', vf: 1, settings: { mac: '02:03:01:00:00:01' } }]);
+    expect(intents('--vf', '03:00.1/1=mac=auto')).toEqual([
+      { kind: 'vf-settings', address: '0000:03:00.1', vf: 1, settings: { mac: '02:03:01:00:00:01' } },
+    ]);
     const two = intents('--vf', '03:00.0/2=mac=02:03:00:00:00:01', '--vf', '03:00.0/1=mac=auto');
     expect(two[1]).toMatchObject({ settings: { mac: '02:03:00:01:00:01' } });
   });
@@ -47,7 +57,9 @@ describe('--vf parsing', () => {
     expect(usage('03:00.0/0=')).toMatch(/no setting after '='/);
     expect(usage('zz/0=trust=on')).toMatch(/'zz' is not a PCI address/);
     expect(usage('03:00/0=trust=on')).toMatch(/0000:03:00 is a slot with 2 functions .* e\.g\. 03:00\.0/);
-    expect(usage('03:00.0/0=colour=red')).toMatch(/unknown setting 'colour' \(mac, vlan, qos, trust, spoofchk, state\)/);
+    expect(usage('03:00.0/0=colour=red')).toMatch(
+      /unknown setting 'colour' \(mac, vlan, qos, trust, spoofchk, state\)/,
+    );
     expect(usage('03:00.0/0=vlan=10,vlan=20')).toMatch(/vlan given twice/);
     expect(usage('03:00.0/0=vlan=')).toMatch(/vlan has no value/);
     expect(usage('03:00.0/0=vlan=ten')).toMatch(/vlan must be a whole number/);
@@ -60,10 +72,14 @@ describe('--vf parsing', () => {
 
 describe('plan --vf', () => {
   it('prints the live step and the rule line; exit 0', async () => {
-    const r = await runCli(['plan', '--root', HAND, '--vf', '03:00.0/1=mac=02:03:00:00:00:01,vlan=10,trust=on'], { NO_COLOR: '1' });
+    const r = await runCli(['plan', '--root', HAND, '--vf', '03:00.0/1=mac=02:03:00:00:00:01,vlan=10,trust=on'], {
+      NO_COLOR: '1',
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ip link set enp3s0f0 vf 1 mac 02:03:00:00:00:01 vlan 10 qos 0 trust on');
-    expect(r.stdout).toContain('ATTR{sriov_numvfs}="4", RUN+="/bin/ip link set dev enp3s0f0 vf 1 mac 02:03:00:00:00:01 vlan 10 qos 0 trust on"');
+    expect(r.stdout).toContain(
+      'ATTR{sriov_numvfs}="4", RUN+="/bin/ip link set dev enp3s0f0 vf 1 mac 02:03:00:00:00:01 vlan 10 qos 0 trust on"',
+    );
   });
 
   it.each([
@@ -87,6 +103,9 @@ describe('plan --vf', () => {
     const r = await runCli(['plan', '--root', HAND, '--json', '--vf', '03:00.0/0=spoofchk=off'], {});
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as { steps: Array<{ kind: string; argv?: string[]; undoFirst?: string[] }> };
-    expect(plan.steps.find((s) => s.kind === 'command')).toMatchObject({ argv: ['ip', 'link', 'set', 'enp3s0f0', 'vf', '0', 'spoofchk', 'off'], undoFirst: ['ip', 'link', 'set', 'enp3s0f0', 'vf', '0', 'spoofchk', 'on'] });
+    expect(plan.steps.find((s) => s.kind === 'command')).toMatchObject({
+      argv: ['ip', 'link', 'set', 'enp3s0f0', 'vf', '0', 'spoofchk', 'off'],
+      undoFirst: ['ip', 'link', 'set', 'enp3s0f0', 'vf', '0', 'spoofchk', 'on'],
+    });
   });
 });

@@ -17,7 +17,6 @@ const rowsOf = (s: string) => s.split('\n');
 /** The pane's position counter, e.g. "53-72/72". */
 const position = (s: string) => /Pending changes (\d+)-(\d+)\/(\d+)/.exec(s)?.slice(1).map(Number) ?? null;
 
-
 /** Puts the cursor on a device through the filter, then clears the filter (the cursor stays). */
 async function goTo(run: PtyRun, short: string) {
   run.write('/');
@@ -27,7 +26,9 @@ async function goTo(run: PtyRun, short: string) {
   run.write(KEY.ENTER);
   await run.waitFor((s) => (rowsOf(s).find((l) => l.startsWith('>')) ?? '').includes(short));
   run.write(KEY.ESC);
-  await run.waitFor((s) => s.includes('IOMMU groups') && (rowsOf(s).find((l) => l.startsWith('>')) ?? '').includes(short));
+  await run.waitFor(
+    (s) => s.includes('IOMMU groups') && (rowsOf(s).find((l) => l.startsWith('>')) ?? '').includes(short),
+  );
 }
 
 describe('review at 80x24 in a pseudo-terminal', () => {
@@ -64,9 +65,20 @@ describe('review at 80x24 in a pseudo-terminal', () => {
       { kind: 'reserve', address: '0000:03:00.0' },
       { kind: 'reserve', address: '0000:03:00.1' },
       { kind: 'vfs', address: '0000:04:00.1', count: 8 },
-      { kind: 'assign', address: '0000:07:00.0', vmid: 100, options: { allFunctions: true, pcie: true, xVga: true, rombar: true } },
+      {
+        kind: 'assign',
+        address: '0000:07:00.0',
+        vmid: 100,
+        options: { allFunctions: true, pcie: true, xVga: true, rombar: true },
+      },
     ] as const;
-    const st = createAppStore({ snapshot, size: { columns: 80, rows: 24 }, colour: false, ascii: false, host: { root, fixture: true, demo: false, apply: async () => ({}) as never, reread: async () => snapshot } }).getState();
+    const st = createAppStore({
+      snapshot,
+      size: { columns: 80, rows: 24 },
+      colour: false,
+      ascii: false,
+      host: { root, fixture: true, demo: false, apply: async () => ({}) as never, reread: async () => snapshot },
+    }).getState();
     const view = pendingView({ ...st, intents: intents.map((i) => ({ ...i })) });
     const total = view.lines.length;
     expect(total).toBeGreaterThan(22); // longer than the screen

@@ -65,7 +65,9 @@ describe('end to end in a pseudo-terminal', () => {
       run.write(k); // one key at a time, as fingers do
       await new Promise((r) => setTimeout(r, 80));
     }
-    await run.waitFor((s) => s.includes('102 win11-gaming') && s.split('\n').some((l) => l.includes('❯') && l.includes('102')));
+    await run.waitFor(
+      (s) => s.includes('102 win11-gaming') && s.split('\n').some((l) => l.includes('❯') && l.includes('102')),
+    );
     run.write(KEY.ENTER);
     await run.waitFor('-> VM 102');
     run.write('2'); // i440fx: PCI-Express is offered unticked; ticking it switches the VM to q35
@@ -89,8 +91,12 @@ describe('end to end in a pseudo-terminal', () => {
     const exit = await run.exited;
     expect(exit.exitCode).toBe(0);
     expect(run.output()).toContain(RESTORED);
-    expect(readFileSync(join(root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521');
-    expect(readFileSync(join(root, 'etc/udev/rules.d/70-pve-passthrough-sriov.rules'), 'utf8')).toContain('KERNEL=="0000:04:00.1", DRIVER=="i40e", ATTR{sriov_numvfs}="6"');
+    expect(readFileSync(join(root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain(
+      'bind 0000:03:00.0 8086:1521',
+    );
+    expect(readFileSync(join(root, 'etc/udev/rules.d/70-pve-passthrough-sriov.rules'), 'utf8')).toContain(
+      'KERNEL=="0000:04:00.1", DRIVER=="i40e", ATTR{sriov_numvfs}="6"',
+    );
     expect(readFileSync(join(root, 'sys/bus/pci/devices/0000:04:00.1/sriov_numvfs'), 'utf8')).toBe('6\n');
     expect(readlinkSync(join(root, 'sys/bus/pci/devices/0000:04:0a.5/physfn'))).toBe('../0000:04:00.1'); // the VFs appeared
     expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain('hostpci0: 0000:07:00,pcie=1');
@@ -113,7 +119,10 @@ describe('end to end in a pseudo-terminal', () => {
 
   it('suspends to the shell on Ctrl-Z and comes back as it was on fg', async () => {
     // An interactive bash gives the job control a user has; the launcher runs as its job.
-    const sh = runInPty(['--norc', '--noprofile', '-i'], { command: 'bash', env: { PS1: '$ ', HISTFILE: '/dev/null' } });
+    const sh = runInPty(['--norc', '--noprofile', '-i'], {
+      command: 'bash',
+      env: { PS1: '$ ', HISTFILE: '/dev/null' },
+    });
     await sh.waitFor('$');
     sh.write(`exec 2>&1; node ${LAUNCHER} --root ${fixture()}\r`);
     await sh.waitFor('IOMMU groups');

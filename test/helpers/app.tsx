@@ -22,7 +22,21 @@ export interface Harness {
   unmount(): void;
 }
 
-export async function renderFixture(name: string, o: { columns?: number; rows?: number; colour?: boolean; ascii?: boolean; /** written into the copy first (paths relative to its root) */ files?: Record<string, string>; /** runs on the copy before it is read */ prepare?: (root: string) => Promise<void>; /** the network sampler (off by default: no timer in other tests) */ monitor?: (root: string, runner: CommandRunner) => HostPort['monitor'] } = {}): Promise<Harness> {
+export async function renderFixture(
+  name: string,
+  o: {
+    columns?: number;
+    rows?: number;
+    colour?: boolean;
+    ascii?: boolean;
+    /** written into the copy first (paths relative to its root) */ files?: Record<string, string>;
+    /** runs on the copy before it is read */ prepare?: (root: string) => Promise<void>;
+    /** the network sampler (off by default: no timer in other tests) */ monitor?: (
+      root: string,
+      runner: CommandRunner,
+    ) => HostPort['monitor'];
+  } = {},
+): Promise<Harness> {
   const root = copyFixture(name);
   for (const [p, text] of Object.entries(o.files ?? {})) writeFileSync(join(root, p), text);
   await o.prepare?.(root);

@@ -23,7 +23,10 @@ export function withFaults(base: FsOps, at: number, fault: 'ENOSPC' | 'EIO' | 'S
       const k = n++;
       if (!healed && (k === at || (persistent && k > at))) {
         if (fault === 'SIGKILL') process.kill(process.pid, 'SIGKILL');
-        throw Object.assign(new Error(`${fault}: ${fault === 'EIO' ? 'i/o error' : 'no space left on device'}, write`), { code: fault, syscall: 'write', path: args[0] });
+        throw Object.assign(
+          new Error(`${fault}: ${fault === 'EIO' ? 'i/o error' : 'no space left on device'}, write`),
+          { code: fault, syscall: 'write', path: args[0] },
+        );
       }
       return real(...args);
     };

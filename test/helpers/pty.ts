@@ -16,7 +16,10 @@ export interface PtyRun {
   kill(signal?: string): void;
 }
 
-export function runInPty(args: string[], o: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv; command?: string } = {}): PtyRun {
+export function runInPty(
+  args: string[],
+  o: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv; command?: string } = {},
+): PtyRun {
   const cols = o.cols ?? 80;
   const rows = o.rows ?? 24;
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
@@ -25,7 +28,12 @@ export function runInPty(args: string[], o: { cols?: number; rows?: number; env?
   delete env.VITEST;
   // `{ NAME: undefined }` in o.env removes NAME (node-pty would pass the string "undefined").
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const p = pty.spawn(o.command ?? process.execPath, o.command ? args : [LAUNCHER, ...args], { name: env.TERM, cols, rows, env });
+  const p = pty.spawn(o.command ?? process.execPath, o.command ? args : [LAUNCHER, ...args], {
+    name: env.TERM,
+    cols,
+    rows,
+    env,
+  });
   let out = '';
   p.onData((d) => {
     out += d;
@@ -60,7 +68,7 @@ export function runInPty(args: string[], o: { cols?: number; rows?: number; env?
 /** Waits until the screen stops changing (3 equal reads), so a frame drawn in pieces is never read half-done. */
 export async function settled(run: PtyRun, everyMs = 20): Promise<string> {
   let last = '';
-  for (let same = 0; same < 3; ) {
+  for (let same = 0; same < 3;) {
     await new Promise((r) => setTimeout(r, everyMs));
     const now = run.screen();
     same = now === last ? same + 1 : 0;

@@ -31,7 +31,10 @@ export function fingerprint(root: string, exclude: string[] = []): Record<string
       const st = lstatSync(join(root, r));
       if (st.isSymbolicLink()) out[r] = `-> ${readlinkSync(join(root, r))}`;
       else if (st.isDirectory()) walk(r);
-      else out[r] = `${(st.mode & 0o777).toString(8)} ${createHash('sha1').update(readFileSync(join(root, r))).digest('hex')}`;
+      else
+        out[r] = `${(st.mode & 0o777).toString(8)} ${createHash('sha1')
+          .update(readFileSync(join(root, r)))
+          .digest('hex')}`;
     }
   };
   walk('');

@@ -16,6 +16,12 @@ const onProgress = (i: number, status: string) => {
 };
 const r =
   action === 'apply'
-    ? await applyPlan(JSON.parse(readFileSync(planFile, 'utf8')) as Plan, { root: h.root, runner: h.runner, fs, uid: 0, onProgress })
+    ? await applyPlan(JSON.parse(readFileSync(planFile, 'utf8')) as Plan, {
+        root: h.root,
+        runner: h.runner,
+        fs,
+        uid: 0,
+        onProgress,
+      })
     : await rollback({ root: h.root, runner: h.runner, fs, uid: 0 });
 process.stdout.write(`${r.outcome}\n`);

@@ -15,7 +15,12 @@ const INTENTS: Intent[] = [
   { kind: 'reserve', address: '0000:03:00.0' },
   { kind: 'reserve', address: '0000:03:00.1' },
   { kind: 'vfs', address: '0000:04:00.0', count: 8 },
-  { kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: true, rombar: true } },
+  {
+    kind: 'assign',
+    address: '0000:07:00.0',
+    vmid: 102,
+    options: { allFunctions: true, pcie: true, xVga: true, rombar: true },
+  },
 ];
 
 const roots: string[] = [];
@@ -33,7 +38,12 @@ async function setup() {
 /** The fixture runner, but `failOn` exits 1 with some output. */
 function failingRunner(root: string, failOn: string) {
   const sim = createFixtureRunner(root);
-  const r = new RecordingRunner({ [failOn]: { exitCode: 1, stderr: 'update-initramfs: failed for /boot/initrd.img-6.8.12-4-pve: No space left on device' } });
+  const r = new RecordingRunner({
+    [failOn]: {
+      exitCode: 1,
+      stderr: 'update-initramfs: failed for /boot/initrd.img-6.8.12-4-pve: No space left on device',
+    },
+  });
   return {
     calls: r.calls,
     run: (argv: readonly string[]) => (argv[0] === failOn ? r.run(argv) : sim.run(argv)),
@@ -49,10 +59,19 @@ describe('apply', () => {
     expect(r.ok).toBe(true);
     expect(r.rebootRequired).toBe(true);
     expect(progress).toEqual(plan.steps.flatMap((_, i) => [`${i}:running`, `${i}:done`]));
-    expect(runner.calls.map((c) => c[0])).toEqual(['qm', 'update-initramfs', 'proxmox-boot-tool', '/etc/kernel/postinst.d/zz-pve-passthrough-recovery']);
-    expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain('hostpci0: 0000:07:00,pcie=1,x-vga=1');
+    expect(runner.calls.map((c) => c[0])).toEqual([
+      'qm',
+      'update-initramfs',
+      'proxmox-boot-tool',
+      '/etc/kernel/postinst.d/zz-pve-passthrough-recovery',
+    ]);
+    expect(readFileSync(join(root, 'etc/pve/qemu-server/102.conf'), 'utf8')).toContain(
+      'hostpci0: 0000:07:00,pcie=1,x-vga=1',
+    );
     expect(readFileSync(join(root, 'sys/bus/pci/devices/0000:04:00.0/sriov_numvfs'), 'utf8')).toBe('8\n');
-    expect(readFileSync(join(r.backupDir!, 'files/etc/pve/qemu-server/102.conf'), 'utf8')).toBe(plan.edits.find((e) => e.path.endsWith('102.conf'))!.before);
+    expect(readFileSync(join(r.backupDir!, 'files/etc/pve/qemu-server/102.conf'), 'utf8')).toBe(
+      plan.edits.find((e) => e.path.endsWith('102.conf'))!.before,
+    );
     expect(readFileSync(join(r.backupDir!, 'journal'), 'utf8')).toMatch(/ done\n$/);
     expect(readFileSync(join(root, STATE_DIR, 'history.log'), 'utf8')).toMatch(/\tapply\t.*\tok\n$/);
     expect(planChanges(await readAt(root), INTENTS).steps.filter((s) => s.kind !== 'sysfs')).toEqual([]); // idempotent after apply
@@ -119,7 +138,9 @@ describe('apply', () => {
     const { root } = await setup();
     const snap = await readAt(root);
     const blocked = planChanges(snap, [{ kind: 'vfs', address: '0000:04:00.0', count: 99 }]);
-    expect((await applyPlan(blocked, { root, runner: createFixtureRunner(root), uid: 0 })).message).toMatch(/blocking error/);
+    expect((await applyPlan(blocked, { root, runner: createFixtureRunner(root), uid: 0 })).message).toMatch(
+      /blocking error/,
+    );
     const runner = new RecordingRunner();
     const r = await applyPlan(planChanges(snap, INTENTS), { root: '/', runner, uid: 1000 });
     expect(r.message).toMatch(/not running as root/);

@@ -27,7 +27,12 @@ const INTENTS: Intent[] = [
   { kind: 'reserve', address: '0000:03:00.0' },
   { kind: 'reserve', address: '0000:03:00.1' },
   { kind: 'vfs', address: '0000:04:00.0', count: 8 },
-  { kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: true, rombar: true } },
+  {
+    kind: 'assign',
+    address: '0000:07:00.0',
+    vmid: 102,
+    options: { allFunctions: true, pcie: true, xVga: true, rombar: true },
+  },
 ];
 const CMDLINE = 'etc/kernel/cmdline';
 
@@ -48,7 +53,18 @@ async function representativePlan(root: string): Promise<Plan> {
   expect(plan.errors).toEqual([]);
   const before = readFileSync(join(root, CMDLINE), 'utf8');
   const hasCmdline = plan.edits.some((e) => e.path === CMDLINE);
-  const edits = hasCmdline ? plan.edits : [...plan.edits, { path: CMDLINE, before, after: before.replace('quiet', 'quiet intel_iommu=on iommu=pt'), reason: 'IOMMU on', writer: 'direct' as const }];
+  const edits = hasCmdline
+    ? plan.edits
+    : [
+        ...plan.edits,
+        {
+          path: CMDLINE,
+          before,
+          after: before.replace('quiet', 'quiet intel_iommu=on iommu=pt'),
+          reason: 'IOMMU on',
+          writer: 'direct' as const,
+        },
+      ];
   const writes = plan.steps.filter((s) => s.kind === 'write');
   const rest = plan.steps.filter((s) => s.kind !== 'write');
   const hasRefresh = rest.some((s) => s.kind === 'command' && s.argv[0] === 'proxmox-boot-tool');
@@ -59,7 +75,9 @@ async function representativePlan(root: string): Promise<Plan> {
       ...writes,
       ...(hasCmdline ? [] : [{ kind: 'write' as const, editIndex: edits.length - 1 }]),
       ...rest,
-      ...(hasRefresh ? [] : [{ kind: 'command' as const, argv: ['proxmox-boot-tool', 'refresh'], reason: 'boot entries' }]),
+      ...(hasRefresh
+        ? []
+        : [{ kind: 'command' as const, argv: ['proxmox-boot-tool', 'refresh'], reason: 'boot entries' }]),
     ],
     rebootRequired: true,
   };
@@ -77,7 +95,15 @@ let child: string;
 async function bundleChild(dir: string): Promise<string> {
   const { build } = await import('esbuild');
   const out = join(dir, 'apply-child.mjs');
-  await build({ entryPoints: [join(import.meta.dirname, 'apply-child.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
+  await build({
+    entryPoints: [join(import.meta.dirname, 'apply-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'silent',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
   return out;
 }
 
@@ -148,33 +174,46 @@ describe('crash safety: fault injection at every point of a multi-step apply', (
     expect(plan.edits.map((e) => e.path)).toContain(CMDLINE);
   });
 
-  it('a failing command at each command step: the tree comes back whole, the boot files are rebuilt', { timeout: 60_000 }, async () => {
-    const commandSteps = plan.steps.flatMap((s, i) => (s.kind === 'command' ? [i] : []));
-    for (const i of commandSteps) {
-      const root = fresh();
-      const h = openHost({ root });
-      const failOn = (plan.steps[i] as { argv: string[] }).argv.join(' ');
-      const runner = new RecordingRunner({ [failOn]: { exitCode: 1, stderr: 'simulated failure' } });
-      const calls: string[] = [];
-      const r = await applyPlan(plan, {
-        root,
-        uid: 0,
-        fs: h.fs,
-        runner: { run: (argv, o) => (calls.push(argv.join(' ')), argv.join(' ') === failOn && calls.filter((c) => c === failOn).length === 1 ? runner.run(argv, o) : h.runner.run(argv, o)) },
-      });
-      expect(r.outcome).toBe('failed');
-      expect(fingerprint(root, [STATE_DIR]), failOn).toEqual(original);
-      expect(findInterrupted(root)).toBeNull();
-      // Refresh commands that had run (or were running) are run again after the restore, in order.
-      const refreshBefore = plan.steps.slice(0, i + 1).flatMap((s) => (s.kind === 'command' && REFRESH_COMMANDS.has(s.argv[0]!) ? [s.argv.join(' ')] : []));
-      // ...between the commands that undo what begun steps did outside the files (ESP entries).
-      const begun = plan.steps.slice(0, i + 1).flatMap((s) => (s.kind === 'command' ? [s] : []));
-      const first = begun.flatMap((s) => (s.undoFirst ? [s.undoFirst.join(' ')] : [])).reverse();
-      const last = begun.flatMap((s) => (s.undoLast ? [s.undoLast.join(' ')] : []));
-      expect(calls.slice(calls.indexOf(failOn) + 1), failOn).toEqual([...first, ...refreshBefore, ...last]);
-      if (refreshBefore.length) expect(r.message).toMatch(/Rebuilt the boot files from the restored configuration/);
-    }
-  });
+  it(
+    'a failing command at each command step: the tree comes back whole, the boot files are rebuilt',
+    { timeout: 60_000 },
+    async () => {
+      const commandSteps = plan.steps.flatMap((s, i) => (s.kind === 'command' ? [i] : []));
+      for (const i of commandSteps) {
+        const root = fresh();
+        const h = openHost({ root });
+        const failOn = (plan.steps[i] as { argv: string[] }).argv.join(' ');
+        const runner = new RecordingRunner({ [failOn]: { exitCode: 1, stderr: 'simulated failure' } });
+        const calls: string[] = [];
+        const r = await applyPlan(plan, {
+          root,
+          uid: 0,
+          fs: h.fs,
+          runner: {
+            run: (argv, o) => (
+              calls.push(argv.join(' ')),
+              argv.join(' ') === failOn && calls.filter((c) => c === failOn).length === 1
+                ? runner.run(argv, o)
+                : h.runner.run(argv, o)
+            ),
+          },
+        });
+        expect(r.outcome).toBe('failed');
+        expect(fingerprint(root, [STATE_DIR]), failOn).toEqual(original);
+        expect(findInterrupted(root)).toBeNull();
+        // Refresh commands that had run (or were running) are run again after the restore, in order.
+        const refreshBefore = plan.steps
+          .slice(0, i + 1)
+          .flatMap((s) => (s.kind === 'command' && REFRESH_COMMANDS.has(s.argv[0]!) ? [s.argv.join(' ')] : []));
+        // ...between the commands that undo what begun steps did outside the files (ESP entries).
+        const begun = plan.steps.slice(0, i + 1).flatMap((s) => (s.kind === 'command' ? [s] : []));
+        const first = begun.flatMap((s) => (s.undoFirst ? [s.undoFirst.join(' ')] : [])).reverse();
+        const last = begun.flatMap((s) => (s.undoLast ? [s.undoLast.join(' ')] : []));
+        expect(calls.slice(calls.indexOf(failOn) + 1), failOn).toEqual([...first, ...refreshBefore, ...last]);
+        if (refreshBefore.length) expect(r.message).toMatch(/Rebuilt the boot files from the restored configuration/);
+      }
+    },
+  );
 
   it('when proxmox-boot-tool fails after update-initramfs ran, both run again and the message says so', async () => {
     const root = fresh();
@@ -188,14 +227,17 @@ describe('crash safety: fault injection at every point of a multi-step apply', (
       runner: {
         run: async (argv, o) => {
           calls.push(argv.join(' '));
-          if (argv[0] === 'proxmox-boot-tool' && bootTool++ === 0) return { argv: [...argv], exitCode: 1, stdout: '', stderr: 'E: /dev/sda2: mount failed' };
+          if (argv[0] === 'proxmox-boot-tool' && bootTool++ === 0)
+            return { argv: [...argv], exitCode: 1, stdout: '', stderr: 'E: /dev/sda2: mount failed' };
           return h.runner.run(argv, o);
         },
       },
     });
     expect(r.outcome).toBe('failed');
     expect(calls.slice(-2)).toEqual(['update-initramfs -u -k all', 'proxmox-boot-tool refresh']);
-    expect(r.message).toMatch(/Rebuilt the boot files from the restored configuration: update-initramfs -u -k all, proxmox-boot-tool refresh\./);
+    expect(r.message).toMatch(
+      /Rebuilt the boot files from the restored configuration: update-initramfs -u -k all, proxmox-boot-tool refresh\./,
+    );
     expect(fingerprint(root, [STATE_DIR])).toEqual(original);
   });
 
@@ -206,44 +248,61 @@ describe('crash safety: fault injection at every point of a multi-step apply', (
       root,
       uid: 0,
       fs: h.fs,
-      runner: { run: async (argv, o) => (argv[0] === 'proxmox-boot-tool' ? { argv: [...argv], exitCode: 1, stdout: '', stderr: 'mount failed' } : h.runner.run(argv, o)) },
+      runner: {
+        run: async (argv, o) =>
+          argv[0] === 'proxmox-boot-tool'
+            ? { argv: [...argv], exitCode: 1, stdout: '', stderr: 'mount failed' }
+            : h.runner.run(argv, o),
+      },
     });
     expect(r.outcome).toBe('failed');
-    expect(r.message).toMatch(/The boot files may still hold the new configuration: run by hand: proxmox-boot-tool refresh/);
+    expect(r.message).toMatch(
+      /The boot files may still hold the new configuration: run by hand: proxmox-boot-tool refresh/,
+    );
     expect(r.nextSteps).toContain('Run: proxmox-boot-tool refresh');
     expect(fingerprint(root, [STATE_DIR])).toEqual(original);
   });
 
   // The errno does not change the path through the code; what matters is once vs. a disk that stays broken.
-  for (const [fault, persistent] of [['ENOSPC', false], ['EIO', true]] as const) {
+  for (const [fault, persistent] of [
+    ['ENOSPC', false],
+    ['EIO', true],
+  ] as const) {
     {
-      it(`${fault} at every write${persistent ? ', and at every write after it until the fault is cleared (a full or failing disk)' : ''}`, { timeout: 300_000 }, async () => {
-        const writes = await countWrites();
-        expect(writes).toBeGreaterThan(20);
-        const outcomes = { untouched: 0, applied: 0, recovered: 0 };
-        for (let k = 0; k < writes; k++) {
-          await yieldToRunner();
-          const root = fresh();
-          const h = openHost({ root });
-          const f = withFaults(h.fs, k, fault, persistent);
-          const r = await applyPlan(plan, { root, runner: h.runner, fs: f.fs, uid: 0 });
-          if (r.outcome !== 'ok') {
-            expect(r.message, `write ${k}`).toContain(fault);
-            expect(r.message, `write ${k}: names the path`).toMatch(/cannot write \/\S+/);
+      it(
+        `${fault} at every write${persistent ? ', and at every write after it until the fault is cleared (a full or failing disk)' : ''}`,
+        { timeout: 300_000 },
+        async () => {
+          const writes = await countWrites();
+          expect(writes).toBeGreaterThan(20);
+          const outcomes = { untouched: 0, applied: 0, recovered: 0 };
+          for (let k = 0; k < writes; k++) {
+            await yieldToRunner();
+            const root = fresh();
+            const h = openHost({ root });
+            const f = withFaults(h.fs, k, fault, persistent);
+            const r = await applyPlan(plan, { root, runner: h.runner, fs: f.fs, uid: 0 });
+            if (r.outcome !== 'ok') {
+              expect(r.message, `write ${k}`).toContain(fault);
+              expect(r.message, `write ${k}: names the path`).toMatch(/cannot write \/\S+/);
+            }
+            f.heal();
+            // An apply that reached its commit point stays applied (a failed history line is only a note).
+            if (r.outcome === 'ok') expect(findInterrupted(root)).toBeNull();
+            outcomes[await expectWholeOrRecoverable(root, `${fault} at write ${k}`)]++;
           }
-          f.heal();
-          // An apply that reached its commit point stays applied (a failed history line is only a note).
-          if (r.outcome === 'ok') expect(findInterrupted(root)).toBeNull();
-          outcomes[await expectWholeOrRecoverable(root, `${fault} at write ${k}`)]++;
-        }
-        if (persistent) expect(outcomes.recovered).toBeGreaterThan(0); // a full disk defeats the in-process undo too
-      });
+          if (persistent) expect(outcomes.recovered).toBeGreaterThan(0); // a full disk defeats the in-process undo too
+        },
+      );
     }
   }
 
   it('a real SIGKILL of the apply process at every step and at every write', { timeout: 300_000 }, async () => {
     const writes = await countWrites();
-    const points = [...plan.steps.map((_, i) => ['step', i] as const), ...Array.from({ length: writes }, (_, k) => ['write', k] as const)];
+    const points = [
+      ...plan.steps.map((_, i) => ['step', i] as const),
+      ...Array.from({ length: writes }, (_, k) => ['write', k] as const),
+    ];
     const seen = { untouched: 0, applied: 0, recovered: 0 };
     for (const [where, k] of points) {
       await yieldToRunner();

@@ -28,7 +28,14 @@ describe('init-top script', () => {
     const log = join(root, 'kmsg');
     writeFileSync(log, '');
     // An empty PATH: external tools (sed, cat) would fail; built-ins and redirections still work.
-    execFileSync('/bin/sh', [script], { env: { PATH: '/nonexistent', PVE_PASSTHROUGH_SYSFS: join(root, 'sys'), PVE_PASSTHROUGH_LOG: log, PVE_PASSTHROUGH_CMDLINE: '/nonexistent' } });
+    execFileSync('/bin/sh', [script], {
+      env: {
+        PATH: '/nonexistent',
+        PVE_PASSTHROUGH_SYSFS: join(root, 'sys'),
+        PVE_PASSTHROUGH_LOG: log,
+        PVE_PASSTHROUGH_CMDLINE: '/nonexistent',
+      },
+    });
     const override = (a: string) => readFileSync(join(root, 'sys/bus/pci/devices', a, 'driver_override'), 'utf8');
     expect(override('0000:03:00.0')).toBe('vfio-pci\n');
     expect(override('0000:08:00.0')).toBe('(null)\n');
@@ -53,15 +60,28 @@ describe('init-top script', () => {
       writeFileSync(join(dev, 'vendor'), '0x8086\n');
       writeFileSync(join(dev, 'device'), '0x10d3\n');
       writeFileSync(join(dev, 'driver_override'), '(null)\n');
-      for (const d of ['e1000e', ...(opts.vfioRegistered ? ['vfio-pci'] : [])]) mkdirSync(join(sys, 'bus/pci/drivers', d), { recursive: true });
+      for (const d of ['e1000e', ...(opts.vfioRegistered ? ['vfio-pci'] : [])])
+        mkdirSync(join(sys, 'bus/pci/drivers', d), { recursive: true });
       if (opts.boundTo) symlinkSync(`../../drivers/${opts.boundTo}`, join(dev, 'driver'));
       const script = join(root, 'pve-passthrough-vfio');
       writeFileSync(script, initTopText([{ address: '0000:01:00.0', id: '8086:10d3' }])!);
       const log = join(root, 'kmsg');
       writeFileSync(log, '');
-      execFileSync('/bin/sh', [script], { env: { PATH: '/nonexistent', PVE_PASSTHROUGH_SYSFS: sys, PVE_PASSTHROUGH_LOG: log, PVE_PASSTHROUGH_CMDLINE: '/nonexistent' } });
+      execFileSync('/bin/sh', [script], {
+        env: {
+          PATH: '/nonexistent',
+          PVE_PASSTHROUGH_SYSFS: sys,
+          PVE_PASSTHROUGH_LOG: log,
+          PVE_PASSTHROUGH_CMDLINE: '/nonexistent',
+        },
+      });
       const read = (p: string) => (existsSync(join(sys, p)) ? readFileSync(join(sys, p), 'utf8') : null);
-      return { override: read('bus/pci/devices/0000:01:00.0/driver_override'), probe: read('bus/pci/drivers_probe'), unbind: (d: string) => read(`bus/pci/drivers/${d}/unbind`), log: readFileSync(log, 'utf8') };
+      return {
+        override: read('bus/pci/devices/0000:01:00.0/driver_override'),
+        probe: read('bus/pci/drivers_probe'),
+        unbind: (d: string) => read(`bus/pci/drivers/${d}/unbind`),
+        log: readFileSync(log, 'utf8'),
+      };
     }
 
     it('vfio-pci already registered, card unbound: asks the PCI core to probe it', () => {
@@ -104,19 +124,32 @@ describe('init-top script', () => {
       writeFileSync(log, '');
       const cmdlineFile = join(root, 'cmdline');
       if (cmdline !== null) writeFileSync(cmdlineFile, cmdline);
-      execFileSync('/bin/sh', [script], { env: { PATH: '/nonexistent', PVE_PASSTHROUGH_SYSFS: join(root, 'sys'), PVE_PASSTHROUGH_LOG: log, PVE_PASSTHROUGH_CMDLINE: cmdlineFile } });
+      execFileSync('/bin/sh', [script], {
+        env: {
+          PATH: '/nonexistent',
+          PVE_PASSTHROUGH_SYSFS: join(root, 'sys'),
+          PVE_PASSTHROUGH_LOG: log,
+          PVE_PASSTHROUGH_CMDLINE: cmdlineFile,
+        },
+      });
       return {
         override: readFileSync(join(root, 'sys/bus/pci/devices/0000:03:00.0/driver_override'), 'utf8'),
-        unbind: existsSync(join(root, 'sys/bus/pci/drivers/igb/unbind')) ? readFileSync(join(root, 'sys/bus/pci/drivers/igb/unbind'), 'utf8') : null,
+        unbind: existsSync(join(root, 'sys/bus/pci/drivers/igb/unbind'))
+          ? readFileSync(join(root, 'sys/bus/pci/drivers/igb/unbind'), 'utf8')
+          : null,
         log: readFileSync(log, 'utf8'),
       };
     }
 
     it('pve-passthrough=off: binds nothing and says so', () => {
-      const t = run('BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro quiet intel_iommu=on pve-passthrough=off module_blacklist=vfio_pci\n');
+      const t = run(
+        'BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro quiet intel_iommu=on pve-passthrough=off module_blacklist=vfio_pci\n',
+      );
       expect(t.override).toBe('(null)\n');
       expect(t.unbind ?? '').toBe('');
-      expect(t.log).toBe('pve-passthrough: pve-passthrough=off on the kernel command line: no device bound to vfio-pci\n');
+      expect(t.log).toBe(
+        'pve-passthrough: pve-passthrough=off on the kernel command line: no device bound to vfio-pci\n',
+      );
     });
 
     it('as the first or last word, and without a trailing newline', () => {
@@ -125,7 +158,12 @@ describe('init-top script', () => {
     });
 
     it('only the exact word: other values and look-alikes bind as usual', () => {
-      for (const line of ['root=/dev/sda1 ro pve-passthrough=on\n', 'root=/dev/sda1 xpve-passthrough=off\n', 'root=/dev/sda1 pve-passthrough=offline\n', '']) {
+      for (const line of [
+        'root=/dev/sda1 ro pve-passthrough=on\n',
+        'root=/dev/sda1 xpve-passthrough=off\n',
+        'root=/dev/sda1 pve-passthrough=offline\n',
+        '',
+      ]) {
         expect(run(line).override).toBe('vfio-pci\n');
       }
     });
@@ -136,7 +174,11 @@ describe('init-top script', () => {
   });
 
   it('answers initramfs-tools prereqs and exits', () => {
-    const out = execFileSync('/bin/sh', ['-c', `${initTopText([{ address: '0000:03:00.0', id: '8086:1521' }])!.replace(/^#!.*\n/, '')}`, 'sh', 'prereqs'], { encoding: 'utf8' });
+    const out = execFileSync(
+      '/bin/sh',
+      ['-c', `${initTopText([{ address: '0000:03:00.0', id: '8086:1521' }])!.replace(/^#!.*\n/, '')}`, 'sh', 'prereqs'],
+      { encoding: 'utf8' },
+    );
     expect(out).toBe('\n');
   });
 });

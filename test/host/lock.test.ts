@@ -13,21 +13,29 @@ const root = tempDir();
 afterAll(() => removeTree(root));
 
 describe('lock', () => {
-  it('two processes racing 40 times each never hold it together, and both had to wait', { timeout: 60_000 }, async () => {
-    // Both start racing at the same moment, however long each took to start.
-    const at = String(Date.now() + 4000);
-    const [a, b] = await Promise.all([0, 1].map(() => run(process.execPath, ['--import', 'tsx', child, 'race', root, '40', at])));
-    const [overA, waitA] = a!.stdout.trim().split(' ').map(Number);
-    const [overB, waitB] = b!.stdout.trim().split(' ').map(Number);
-    expect([overA, overB]).toEqual([0, 0]);
-    expect(waitA! + waitB!).toBeGreaterThan(0); // they did contend: the test can fail
-  });
+  it(
+    'two processes racing 40 times each never hold it together, and both had to wait',
+    { timeout: 60_000 },
+    async () => {
+      // Both start racing at the same moment, however long each took to start.
+      const at = String(Date.now() + 4000);
+      const [a, b] = await Promise.all(
+        [0, 1].map(() => run(process.execPath, ['--import', 'tsx', child, 'race', root, '40', at])),
+      );
+      const [overA, waitA] = a!.stdout.trim().split(' ').map(Number);
+      const [overB, waitB] = b!.stdout.trim().split(' ').map(Number);
+      expect([overA, overB]).toEqual([0, 0]);
+      expect(waitA! + waitB!).toBeGreaterThan(0); // they did contend: the test can fail
+    },
+  );
 
   it('is refused in the same process while held, and free again once released', async () => {
     const release = await takeLock(root);
     await expect(takeLock(root)).rejects.toBeInstanceOf(LockHeld);
     await release();
-    await (await takeLock(root))();
+    await (
+      await takeLock(root)
+    )();
   });
 
   it('a holder killed with SIGKILL leaves no lock behind', { timeout: 30_000 }, async () => {
@@ -36,6 +44,8 @@ describe('lock', () => {
       (e: { signal?: string; stdout?: string }) => `${e.signal} ${e.stdout?.trim()}`,
     );
     expect(died).toBe('SIGKILL locked');
-    await (await takeLock(root))();
+    await (
+      await takeLock(root)
+    )();
   });
 });

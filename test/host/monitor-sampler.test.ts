@@ -7,7 +7,12 @@ import { openHost } from '../../src/host/open.ts';
 import { readHost } from '../../src/host/reader.ts';
 import { RecordingRunner, type CommandRunner } from '../../src/host/runner.ts';
 import { monitorTargets, takeSample } from '../../src/host/monitor-sampler.ts';
-import { advanceMonitor, initialMonitor, type MonitorState, type MonitorTarget } from '../../src/model/monitor/index.ts';
+import {
+  advanceMonitor,
+  initialMonitor,
+  type MonitorState,
+  type MonitorTarget,
+} from '../../src/model/monitor/index.ts';
 import { generateLarge } from '../../scripts/gen-large-fixture.ts';
 import { copyFixture, removeTree, tempDir } from '../helpers/tree.ts';
 
@@ -17,7 +22,8 @@ let targets: MonitorTarget[];
 let clock = 0;
 const now = () => clock;
 
-const net = (ifname: string, file: string, value: string | number) => writeFileSync(join(root, 'sys/class/net', ifname, file), `${value}\n`);
+const net = (ifname: string, file: string, value: string | number) =>
+  writeFileSync(join(root, 'sys/class/net', ifname, file), `${value}\n`);
 
 async function step(st: MonitorState, seconds = 1): Promise<MonitorState> {
   clock += seconds * 1000;
@@ -37,9 +43,17 @@ describe('monitor sampler on the guide host', () => {
   it('watches every host NIC, the X710 VFs with their VMs, and marks the management port', () => {
     const ids = targets.map((t) => `${t.kind} ${t.id}`);
     expect(ids).toEqual([
-      'port eno1', 'port enp3s0f0', 'port enp3s0f1', 'port enp4s0f0',
-      'vf 0000:04:02.0', 'vf 0000:04:02.1', 'vf 0000:04:02.2', 'vf 0000:04:02.3',
-      'port enp4s0f1', 'port enp8s0f0', 'port enp8s0f1',
+      'port eno1',
+      'port enp3s0f0',
+      'port enp3s0f1',
+      'port enp4s0f0',
+      'vf 0000:04:02.0',
+      'vf 0000:04:02.1',
+      'vf 0000:04:02.2',
+      'vf 0000:04:02.3',
+      'port enp4s0f1',
+      'port enp8s0f0',
+      'port enp8s0f1',
     ]);
     expect(targets.find((t) => t.id === 'eno1')!.management).toBe('vmbr0 192.168.1.10/24');
     const pf = targets.find((t) => t.id === 'enp4s0f0')!;
@@ -73,14 +87,21 @@ describe('monitor sampler on the guide host', () => {
   it('reads the VF settings from the recorded ip -j answer', async () => {
     const st = await step(initialMonitor(targets));
     const vf0 = st.rows.find((r) => r.target.id === '0000:04:02.0')!;
-    expect(vf0.vf).toMatchObject({ vf: 0, mac: 'bc:24:11:00:01:10', vlan: 10, spoofchk: true, trust: false, linkState: 'auto' });
+    expect(vf0.vf).toMatchObject({
+      vf: 0,
+      mac: 'bc:24:11:00:01:10',
+      vlan: 10,
+      spoofchk: true,
+      trust: false,
+      linkState: 'auto',
+    });
     expect(vf0.link).toBe('up (PF)');
     expect((runner as RecordingRunner).calls).toContainEqual(['ip', '-s', '-d', '-j', 'link', 'show', 'enp4s0f0']);
   });
 
   it('VF counters from ip give rates too', async () => {
     let rx = 0;
-    const base = (runner as RecordingRunner);
+    const base = runner as RecordingRunner;
     const canned = JSON.parse((await base.run(['ip', '-s', '-d', '-j', 'link', 'show', 'enp4s0f0'])).stdout);
     runner = new RecordingRunner({
       ip: () => {
@@ -102,7 +123,10 @@ describe('monitor sampler on the guide host', () => {
     expect(dump.calls).toEqual([['ip', '-s', '-d', '-j', 'link', 'show']]);
     expect(sample.vfs.enp4s0f0).toHaveLength(4);
     // A PF the dump does not list is said so.
-    const other = await takeSample(root, new RecordingRunner({ ip: { stdout: '[{"ifname":"eno1"}]' } }), targets, { now, perPfUpTo: 0 });
+    const other = await takeSample(root, new RecordingRunner({ ip: { stdout: '[{"ifname":"eno1"}]' } }), targets, {
+      now,
+      perPfUpTo: 0,
+    });
     expect(other.vfs.enp4s0f0).toEqual({ error: 'ip listed no enp4s0f0' });
   });
 
@@ -133,7 +157,9 @@ describe('monitor sampler on the guide host', () => {
     net('enp3s0f1', 'statistics/rx_errors', 7);
     net('enp3s0f1', 'statistics/tx_dropped', 2);
     st = await step(st);
-    expect(st.alerts).toEqual([{ kind: 'errors-rising', id: 'enp3s0f1', message: 'enp3s0f1: rx_errors +7, tx_dropped +2 in 1.0 s' }]);
+    expect(st.alerts).toEqual([
+      { kind: 'errors-rising', id: 'enp3s0f1', message: 'enp3s0f1: rx_errors +7, tx_dropped +2 in 1.0 s' },
+    ]);
     st = await step(st);
     expect(st.alerts).toEqual([]);
   });
@@ -157,7 +183,9 @@ describe('monitor sampler on the guide host', () => {
   it('ip failing is said once, on the PF; its VFs show no settings and no counters, their link still follows the PF', async () => {
     runner = new RecordingRunner({ ip: { exitCode: 1, stderr: 'Device "enp4s0f0" does not exist.\n' } });
     const st = await step(initialMonitor(targets));
-    expect(st.rows.find((r) => r.target.id === 'enp4s0f0')!.note).toBe('VF settings: ip failed (exit 1): Device "enp4s0f0" does not exist.');
+    expect(st.rows.find((r) => r.target.id === 'enp4s0f0')!.note).toBe(
+      'VF settings: ip failed (exit 1): Device "enp4s0f0" does not exist.',
+    );
     const vf = st.rows.find((r) => r.target.id === '0000:04:02.0')!;
     expect(vf).toMatchObject({ note: null, vf: null, counters: null, link: 'up (PF)' });
   });

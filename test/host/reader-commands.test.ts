@@ -23,7 +23,8 @@ function heldRunner() {
         pending.set(argv[0]!, { resolve, reject });
       }),
   };
-  const answer = (cmd: string, stdout = '', exitCode = 0) => pending.get(cmd)!.resolve({ argv: [cmd], exitCode, stdout, stderr: '' });
+  const answer = (cmd: string, stdout = '', exitCode = 0) =>
+    pending.get(cmd)!.resolve({ argv: [cmd], exitCode, stdout, stderr: '' });
   return { runner, calls, pending, answer };
 }
 const ticks = async (n = 5) => {

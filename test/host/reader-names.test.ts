@@ -36,7 +36,9 @@ describe('pci.ids lookup', () => {
     dirs.push(root);
     rmSync(join(root, 'usr/share/misc/pci.ids'));
     // 8086:1521 is not in the excerpt: class + ids; 1000:0097 (the HBA) is.
-    expect(await name(root, '0000:01:00.0', [join(system, 'missing'), systemIds])).toBe('SAS3008 PCI-Express Fusion-MPT SAS-3');
+    expect(await name(root, '0000:01:00.0', [join(system, 'missing'), systemIds])).toBe(
+      'SAS3008 PCI-Express Fusion-MPT SAS-3',
+    );
     expect(await name(root, '0000:03:00.0', [systemIds])).toBe('Ethernet controller [8086:1521]');
     expect(await name(root, '0000:01:00.0', [])).toBe('Serial Attached SCSI controller [1000:0097]');
   });
@@ -46,7 +48,9 @@ describe('pci.ids lookup', () => {
     const names = Object.fromEntries(s.devices.map((d) => [d.address, d.name]));
     expect(names['0000:04:00.0']).toBe('82574L Gigabit Network Connection');
     expect(names['0000:01:00.0']).toBe('SAS3008 PCI-Express Fusion-MPT SAS-3');
-    expect(s.devices.filter((d) => d.deviceName === null).map((d) => `${d.address} ${d.vendorId}:${d.deviceId}`)).toEqual([]);
+    expect(
+      s.devices.filter((d) => d.deviceName === null).map((d) => `${d.address} ${d.vendorId}:${d.deviceId}`),
+    ).toEqual([]);
   });
 
   it('the system paths are the usual ones unless overridden (tests: none)', () => {

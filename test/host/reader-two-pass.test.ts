@@ -9,7 +9,15 @@ import { checkHost } from '../../src/model/checks.ts';
 import { groupVerdict } from '../../src/model/isolation.ts';
 import { copyFixture, FIXTURES, fingerprint, removeTree } from '../helpers/tree.ts';
 
-const DETAILS = ['subsystemVendorId', 'subsystemDeviceId', 'revision', 'numaNode', 'link', 'resetMethods', 'driverOverride'] as const;
+const DETAILS = [
+  'subsystemVendorId',
+  'subsystemDeviceId',
+  'revision',
+  'numaNode',
+  'link',
+  'resetMethods',
+  'driverOverride',
+] as const;
 const trash: string[] = [];
 afterAll(() => trash.forEach(removeTree));
 
@@ -25,18 +33,33 @@ describe('two-pass read', () => {
     const firstCopy = structuredClone(first);
     for (const d of first.devices) for (const k of DETAILS) expect(d[k], `${d.address} ${k}`).toBeNull();
     // What the tree and the verdicts use is all there already.
-    const strip = (s: typeof full) => ({ ...s, devices: s.devices.map((d) => ({ ...d, ...Object.fromEntries(DETAILS.map((k) => [k, null])) })) });
+    const strip = (s: typeof full) => ({
+      ...s,
+      devices: s.devices.map((d) => ({ ...d, ...Object.fromEntries(DETAILS.map((k) => [k, null])) })),
+    });
     expect(first).toEqual(strip(full));
     expect(first.groups).toEqual(full.groups);
     const i350 = full.devices.find((d) => d.address === '0000:03:00.0')!;
-    expect(i350).toMatchObject({ subsystemVendorId: '8086', revision: '01', numaNode: 0, resetMethods: ['flr', 'bus'], link: { speed: '5.0 GT/s PCIe', width: '4' } });
+    expect(i350).toMatchObject({
+      subsystemVendorId: '8086',
+      revision: '01',
+      numaNode: 0,
+      resetMethods: ['flr', 'bus'],
+      link: { speed: '5.0 GT/s PCIe', width: '4' },
+    });
     const second = two.details();
     expect(second).toEqual(full);
     expect(second).not.toBe(first);
     expect(first, 'the first snapshot is left as it was').toEqual(firstCopy);
     expect(checkHost(second)).toEqual(checkHost(full));
     // The verdicts do not depend on the details.
-    for (const g of full.groups) expect(groupVerdict(g.id, second.devices.filter((d) => g.devices.includes(d.address)))).toEqual(g);
+    for (const g of full.groups)
+      expect(
+        groupVerdict(
+          g.id,
+          second.devices.filter((d) => g.devices.includes(d.address)),
+        ),
+      ).toEqual(g);
   });
 
   it('garbled details: the same notices, in the same order, as the one full read', async () => {
@@ -51,7 +74,12 @@ describe('two-pass read', () => {
     const before = fingerprint(root);
     const { full, two } = await both(root);
     expect(fingerprint(root), 'reading changes nothing').toEqual(before);
-    expect(full.notices.map((n) => n.message)).toEqual(expect.arrayContaining([expect.stringMatching(/garbled attribute 'revision'/), expect.stringMatching(/garbled attribute 'numa_node'/)]));
+    expect(full.notices.map((n) => n.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/garbled attribute 'revision'/),
+        expect.stringMatching(/garbled attribute 'numa_node'/),
+      ]),
+    );
     expect(two.snapshot.notices.some((n) => /revision|numa_node/.test(n.message))).toBe(false);
     expect(two.snapshot.notices.some((n) => /garbled attribute 'class'/.test(n.message))).toBe(true);
     const second = two.details();
@@ -70,7 +98,12 @@ describe('two-pass read', () => {
     const { full, two } = await both(root);
     const members = (s: typeof full, id: number) => s.groups.find((g) => g.id === id)!.devices;
     expect(members(full, 10)).toEqual(['0000:00:1b.0', '0000:00:1f.6']);
-    expect(full.notices.map((n) => n.message)).toEqual(expect.arrayContaining(['iommu_group link says 9, group 10 lists it', 'group lists a device that sys/bus/pci/devices does not have']));
+    expect(full.notices.map((n) => n.message)).toEqual(
+      expect.arrayContaining([
+        'iommu_group link says 9, group 10 lists it',
+        'group lists a device that sys/bus/pci/devices does not have',
+      ]),
+    );
     // The first frame: groups as the links say, no group notices yet.
     expect(members(two.snapshot, 9)).toContain('0000:00:1f.6');
     expect(members(two.snapshot, 10)).toEqual(['0000:00:1b.0']);

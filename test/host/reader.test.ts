@@ -22,7 +22,20 @@ describe('reader on the guide host', () => {
 
   it('reads ids, names, drivers and classes', () => {
     const i350 = dev(s, '0000:03:00.0');
-    expect(i350).toMatchObject({ vendorId: '8086', deviceId: '1521', classId: '0200', driver: 'igb', name: 'I350 Gigabit Network Connection', subsystemVendorId: '8086', revision: '01', iommuGroup: 14, numaNode: 0, resetMethods: ['flr', 'bus'], link: { speed: '5.0 GT/s PCIe', width: '4' }, netInterfaces: ['enp3s0f0'] });
+    expect(i350).toMatchObject({
+      vendorId: '8086',
+      deviceId: '1521',
+      classId: '0200',
+      driver: 'igb',
+      name: 'I350 Gigabit Network Connection',
+      subsystemVendorId: '8086',
+      revision: '01',
+      iommuGroup: 14,
+      numaNode: 0,
+      resetMethods: ['flr', 'bus'],
+      link: { speed: '5.0 GT/s PCIe', width: '4' },
+      netInterfaces: ['enp3s0f0'],
+    });
     expect(dev(s, '0000:07:00.1').driver).toBe('snd_hda_intel');
     expect(dev(s, '0000:00:14.2').driver).toBeNull();
   });
@@ -32,7 +45,13 @@ describe('reader on the guide host', () => {
     expect(pf.sriov).toEqual({ totalVfs: 32, numVfs: 4, offset: 16, stride: 1, vfDeviceId: '154c' });
     expect(pf.virtfns).toEqual(['0000:04:02.0', '0000:04:02.1', '0000:04:02.2', '0000:04:02.3']);
     expect(dev(s, '0000:04:02.3').physfn).toBe('0000:04:00.0');
-    expect(dev(s, '0000:04:00.1').sriov).toEqual({ totalVfs: 32, numVfs: 0, offset: 79, stride: 1, vfDeviceId: '154c' });
+    expect(dev(s, '0000:04:00.1').sriov).toEqual({
+      totalVfs: 32,
+      numVfs: 0,
+      offset: 79,
+      stride: 1,
+      vfDeviceId: '154c',
+    });
   });
 
   it('gives each verdict with reasons', () => {
@@ -49,18 +68,40 @@ describe('reader on the guide host', () => {
 
   it('knows which VMs use a device, by address, by slot and by mapping, and whether they run', () => {
     expect(dev(s, '0000:01:00.0').usedBy).toEqual([{ vmid: 101, slot: 'hostpci0', running: true, mapping: null }]);
-    expect(dev(s, '0000:04:02.1').usedBy).toEqual([{ vmid: 104, slot: 'hostpci0', running: false, mapping: 'x710-vf' }]);
-    expect(s.vms.map((v) => [v.vmid, v.running])).toEqual([[100, true], [101, true], [102, false], [103, false], [104, false]]);
+    expect(dev(s, '0000:04:02.1').usedBy).toEqual([
+      { vmid: 104, slot: 'hostpci0', running: false, mapping: 'x710-vf' },
+    ]);
+    expect(s.vms.map((v) => [v.vmid, v.running])).toEqual([
+      [100, true],
+      [101, true],
+      [102, false],
+      [103, false],
+      [104, false],
+    ]);
   });
 
   it('reads VM settings and boot, vfio and IOMMU state', () => {
-    expect(s.vms.find((v) => v.vmid === 102)).toMatchObject({ name: 'win11-gaming', machine: 'pc-i440fx-8.1', bios: null, hasEfidisk: false });
-    expect(s.vms.find((v) => v.vmid === 103)).toMatchObject({ machine: 'q35', bios: 'ovmf', hasEfidisk: false, hostpci: [] });
+    expect(s.vms.find((v) => v.vmid === 102)).toMatchObject({
+      name: 'win11-gaming',
+      machine: 'pc-i440fx-8.1',
+      bios: null,
+      hasEfidisk: false,
+    });
+    expect(s.vms.find((v) => v.vmid === 103)).toMatchObject({
+      machine: 'q35',
+      bios: 'ovmf',
+      hasEfidisk: false,
+      hostpci: [],
+    });
     expect(s.bootloader).toMatchObject({ kind: 'systemd-boot', path: 'etc/kernel/cmdline' });
     // What a trial boot needs (none of it set on this fixture: no efivars, no kernels in boot/).
     expect(s.bootloader.facts).toMatchObject({ efiLoader: null, entryDefault: null, entryOneShot: null, kernels: [] });
     expect(s.bootloader.facts!.grubMount).toMatchObject({ mountPoint: '/' });
-    expect(s.vfio).toMatchObject({ moduleLoaded: true, ids: ['1000:0097'], modulesAtBoot: ['vfio', 'vfio_iommu_type1', 'vfio_pci'] });
+    expect(s.vfio).toMatchObject({
+      moduleLoaded: true,
+      ids: ['1000:0097'],
+      modulesAtBoot: ['vfio', 'vfio_iommu_type1', 'vfio_pci'],
+    });
     expect(s.iommu).toMatchObject({ enabled: true, interruptRemapping: true, acsOverride: null });
     expect(s.cpuVendor).toBe('intel');
     expect(s.nodeName).toBe('pve1');
@@ -119,7 +160,10 @@ describe('bad input never crashes the reader', () => {
     writeFileSync(join(d('0000:07:00.0'), 'class'), 'banana\n'); // garbled
     writeFileSync(join(d('0000:04:00.0'), 'sriov_numvfs'), 'four\n');
     symlinkSync('../../../devices/pci0000:00/0000:09:00.0', d('0000:09:00.0')); // dangling
-    writeFileSync(join(root, 'etc/pve/qemu-server/105.conf'), 'name: weird\nunknown-key: 1\n@@@ broken\nhostpci0: not-an-address,pcie=1\n');
+    writeFileSync(
+      join(root, 'etc/pve/qemu-server/105.conf'),
+      'name: weird\nunknown-key: 1\n@@@ broken\nhostpci0: not-an-address,pcie=1\n',
+    );
     // Unreadable even for root (tests run as root in CI, so chmod 000 would not do).
     mkdirSync(join(root, 'etc/pve/qemu-server/106.conf'));
   });
@@ -127,12 +171,22 @@ describe('bad input never crashes the reader', () => {
 
   it('lists every device and VM with what is known, plus notices saying what and where', async () => {
     const s = await read(root);
-    const where = (w: string) => s.notices.filter((n) => n.where.startsWith(w)).map((n) => n.message).join(' | ');
+    const where = (w: string) =>
+      s.notices
+        .filter((n) => n.where.startsWith(w))
+        .map((n) => n.message)
+        .join(' | ');
     expect(dev(s, '0000:03:00.1')).toMatchObject({ vendorId: '????', deviceId: '1521', driver: 'igb' });
     expect(where('0000:03:00.1')).toMatch(/missing attribute 'vendor'/);
     expect(dev(s, '0000:07:00.0').driver).toBe('nouveau');
     expect(where('0000:07:00.0')).toMatch(/garbled attribute 'class'/);
-    expect(dev(s, '0000:04:00.0').sriov).toEqual({ totalVfs: 32, numVfs: 0, offset: 16, stride: 1, vfDeviceId: '154c' });
+    expect(dev(s, '0000:04:00.0').sriov).toEqual({
+      totalVfs: 32,
+      numVfs: 0,
+      offset: 16,
+      stride: 1,
+      vfDeviceId: '154c',
+    });
     expect(where('0000:04:00.0')).toMatch(/sriov_numvfs/);
     expect(dev(s, '0000:09:00.0')).toBeDefined();
     expect(where('0000:09:00.0')).toMatch(/dangling/);

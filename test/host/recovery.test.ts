@@ -41,7 +41,8 @@ describe('plan: the recovery entry follows the reservations', () => {
 
   it('systemd-boot via proxmox-boot-tool: the kernel hook in postinst.d and postrm.d, run after proxmox-boot-tool refresh', async () => {
     const p = planChanges(await readAt(fixture('guide')), RESERVE);
-    for (const path of [RECOVERY.espInstall, RECOVERY.espRemove]) expect(edit(p, path)).toMatchObject({ before: null, after: espHookText(), mode: 0o755 });
+    for (const path of [RECOVERY.espInstall, RECOVERY.espRemove])
+      expect(edit(p, path)).toMatchObject({ before: null, after: espHookText(), mode: 0o755 });
     expect(edit(p, RECOVERY.grub)).toMatchObject({ after: grubRecoveryText() }); // for ESPs that boot GRUB
     expect(commands(p).slice(-2)).toEqual(['proxmox-boot-tool refresh', HOOK]);
     // The plan shows them like every other file, with the reason.
@@ -63,13 +64,20 @@ describe('plan: the recovery entry follows the reservations', () => {
 
     expect((await applyPlan(one, { root, runner, uid: 0 })).ok).toBe(true);
     const last = planChanges(await readAt(root), [{ kind: 'release', address: '0000:03:00.1' }]);
-    for (const path of [RECOVERY.grub, RECOVERY.espInstall, RECOVERY.espRemove]) expect(edit(last, path)).toMatchObject({ after: null });
-    expect(last.steps[0]).toEqual({ kind: 'command', argv: [HOOK, '--remove'], reason: 'delete the recovery entries from every ESP', undoLast: [HOOK] });
+    for (const path of [RECOVERY.grub, RECOVERY.espInstall, RECOVERY.espRemove])
+      expect(edit(last, path)).toMatchObject({ after: null });
+    expect(last.steps[0]).toEqual({
+      kind: 'command',
+      argv: [HOOK, '--remove'],
+      reason: 'delete the recovery entries from every ESP',
+      undoLast: [HOOK],
+    });
     expect(commands(last)).not.toContain(HOOK);
     runner.calls.length = 0;
     expect((await applyPlan(last, { root, runner, uid: 0 })).ok).toBe(true);
     expect(runner.calls[0]).toEqual([HOOK, '--remove']);
-    for (const path of [RECOVERY.grub, RECOVERY.espInstall, RECOVERY.espRemove, OWN.initTop]) expect(existsSync(join(root, path)), path).toBe(false);
+    for (const path of [RECOVERY.grub, RECOVERY.espInstall, RECOVERY.espRemove, OWN.initTop])
+      expect(existsSync(join(root, path)), path).toBe(false);
   });
 
   it('a plan without reservation changes leaves the recovery files alone', async () => {
@@ -79,7 +87,10 @@ describe('plan: the recovery entry follows the reservations', () => {
 });
 
 describe('apply and rollback: the tree comes back byte for byte', () => {
-  for (const [name, refresh] of [['iommu-off', 'update-grub'], ['guide', 'proxmox-boot-tool refresh']] as const) {
+  for (const [name, refresh] of [
+    ['iommu-off', 'update-grub'],
+    ['guide', 'proxmox-boot-tool refresh'],
+  ] as const) {
     it(`${name}: recovery files written, then undone (${refresh} re-run)`, async () => {
       const root = fixture(name);
       const before = fingerprint(root, [STATE_DIR]);
@@ -129,7 +140,16 @@ done
       writeFileSync(linuxPath, linux);
       chmodSync(linuxPath, 0o755);
     }
-    const out = execFileSync('/bin/sh', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, PVE_PASSTHROUGH_GRUB_LINUX: linuxPath, GRUB_CMDLINE_LINUX: '', GRUB_CMDLINE_LINUX_DEFAULT: 'quiet intel_iommu=on' } });
+    const out = execFileSync('/bin/sh', [script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        PVE_PASSTHROUGH_GRUB_LINUX: linuxPath,
+        GRUB_CMDLINE_LINUX: '',
+        GRUB_CMDLINE_LINUX_DEFAULT: 'quiet intel_iommu=on',
+      },
+    });
     return out;
   }
 
@@ -149,7 +169,8 @@ done
 });
 
 describe('the ESP hook (postinst.d / postrm.d, after zz-proxmox-boot)', () => {
-  const entry = (v: string) => `title    Proxmox Virtual Environment\nversion  ${v}\noptions  root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on\nlinux    /EFI/proxmox/${v}/vmlinuz-${v}\ninitrd   /EFI/proxmox/${v}/initrd.img-${v}\n`;
+  const entry = (v: string) =>
+    `title    Proxmox Virtual Environment\nversion  ${v}\noptions  root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on\nlinux    /EFI/proxmox/${v}/vmlinuz-${v}\ninitrd   /EFI/proxmox/${v}/initrd.img-${v}\n`;
   function esps(kernels: string[][]) {
     const root = tempDir('esps-');
     trash.push(root);
@@ -163,17 +184,34 @@ describe('the ESP hook (postinst.d / postrm.d, after zz-proxmox-boot)', () => {
     writeFileSync(join(root, 'proxmox-boot-uuids'), `${uuids.join('\n')}\n`);
     const hook = join(root, 'zz-pve-passthrough-recovery');
     writeFileSync(hook, espHookText());
-    const run = (...args: string[]) => execFileSync('/bin/sh', [hook, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, PVE_PASSTHROUGH_ESP_LIST: join(root, 'proxmox-boot-uuids'), PVE_PASSTHROUGH_ESP_ROOT: join(root, 'esp') } });
+    const run = (...args: string[]) =>
+      execFileSync('/bin/sh', [hook, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          PATH: process.env.PATH,
+          PVE_PASSTHROUGH_ESP_LIST: join(root, 'proxmox-boot-uuids'),
+          PVE_PASSTHROUGH_ESP_ROOT: join(root, 'esp'),
+        },
+      });
     const list = (i: number) => readdirSync(join(root, 'esp', uuids[i]!, 'loader/entries')).sort();
     const read = (i: number, f: string) => readFileSync(join(root, 'esp', uuids[i]!, 'loader/entries', f), 'utf8');
     return { root, uuids, run, list, read };
   }
 
   it('writes a recovery entry per proxmox entry on every ESP, with the switch, and leaves the rest alone', () => {
-    const t = esps([['6.8.12-4-pve', '6.5.13-6-pve'], ['6.8.12-4-pve', '6.5.13-6-pve']]);
+    const t = esps([
+      ['6.8.12-4-pve', '6.5.13-6-pve'],
+      ['6.8.12-4-pve', '6.5.13-6-pve'],
+    ]);
     t.run('6.8.12-4-pve', '/boot/vmlinuz-6.8.12-4-pve'); // how run-parts calls a postinst.d hook
     for (const i of [0, 1]) {
-      expect(t.list(i)).toEqual(['proxmox-6.5.13-6-pve.conf', 'proxmox-6.8.12-4-pve.conf', 'pve-passthrough-recovery-6.5.13-6-pve.conf', 'pve-passthrough-recovery-6.8.12-4-pve.conf']);
+      expect(t.list(i)).toEqual([
+        'proxmox-6.5.13-6-pve.conf',
+        'proxmox-6.8.12-4-pve.conf',
+        'pve-passthrough-recovery-6.5.13-6-pve.conf',
+        'pve-passthrough-recovery-6.8.12-4-pve.conf',
+      ]);
       expect(t.read(i, 'proxmox-6.8.12-4-pve.conf')).toBe(entry('6.8.12-4-pve'));
       expect(t.read(i, 'pve-passthrough-recovery-6.8.12-4-pve.conf')).toBe(
         'title    Proxmox Virtual Environment - passthrough off (pve-passthrough recovery)\nversion  6.8.12-4-pve\n' +
@@ -189,10 +227,15 @@ describe('the ESP hook (postinst.d / postrm.d, after zz-proxmox-boot)', () => {
     // zz-proxmox-boot removed 6.5 and rewrote 6.8's entry with a new command line.
     const dir = join(t.root, 'esp', t.uuids[0]!, 'loader/entries');
     execFileSync('rm', [join(dir, 'proxmox-6.5.13-6-pve.conf')]);
-    writeFileSync(join(dir, 'proxmox-6.8.12-4-pve.conf'), entry('6.8.12-4-pve').replace('intel_iommu=on', 'intel_iommu=on iommu=pt'));
+    writeFileSync(
+      join(dir, 'proxmox-6.8.12-4-pve.conf'),
+      entry('6.8.12-4-pve').replace('intel_iommu=on', 'intel_iommu=on iommu=pt'),
+    );
     t.run();
     expect(t.list(0)).toEqual(['proxmox-6.8.12-4-pve.conf', 'pve-passthrough-recovery-6.8.12-4-pve.conf']);
-    expect(t.read(0, 'pve-passthrough-recovery-6.8.12-4-pve.conf')).toContain('options  root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on iommu=pt pve-passthrough=off module_blacklist=vfio_pci\n');
+    expect(t.read(0, 'pve-passthrough-recovery-6.8.12-4-pve.conf')).toContain(
+      'options  root=ZFS=rpool/ROOT/pve-1 boot=zfs intel_iommu=on iommu=pt pve-passthrough=off module_blacklist=vfio_pci\n',
+    );
   });
 
   it('--remove deletes only our entries; loader.conf keeps `default proxmox-*`', () => {
@@ -200,7 +243,9 @@ describe('the ESP hook (postinst.d / postrm.d, after zz-proxmox-boot)', () => {
     t.run();
     t.run('--remove');
     expect(t.list(0)).toEqual(['proxmox-6.8.12-4-pve.conf']);
-    expect(readFileSync(join(t.root, 'esp', t.uuids[0]!, 'loader/loader.conf'), 'utf8')).toBe('timeout 3\ndefault proxmox-*\n');
+    expect(readFileSync(join(t.root, 'esp', t.uuids[0]!, 'loader/loader.conf'), 'utf8')).toBe(
+      'timeout 3\ndefault proxmox-*\n',
+    );
   });
 
   it('no proxmox-boot-uuids (a GRUB node): does nothing', () => {
@@ -212,11 +257,15 @@ describe('the ESP hook (postinst.d / postrm.d, after zz-proxmox-boot)', () => {
 });
 
 describe('check: the state of the way back', () => {
-  const recoveryFindings = async (root: string) => checkHost(await readAt(root)).filter((f) => /recovery boot entry|passthrough off/.test(f.message));
+  const recoveryFindings = async (root: string) =>
+    checkHost(await readAt(root)).filter((f) => /recovery boot entry|passthrough off/.test(f.message));
 
   it('booted through the recovery entry: says so, and what to do', async () => {
     const root = fixture('guide');
-    writeFileSync(join(root, 'proc/cmdline'), `${readFileSync(join(root, 'proc/cmdline'), 'utf8').trimEnd()} pve-passthrough=off module_blacklist=vfio_pci\n`);
+    writeFileSync(
+      join(root, 'proc/cmdline'),
+      `${readFileSync(join(root, 'proc/cmdline'), 'utf8').trimEnd()} pve-passthrough=off module_blacklist=vfio_pci\n`,
+    );
     const f = await recoveryFindings(root);
     expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/^this boot runs with passthrough off/)]);
     expect(f[0]!.fix).toMatch(/When the node does not come back/);
@@ -229,7 +278,9 @@ describe('check: the state of the way back', () => {
     expect(await recoveryFindings(root)).toEqual([]);
     execFileSync('rm', [join(root, RECOVERY.espInstall)]);
     const f = await recoveryFindings(root);
-    expect(f.map((x) => x.message)).toEqual([expect.stringContaining(`recovery boot entry is missing (/${RECOVERY.espInstall})`)]);
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringContaining(`recovery boot entry is missing (/${RECOVERY.espInstall})`),
+    ]);
   });
 
   it('nothing reserved: nothing to report', async () => {

@@ -1,7 +1,18 @@
 // Rollback knows what changed since, files are bytes, nothing is written outside the root, live
 // values are checked at lock time, and an interrupted apply is found and finished.
 import { execFile } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
@@ -24,7 +35,12 @@ const guide = () => {
   roots.push(r);
   return r;
 };
-const ASSIGN: Intent = { kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: true, rombar: true } };
+const ASSIGN: Intent = {
+  kind: 'assign',
+  address: '0000:07:00.0',
+  vmid: 102,
+  options: { allFunctions: true, pcie: true, xVga: true, rombar: true },
+};
 const RESERVE: Intent = { kind: 'reserve', address: '0000:03:00.0' };
 const CONF = 'etc/pve/qemu-server/102.conf';
 
@@ -40,14 +56,21 @@ const undo = (root: string, opts = {}) => {
 
 describe('bytes, not strings', () => {
   it('decoding is lossless for any bytes, and plain UTF-8 decodes as usual', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => encodeLossless(decodeLossless(b)).equals(Buffer.from(b))));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => encodeLossless(decodeLossless(b)).equals(Buffer.from(b))),
+    );
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => decodeLossless(Buffer.from(s, 'utf8')) === s));
     expect(showEscapes(decodeLossless(Buffer.from('M\xfcller', 'latin1')))).toBe('M\\xfcller');
   });
 
   it('a Latin-1 description and stray bytes in a VM config survive apply and rollback byte for byte', async () => {
     const root = guide();
-    const raw = Buffer.concat([Buffer.from('#M'), Buffer.from([0xfc]), Buffer.from('ller, Abteilung 3\n#\x01\xff\xfe binary junk\n'), readFileSync(join(root, CONF))]);
+    const raw = Buffer.concat([
+      Buffer.from('#M'),
+      Buffer.from([0xfc]),
+      Buffer.from('ller, Abteilung 3\n#\x01\xff\xfe binary junk\n'),
+      readFileSync(join(root, CONF)),
+    ]);
     writeFileSync(join(root, CONF), raw);
     const before = fingerprint(root, [STATE_DIR]);
     const r = await apply(root, [ASSIGN]);
@@ -140,13 +163,17 @@ describe('rollback knows what changed since', () => {
     expect([a.outcome, b.outcome]).toEqual(['ok', 'ok']);
     const [first, second] = listRecords(root);
     expect([first!.status, second!.status]).toEqual(['applied', 'applied']);
-    expect((await runCli(['rollback', '--root', root, '--list'])).stdout).toMatch(new RegExp(`${first!.id} .* in effect\\n${second!.id} .* in effect\\n`));
+    expect((await runCli(['rollback', '--root', root, '--list'])).stdout).toMatch(
+      new RegExp(`${first!.id} .* in effect\\n${second!.id} .* in effect\\n`),
+    );
     expect((await runCli(['rollback', '--root', root, '--id', first!.id])).code).toBe(0);
     expect(listRecords(root).map((r) => r.status)).toEqual(['rolled-back', 'applied']);
     expect((await runCli(['rollback', '--root', root])).code).toBe(0);
     const none = await runCli(['rollback', '--root', root]);
     expect(none.code).toBe(0);
-    expect(none.stdout).toMatch(/Nothing to roll back: no apply is in effect on this host \(the last one, .*, was rolled back at /);
+    expect(none.stdout).toMatch(
+      /Nothing to roll back: no apply is in effect on this host \(the last one, .*, was rolled back at /,
+    );
     expect(fingerprint(root, [STATE_DIR])).toEqual(before);
     expect((await runCli(['rollback', '--root', root, '--id', 'nope'])).code).toBe(4);
   });
@@ -183,7 +210,16 @@ describe('an interrupted apply is found at the next start', () => {
     roots.push(join(planFile, '..'));
     writeFileSync(planFile, JSON.stringify(plan));
     const killAt = plan.steps.findIndex((s) => s.kind === 'command' && s.argv[0] === 'update-initramfs');
-    const died = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'apply-child.ts'), root, planFile, 'apply', 'step', String(killAt)]).then(
+    const died = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'apply-child.ts'),
+      root,
+      planFile,
+      'apply',
+      'step',
+      String(killAt),
+    ]).then(
       () => 'exited',
       (e: { signal?: string }) => e.signal,
     );
@@ -193,7 +229,9 @@ describe('an interrupted apply is found at the next start', () => {
 
     const again = await runCli(['apply', '--root', root, '--reserve', '03:00.0', '--yes']);
     expect(again.code).toBe(4);
-    expect(again.stderr).toMatch(/was interrupted at step \d+ of \d+ \(update-initramfs -u -k all\).*pve-passthrough rollback/);
+    expect(again.stderr).toMatch(
+      /was interrupted at step \d+ of \d+ \(update-initramfs -u -k all\).*pve-passthrough rollback/,
+    );
     const check = await runCli(['check', '--root', root]);
     expect(check.code).toBe(3);
     expect(check.stdout + check.stderr).toMatch(/interrupted/);
@@ -217,10 +255,16 @@ describe('effects outside the files are undone too', () => {
     expect(hook).toMatchObject({ undoFirst: [expect.stringMatching(/zz-pve-passthrough-recovery$/), '--remove'] });
     const h = openHost({ root });
     const calls: string[] = [];
-    const runner = { run: (argv: readonly string[], o?: object) => (calls.push(argv.join(' ')), h.runner.run(argv, o)) };
+    const runner = {
+      run: (argv: readonly string[], o?: object) => (calls.push(argv.join(' ')), h.runner.run(argv, o)),
+    };
     expect((await applyPlan(plan, { root, runner, fs: h.fs, uid: 0 })).outcome).toBe('ok');
     calls.length = 0;
     expect((await rollback({ root, runner, fs: h.fs, uid: 0 })).outcome).toBe('ok');
-    expect(calls).toEqual(['/etc/kernel/postinst.d/zz-pve-passthrough-recovery --remove', 'update-initramfs -u -k all', 'proxmox-boot-tool refresh']);
+    expect(calls).toEqual([
+      '/etc/kernel/postinst.d/zz-pve-passthrough-recovery --remove',
+      'update-initramfs -u -k all',
+      'proxmox-boot-tool refresh',
+    ]);
   });
 });

@@ -13,7 +13,13 @@ describe('fixture runner', () => {
     const root = copyFixture('guide');
     roots.push(root);
     mkdirSync(join(root, '.fixture'), { recursive: true });
-    writeFileSync(join(root, '.fixture/commands.json'), JSON.stringify({ 'update-grub': { exitCode: 1, stderr: 'grub-probe: error' }, 'qm set 102 --delete hostpci0': { exitCode: 255, stderr: 'VM is locked (backup)' } }));
+    writeFileSync(
+      join(root, '.fixture/commands.json'),
+      JSON.stringify({
+        'update-grub': { exitCode: 1, stderr: 'grub-probe: error' },
+        'qm set 102 --delete hostpci0': { exitCode: 255, stderr: 'VM is locked (backup)' },
+      }),
+    );
     const r = createFixtureRunner(root);
     expect(await r.run(['update-grub'])).toMatchObject({ exitCode: 1, stderr: 'grub-probe: error' });
     expect(await r.run(['qm', 'set', '102', '--delete', 'hostpci0'])).toMatchObject({ exitCode: 255 });
@@ -29,13 +35,22 @@ describe('RecordingRunner', () => {
     const missing = await r.run(['qm', 'list']);
     expect(missing.exitCode).toBe(127);
     expect(missing.stderr).toMatch(/not available/);
-    expect(r.calls).toEqual([['zpool', 'status', '-P'], ['pvs', '--noheadings'], ['qm', 'list']]);
+    expect(r.calls).toEqual([
+      ['zpool', 'status', '-P'],
+      ['pvs', '--noheadings'],
+      ['qm', 'list'],
+    ]);
   });
 });
 
 describe('ExecaRunner', () => {
   it('passes arguments as an array, never through a shell', async () => {
-    const r = await new ExecaRunner().run(['node', '-e', 'process.stdout.write(process.argv[1])', '$(echo hi); rm -rf /']);
+    const r = await new ExecaRunner().run([
+      'node',
+      '-e',
+      'process.stdout.write(process.argv[1])',
+      '$(echo hi); rm -rf /',
+    ]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('$(echo hi); rm -rf /');
   });

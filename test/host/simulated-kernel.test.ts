@@ -15,7 +15,12 @@ afterEach(() => roots.splice(0).forEach(removeTree));
 
 async function applyVfs(root: string, address: string, count: number) {
   const h = openHost({ root });
-  const r = await applyPlan(planChanges(await readAt(root), [{ kind: 'vfs', address, count }]), { root: h.root, runner: h.runner, fs: h.fs, uid: 0 });
+  const r = await applyPlan(planChanges(await readAt(root), [{ kind: 'vfs', address, count }]), {
+    root: h.root,
+    runner: h.runner,
+    fs: h.fs,
+    uid: 0,
+  });
   expect(r.ok, r.message).toBe(true);
   return readAt(root);
 }
@@ -40,7 +45,10 @@ describe('simulated kernel on fixture trees', () => {
     rmSync(join(root, 'run/qemu-server/100.pid')); // VM 100, on a VF of 04:00.0, shut down first
     const before = fingerprint(root, [STATE_DIR]);
     const snap = await applyVfs(root, '0000:04:00.0', 2); // 4 live before
-    expect(snap.devices.filter((d) => d.physfn === '0000:04:00.0').map((d) => d.address)).toEqual(['0000:04:02.0', '0000:04:02.1']);
+    expect(snap.devices.filter((d) => d.physfn === '0000:04:00.0').map((d) => d.address)).toEqual([
+      '0000:04:02.0',
+      '0000:04:02.1',
+    ]);
     expect(Object.keys(fingerprint(root)).some((p) => p.includes('0000:04:02.3'))).toBe(false);
     const h = openHost({ root });
     expect((await rollback({ root: h.root, runner: h.runner, fs: h.fs, uid: 0 })).ok).toBe(true);

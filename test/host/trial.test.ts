@@ -13,7 +13,14 @@ import { STATE_DIR, takeLock } from '../../src/host/state.ts';
 import { confirmTrial, readTrialStatus } from '../../src/host/trial.ts';
 import { planChanges } from '../../src/model/plan/index.ts';
 import { GRUB_RECOVERY_ID } from '../../src/model/plan/recovery.ts';
-import { parseGrubenv, parseTrialEnv, restoreArgv, TRIAL, trialScriptText, trialUnitText } from '../../src/model/plan/trial.ts';
+import {
+  parseGrubenv,
+  parseTrialEnv,
+  restoreArgv,
+  TRIAL,
+  trialScriptText,
+  trialUnitText,
+} from '../../src/model/plan/trial.ts';
 import type { Intent, Plan } from '../../src/model/types.ts';
 import { runCli } from '../helpers/cli.ts';
 import { readAt } from '../helpers/snapshots.ts';
@@ -23,7 +30,8 @@ const trash: string[] = [];
 afterAll(() => trash.forEach(removeTree));
 const keep = (dir: string) => (trash.push(dir), dir);
 const commands = (p: Plan) => p.steps.flatMap((s) => (s.kind === 'command' ? [s.argv.join(' ')] : []));
-const step = (p: Plan, argv0: string, arg1?: string) => p.steps.find((s) => s.kind === 'command' && s.argv[0] === argv0 && (arg1 === undefined || s.argv[1] === arg1));
+const step = (p: Plan, argv0: string, arg1?: string) =>
+  p.steps.find((s) => s.kind === 'command' && s.argv[0] === argv0 && (arg1 === undefined || s.argv[1] === arg1));
 const RESERVE: Intent[] = [{ kind: 'reserve', address: '0000:03:00.0' }];
 const GUID = '4a67b082-0a4c-41cf-b6c7-440b29bb8c4f';
 const EMPTY_GRUBENV = '# GRUB Environment Block\n'.padEnd(1024, '#');
@@ -31,7 +39,10 @@ const EMPTY_GRUBENV = '# GRUB Environment Block\n'.padEnd(1024, '#');
 /** A GRUB node whose /boot is on a plain partition (GRUB can write grubenv there). */
 function grubRoot(fixture = 'iommu-off', grubenv = EMPTY_GRUBENV): string {
   const root = keep(copyFixture(fixture));
-  writeFileSync(join(root, 'proc/mounts'), '/dev/sda2 / ext4 rw,relatime 0 0\n/dev/sda1 /boot/efi vfat rw 0 0\nproc /proc proc rw 0 0\n');
+  writeFileSync(
+    join(root, 'proc/mounts'),
+    '/dev/sda2 / ext4 rw,relatime 0 0\n/dev/sda1 /boot/efi vfat rw 0 0\nproc /proc proc rw 0 0\n',
+  );
   mkdirSync(join(root, 'boot/grub'), { recursive: true });
   writeFileSync(join(root, 'boot/grub/grubenv'), grubenv);
   return root;
@@ -43,14 +54,18 @@ function sdbootRoot(vars: Record<string, string> = {}): string {
   const dir = join(root, 'sys/firmware/efi/efivars');
   mkdirSync(dir, { recursive: true });
   for (const [name, value] of Object.entries({ LoaderInfo: 'systemd-boot 252.36-1~deb12u1', ...vars })) {
-    writeFileSync(join(dir, `${name}-${GUID}`), Buffer.concat([Buffer.from([6, 0, 0, 0]), Buffer.from(`${value}\0`, 'utf16le')]));
+    writeFileSync(
+      join(dir, `${name}-${GUID}`),
+      Buffer.concat([Buffer.from([6, 0, 0, 0]), Buffer.from(`${value}\0`, 'utf16le')]),
+    );
   }
   mkdirSync(join(root, 'boot'), { recursive: true });
   for (const k of ['6.8.12-4-pve', '6.8.12-10-pve', '6.5.13-6-pve']) writeFileSync(join(root, `boot/vmlinuz-${k}`), '');
   return root;
 }
 
-const grubenv = (root: string) => Object.fromEntries(parseGrubenv(readFileSync(join(root, 'boot/grub/grubenv'), 'utf8')));
+const grubenv = (root: string) =>
+  Object.fromEntries(parseGrubenv(readFileSync(join(root, 'boot/grub/grubenv'), 'utf8')));
 const wants = (root: string) => join(root, 'etc/systemd/system/multi-user.target.wants/pve-passthrough-trial.service');
 const exists = (p: string) => {
   try {
@@ -74,11 +89,23 @@ describe('plan --trial on GRUB', () => {
     expect(at('update-grub')).toBeGreaterThan(at('update-initramfs -u -k all'));
     expect(at(`grub-set-default ${GRUB_RECOVERY_ID}`)).toBeGreaterThan(at('update-grub'));
     expect(at('grub-reboot 0')).toBeGreaterThan(at(`grub-set-default ${GRUB_RECOVERY_ID}`));
-    expect(step(p, 'grub-set-default')).toMatchObject({ undoLast: ['grub-editenv', '/boot/grub/grubenv', 'unset', 'saved_entry'] });
-    expect(step(p, 'grub-reboot')).toMatchObject({ undoLast: ['grub-editenv', '/boot/grub/grubenv', 'unset', 'next_entry'] });
-    expect(step(p, 'systemctl', 'enable')).toMatchObject({ undoFirst: ['systemctl', 'disable', 'pve-passthrough-trial.service'] });
+    expect(step(p, 'grub-set-default')).toMatchObject({
+      undoLast: ['grub-editenv', '/boot/grub/grubenv', 'unset', 'saved_entry'],
+    });
+    expect(step(p, 'grub-reboot')).toMatchObject({
+      undoLast: ['grub-editenv', '/boot/grub/grubenv', 'unset', 'next_entry'],
+    });
+    expect(step(p, 'systemctl', 'enable')).toMatchObject({
+      undoFirst: ['systemctl', 'disable', 'pve-passthrough-trial.service'],
+    });
     const env = parseTrialEnv(p.edits.find((e) => e.path === TRIAL.env)!.after)!;
-    expect(env).toMatchObject({ LOADER: 'grub', RESTORE_DEFAULT: '', ONESHOT: '0', RECOVERY_ENTRY: GRUB_RECOVERY_ID, MGMT_IFACE: 'vmbr0' });
+    expect(env).toMatchObject({
+      LOADER: 'grub',
+      RESTORE_DEFAULT: '',
+      ONESHOT: '0',
+      RECOVERY_ENTRY: GRUB_RECOVERY_ID,
+      MGMT_IFACE: 'vmbr0',
+    });
     expect(env.MGMT_ADDRESS).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   });
 
@@ -89,14 +116,19 @@ describe('plan --trial on GRUB', () => {
   });
 
   it('GRUB_DEFAULT=saved with your own saved_entry: no drop-in; that entry is the one booted once and the default put back', async () => {
-    const root = grubRoot('iommu-off', `# GRUB Environment Block\nsaved_entry=gnulinux-6.5.13-6-pve-advanced-x\n`.padEnd(1024, '#'));
+    const root = grubRoot(
+      'iommu-off',
+      `# GRUB Environment Block\nsaved_entry=gnulinux-6.5.13-6-pve-advanced-x\n`.padEnd(1024, '#'),
+    );
     const g = readFileSync(join(root, 'etc/default/grub'), 'utf8').replace(/^GRUB_DEFAULT=.*$/m, 'GRUB_DEFAULT=saved');
     writeFileSync(join(root, 'etc/default/grub'), g);
     const p = planChanges(await readAt(root), RESERVE, { trial: true });
     expect(p.errors).toEqual([]);
     expect(p.edits.map((e) => e.path)).not.toContain(TRIAL.grubDropIn);
     expect(commands(p)).toContain('grub-reboot gnulinux-6.5.13-6-pve-advanced-x');
-    expect(step(p, 'grub-set-default')).toMatchObject({ undoLast: ['grub-editenv', '/boot/grub/grubenv', 'set', 'saved_entry=gnulinux-6.5.13-6-pve-advanced-x'] });
+    expect(step(p, 'grub-set-default')).toMatchObject({
+      undoLast: ['grub-editenv', '/boot/grub/grubenv', 'set', 'saved_entry=gnulinux-6.5.13-6-pve-advanced-x'],
+    });
 
     const runner = createFixtureRunner(root);
     expect((await applyPlan(p, { root, runner, uid: 0 })).ok).toBe(true);
@@ -106,18 +138,31 @@ describe('plan --trial on GRUB', () => {
   });
 
   it('refused, with the reason, where it cannot work', async () => {
-    const errorOf = async (root: string, intents = RESERVE) => planChanges(await readAt(root), intents, { trial: true }).errors.map((e) => e.message).join('\n');
+    const errorOf = async (root: string, intents = RESERVE) =>
+      planChanges(await readAt(root), intents, { trial: true })
+        .errors.map((e) => e.message)
+        .join('\n');
     // The fixtures' own layout: /boot on the LVM volume pve-root, as the Proxmox VE installer makes it.
-    expect(await errorOf(keep(copyFixture('iommu-off')))).toMatch(/\/boot\/grub is on \/dev\/mapper\/pve-root \(LVM.*never be cleared.*recovery entry in the boot menu/);
+    expect(await errorOf(keep(copyFixture('iommu-off')))).toMatch(
+      /\/boot\/grub is on \/dev\/mapper\/pve-root \(LVM.*never be cleared.*recovery entry in the boot menu/,
+    );
     const zfs = grubRoot();
     writeFileSync(join(zfs, 'proc/mounts'), 'rpool/ROOT/pve-1 / zfs rw 0 0\n');
     expect(await errorOf(zfs)).toMatch(/\(zfs, zfs\): GRUB cannot write its environment block/);
     const pinned = grubRoot();
     mkdirSync(join(pinned, 'etc/default/grub.d'), { recursive: true });
-    writeFileSync(join(pinned, 'etc/default/grub.d/proxmox-kernel-pin.cfg'), 'GRUB_DEFAULT="gnulinux-advanced-abc>gnulinux-6.5.13-6-pve-advanced-abc"\n');
-    expect(await errorOf(pinned)).toMatch(/^GRUB_DEFAULT=gnulinux-advanced-abc>gnulinux-6\.5\.13-6-pve-advanced-abc in \/etc\/default\/grub\.d\/proxmox-kernel-pin\.cfg: a trial needs GRUB_DEFAULT=saved/);
+    writeFileSync(
+      join(pinned, 'etc/default/grub.d/proxmox-kernel-pin.cfg'),
+      'GRUB_DEFAULT="gnulinux-advanced-abc>gnulinux-6.5.13-6-pve-advanced-abc"\n',
+    );
+    expect(await errorOf(pinned)).toMatch(
+      /^GRUB_DEFAULT=gnulinux-advanced-abc>gnulinux-6\.5\.13-6-pve-advanced-abc in \/etc\/default\/grub\.d\/proxmox-kernel-pin\.cfg: a trial needs GRUB_DEFAULT=saved/,
+    );
     const own = grubRoot();
-    writeFileSync(join(own, 'etc/default/grub'), readFileSync(join(own, 'etc/default/grub'), 'utf8').replace(/^GRUB_DEFAULT=.*$/m, 'GRUB_DEFAULT="2"'));
+    writeFileSync(
+      join(own, 'etc/default/grub'),
+      readFileSync(join(own, 'etc/default/grub'), 'utf8').replace(/^GRUB_DEFAULT=.*$/m, 'GRUB_DEFAULT="2"'),
+    );
     expect(await errorOf(own)).toMatch(/^GRUB_DEFAULT=2 in \/etc\/default\/grub:/);
     const unknown = grubRoot();
     rmSync(join(unknown, 'etc/default/grub'));
@@ -130,13 +175,30 @@ describe('plan --trial on GRUB', () => {
   it('a pending trial: a second one is refused, and any plan that needs a reboot warns', async () => {
     const root = grubRoot();
     const runner = createFixtureRunner(root);
-    expect((await applyPlan(planChanges(await readAt(root), RESERVE, { trial: true }), { root, runner, uid: 0 })).ok).toBe(true);
-    writeFileSync(join(root, 'boot/grub/grubenv'), `# GRUB Environment Block\nsaved_entry=${GRUB_RECOVERY_ID}\n`.padEnd(1024, '#')); // booted once
+    expect(
+      (await applyPlan(planChanges(await readAt(root), RESERVE, { trial: true }), { root, runner, uid: 0 })).ok,
+    ).toBe(true);
+    writeFileSync(
+      join(root, 'boot/grub/grubenv'),
+      `# GRUB Environment Block\nsaved_entry=${GRUB_RECOVERY_ID}\n`.padEnd(1024, '#'),
+    ); // booted once
     const more: Intent[] = [{ kind: 'reserve', address: '0000:03:00.1' }];
-    expect(planChanges(await readAt(root), more, { trial: true }).errors.map((e) => e.message).join()).toMatch(/a trial is already pending/);
-    expect(planChanges(await readAt(root), more).warnings.map((w) => w.message).join()).toMatch(/a trial boot is still pending/);
+    expect(
+      planChanges(await readAt(root), more, { trial: true })
+        .errors.map((e) => e.message)
+        .join(),
+    ).toMatch(/a trial is already pending/);
+    expect(
+      planChanges(await readAt(root), more)
+        .warnings.map((w) => w.message)
+        .join(),
+    ).toMatch(/a trial boot is still pending/);
     expect((await confirmTrial({ root, runner })).outcome).toBe('ok');
-    expect(planChanges(await readAt(root), more).warnings.map((w) => w.message).join()).not.toMatch(/trial/);
+    expect(
+      planChanges(await readAt(root), more)
+        .warnings.map((w) => w.message)
+        .join(),
+    ).not.toMatch(/trial/);
   });
 
   it('a plan that needs no reboot, or leaves nothing reserved, has nothing to try', async () => {
@@ -144,7 +206,9 @@ describe('plan --trial on GRUB', () => {
     const runner = createFixtureRunner(root);
     expect((await applyPlan(planChanges(await readAt(root), RESERVE), { root, runner, uid: 0 })).ok).toBe(true);
     const again = planChanges(await readAt(root), RESERVE, { trial: true });
-    expect(again.errors.map((e) => e.message)).toEqual(['this plan needs no reboot: there is nothing to try (apply it without --trial)']);
+    expect(again.errors.map((e) => e.message)).toEqual([
+      'this plan needs no reboot: there is nothing to try (apply it without --trial)',
+    ]);
     const release = planChanges(await readAt(root), [{ kind: 'release', address: '0000:03:00.0' }], { trial: true });
     expect(release.errors.map((e) => e.message).join()).toMatch(/no device stays reserved/);
   });
@@ -163,7 +227,10 @@ describe('plan --trial on GRUB', () => {
     expect(readTrialStatus(root).state).toBe('armed');
 
     // The trial boot: GRUB boots next_entry and clears it (save_env next_entry).
-    writeFileSync(join(root, 'boot/grub/grubenv'), `# GRUB Environment Block\nsaved_entry=${GRUB_RECOVERY_ID}\n`.padEnd(1024, '#'));
+    writeFileSync(
+      join(root, 'boot/grub/grubenv'),
+      `# GRUB Environment Block\nsaved_entry=${GRUB_RECOVERY_ID}\n`.padEnd(1024, '#'),
+    );
     expect(readTrialStatus(root)).toMatchObject({ state: 'pending', loader: 'grub' });
     runner.calls.length = 0;
     const c = await confirmTrial({ root, runner });
@@ -183,7 +250,9 @@ describe('plan --trial on GRUB', () => {
     const root = grubRoot();
     const before = fingerprint(root);
     const runner = createFixtureRunner(root);
-    expect((await applyPlan(planChanges(await readAt(root), RESERVE, { trial: true }), { root, runner, uid: 0 })).ok).toBe(true);
+    expect(
+      (await applyPlan(planChanges(await readAt(root), RESERVE, { trial: true }), { root, runner, uid: 0 })).ok,
+    ).toBe(true);
     runner.calls.length = 0;
     expect((await rollback({ root, runner, uid: 0 })).ok).toBe(true);
     const cmds = runner.calls.map((c) => c.join(' '));
@@ -199,7 +268,13 @@ describe('plan --trial on GRUB', () => {
     const canned = join(root, '.fixture/commands.json');
     const answers = existsSync(canned) ? JSON.parse(readFileSync(canned, 'utf8')) : {};
     mkdirSync(join(root, '.fixture'), { recursive: true });
-    writeFileSync(canned, JSON.stringify({ ...answers, 'grub-reboot 0': { exitCode: 1, stderr: 'grub-editenv: error: cannot open /boot/grub/grubenv.new\n' } }));
+    writeFileSync(
+      canned,
+      JSON.stringify({
+        ...answers,
+        'grub-reboot 0': { exitCode: 1, stderr: 'grub-editenv: error: cannot open /boot/grub/grubenv.new\n' },
+      }),
+    );
     const runner = createFixtureRunner(root);
     const r = await applyPlan(planChanges(await readAt(root), RESERVE, { trial: true }), { root, runner, uid: 0 });
     expect(r.outcome).toBe('failed');
@@ -213,8 +288,13 @@ describe('plan --trial on systemd-boot (proxmox-boot-tool)', () => {
     const p = planChanges(await readAt(sdbootRoot()), RESERVE, { trial: true });
     expect(p.errors).toEqual([]);
     const cmds = commands(p);
-    expect(cmds.slice(-2)).toEqual(['bootctl set-default pve-passthrough-recovery-6.8.12-10-pve.conf', 'bootctl set-oneshot proxmox-6.8.12-10-pve.conf']);
-    expect(cmds.indexOf('bootctl set-default pve-passthrough-recovery-6.8.12-10-pve.conf')).toBeGreaterThan(cmds.indexOf('/etc/kernel/postinst.d/zz-pve-passthrough-recovery'));
+    expect(cmds.slice(-2)).toEqual([
+      'bootctl set-default pve-passthrough-recovery-6.8.12-10-pve.conf',
+      'bootctl set-oneshot proxmox-6.8.12-10-pve.conf',
+    ]);
+    expect(cmds.indexOf('bootctl set-default pve-passthrough-recovery-6.8.12-10-pve.conf')).toBeGreaterThan(
+      cmds.indexOf('/etc/kernel/postinst.d/zz-pve-passthrough-recovery'),
+    );
     expect(step(p, 'bootctl', 'set-default')).toMatchObject({ undoLast: ['bootctl', 'set-default', ''] });
     expect(step(p, 'bootctl', 'set-oneshot')).toMatchObject({ undoLast: ['bootctl', 'set-oneshot', ''] });
     expect(p.edits.map((e) => e.path)).not.toContain(TRIAL.grubDropIn);
@@ -223,32 +303,51 @@ describe('plan --trial on systemd-boot (proxmox-boot-tool)', () => {
   it('a kernel pin, or your own LoaderEntryDefault, decides the entries', async () => {
     const pinned = sdbootRoot();
     writeFileSync(join(pinned, 'etc/kernel/proxmox-boot-pin'), '6.5.13-6-pve\n');
-    expect(commands(planChanges(await readAt(pinned), RESERVE, { trial: true })).slice(-2)).toEqual(['bootctl set-default pve-passthrough-recovery-6.5.13-6-pve.conf', 'bootctl set-oneshot proxmox-6.5.13-6-pve.conf']);
+    expect(commands(planChanges(await readAt(pinned), RESERVE, { trial: true })).slice(-2)).toEqual([
+      'bootctl set-default pve-passthrough-recovery-6.5.13-6-pve.conf',
+      'bootctl set-oneshot proxmox-6.5.13-6-pve.conf',
+    ]);
     const own = sdbootRoot({ LoaderEntryDefault: 'proxmox-6.8.12-4-pve.conf' });
     const p = planChanges(await readAt(own), RESERVE, { trial: true });
     expect(commands(p).at(-1)).toBe('bootctl set-oneshot proxmox-6.8.12-4-pve.conf');
-    expect(step(p, 'bootctl', 'set-default')).toMatchObject({ undoLast: ['bootctl', 'set-default', 'proxmox-6.8.12-4-pve.conf'] });
+    expect(step(p, 'bootctl', 'set-default')).toMatchObject({
+      undoLast: ['bootctl', 'set-default', 'proxmox-6.8.12-4-pve.conf'],
+    });
   });
 
   it('refused when this boot did not come through systemd-boot, or a one-shot or a trial is already set', async () => {
-    const errorOf = async (root: string) => planChanges(await readAt(root), RESERVE, { trial: true }).errors.map((e) => e.message).join('\n');
-    expect(await errorOf(keep(copyFixture('guide')))).toMatch(/no LoaderInfo EFI variable.*bootctl cannot set a one-shot/);
+    const errorOf = async (root: string) =>
+      planChanges(await readAt(root), RESERVE, { trial: true })
+        .errors.map((e) => e.message)
+        .join('\n');
+    expect(await errorOf(keep(copyFixture('guide')))).toMatch(
+      /no LoaderInfo EFI variable.*bootctl cannot set a one-shot/,
+    );
     expect(await errorOf(sdbootRoot({ LoaderInfo: 'GRUB 2.06' }))).toMatch(/came through GRUB 2\.06, not systemd-boot/);
-    expect(await errorOf(sdbootRoot({ LoaderEntryOneShot: 'proxmox-6.5.13-6-pve.conf' }))).toMatch(/LoaderEntryOneShot=proxmox-6\.5\.13-6-pve\.conf/);
-    expect(await errorOf(sdbootRoot({ LoaderEntryDefault: 'pve-passthrough-recovery-6.8.12-10-pve.conf' }))).toMatch(/a trial is already pending/);
+    expect(await errorOf(sdbootRoot({ LoaderEntryOneShot: 'proxmox-6.5.13-6-pve.conf' }))).toMatch(
+      /LoaderEntryOneShot=proxmox-6\.5\.13-6-pve\.conf/,
+    );
+    expect(await errorOf(sdbootRoot({ LoaderEntryDefault: 'pve-passthrough-recovery-6.8.12-10-pve.conf' }))).toMatch(
+      /a trial is already pending/,
+    );
   });
 
   it('apply sets the EFI variables; the trial boot, confirm, status; rollback removes them', async () => {
     const root = sdbootRoot();
     const before = fingerprint(root);
     const runner = createFixtureRunner(root);
-    expect((await applyPlan(planChanges(await readAt(root), RESERVE, { trial: true }), { root, runner, uid: 0 })).ok).toBe(true);
+    expect(
+      (await applyPlan(planChanges(await readAt(root), RESERVE, { trial: true }), { root, runner, uid: 0 })).ok,
+    ).toBe(true);
     expect(readEfiString(root, 'LoaderEntryDefault')).toBe('pve-passthrough-recovery-6.8.12-10-pve.conf');
     expect(readEfiString(root, 'LoaderEntryOneShot')).toBe('proxmox-6.8.12-10-pve.conf');
     expect(readTrialStatus(root).state).toBe('armed');
     expect((await confirmTrial({ root, runner })).outcome).toBe('refused'); // not rebooted yet
     const release = await takeLock(root); // an apply or rollback running
-    expect(await confirmTrial({ root, runner }, { force: true })).toMatchObject({ outcome: 'refused', message: expect.stringMatching(/another pve-passthrough is applying/) });
+    expect(await confirmTrial({ root, runner }, { force: true })).toMatchObject({
+      outcome: 'refused',
+      message: expect.stringMatching(/another pve-passthrough is applying/),
+    });
     await release();
     expect(readEfiString(root, 'LoaderEntryDefault')).toBe('pve-passthrough-recovery-6.8.12-10-pve.conf');
 
@@ -290,19 +389,30 @@ describe('the confirmation script (the unit), run by /bin/sh', () => {
     stub('grub-editenv', 'exit 0');
     stub('bootctl', 'exit 0');
     stub('systemctl', `exit ${health.cluster ? 0 : 3}`);
-    stub('ip', `case "$*" in *link*) ${health.linkUp ? 'echo "5: vmbr0: <BROADCAST,UP,LOWER_UP> mtu 1500 state UP"' : 'true'} ;; *addr*) echo "5: vmbr0    inet ${health.address}/24 brd 192.168.1.255 scope global vmbr0" ;; esac`);
+    stub(
+      'ip',
+      `case "$*" in *link*) ${health.linkUp ? 'echo "5: vmbr0: <BROADCAST,UP,LOWER_UP> mtu 1500 state UP"' : 'true'} ;; *addr*) echo "5: vmbr0    inet ${health.address}/24 brd 192.168.1.255 scope global vmbr0" ;; esac`,
+    );
     writeFileSync(join(dir, 'trial.env'), env);
     writeFileSync(join(dir, 'cmdline'), 'BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro quiet\n');
     writeFileSync(join(dir, 'trial-confirm'), trialScriptText());
     const run = (...args: string[]) =>
       spawnSync('/bin/sh', [join(dir, 'trial-confirm'), ...args], {
         encoding: 'utf8',
-        env: { PATH: `${bin}:${process.env.PATH}`, PVE_PASSTHROUGH_TRIAL_ENV: join(dir, 'trial.env'), PVE_PASSTHROUGH_STATE: join(dir, 'state'), PVE_PASSTHROUGH_CMDLINE: join(dir, 'cmdline'), PVE_PASSTHROUGH_TRIAL_POLL: '1', PVE_PASSTHROUGH_TRIAL_WAIT: '2' },
+        env: {
+          PATH: `${bin}:${process.env.PATH}`,
+          PVE_PASSTHROUGH_TRIAL_ENV: join(dir, 'trial.env'),
+          PVE_PASSTHROUGH_STATE: join(dir, 'state'),
+          PVE_PASSTHROUGH_CMDLINE: join(dir, 'cmdline'),
+          PVE_PASSTHROUGH_TRIAL_POLL: '1',
+          PVE_PASSTHROUGH_TRIAL_WAIT: '2',
+        },
       });
     const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
     return { dir, run, calls, state: (n: string) => readFileSync(join(dir, 'state', n), 'utf8') };
   }
-  const planEnv = async (root: string) => planChanges(await readAt(root), RESERVE, { trial: true }).edits.find((e) => e.path === TRIAL.env)!.after!;
+  const planEnv = async (root: string) =>
+    planChanges(await readAt(root), RESERVE, { trial: true }).edits.find((e) => e.path === TRIAL.env)!.after!;
 
   it('GRUB, healthy: restores the default with the same commands as confirm, records it, and does nothing the second time', async () => {
     const text = await planEnv(grubRoot());
@@ -324,8 +434,14 @@ describe('the confirmation script (the unit), run by /bin/sh', () => {
     const env = parseTrialEnv(text)!;
     const t = scriptRoot(text, { linkUp: true, address: env.MGMT_ADDRESS, cluster: true });
     expect(t.run('--wait').status).toBe(0);
-    expect(t.calls().filter((c) => c.startsWith('bootctl'))).toEqual(["bootctl set-oneshot ", 'bootctl set-default proxmox-6.8.12-4-pve.conf']);
-    expect(restoreArgv(env)).toEqual([['bootctl', 'set-oneshot', ''], ['bootctl', 'set-default', 'proxmox-6.8.12-4-pve.conf']]);
+    expect(t.calls().filter((c) => c.startsWith('bootctl'))).toEqual([
+      'bootctl set-oneshot ',
+      'bootctl set-default proxmox-6.8.12-4-pve.conf',
+    ]);
+    expect(restoreArgv(env)).toEqual([
+      ['bootctl', 'set-oneshot', ''],
+      ['bootctl', 'set-default', 'proxmox-6.8.12-4-pve.conf'],
+    ]);
   });
 
   it('the management address missing, or pve-cluster down: gives up after the wait, the default stays the recovery entry', async () => {
@@ -345,7 +461,10 @@ describe('the confirmation script (the unit), run by /bin/sh', () => {
   it('booted through the recovery entry: exit 3, recorded, nothing restored', async () => {
     const text = await planEnv(grubRoot());
     const t = scriptRoot(text, { linkUp: true, address: parseTrialEnv(text)!.MGMT_ADDRESS, cluster: true });
-    writeFileSync(join(t.dir, 'cmdline'), 'BOOT_IMAGE=/boot/vmlinuz root=/dev/sda2 ro quiet pve-passthrough=off module_blacklist=vfio_pci\n');
+    writeFileSync(
+      join(t.dir, 'cmdline'),
+      'BOOT_IMAGE=/boot/vmlinuz root=/dev/sda2 ro quiet pve-passthrough=off module_blacklist=vfio_pci\n',
+    );
     const r = t.run('--wait');
     expect(r.status).toBe(3);
     expect(t.calls()).toEqual([]);
@@ -393,7 +512,10 @@ describe('CLI: apply --trial, status, confirm', () => {
   it('a recovery boot: status exit 5', async () => {
     const root = grubRoot();
     expect((await runCli(['apply', '--root', root, '--reserve', '0000:03:00.0', '--trial', '--yes'])).code).toBe(0);
-    writeFileSync(join(root, 'proc/cmdline'), 'BOOT_IMAGE=/boot/vmlinuz root=/dev/sda2 ro pve-passthrough=off module_blacklist=vfio_pci\n');
+    writeFileSync(
+      join(root, 'proc/cmdline'),
+      'BOOT_IMAGE=/boot/vmlinuz root=/dev/sda2 ro pve-passthrough=off module_blacklist=vfio_pci\n',
+    );
     const s = await runCli(['status', '--root', root]);
     expect(s.code).toBe(5);
     expect(s.stdout).toMatch(/came back through the recovery entry/);

@@ -24,5 +24,8 @@ export function expectVerdicts(boot: BootResult, names: string[], opts: { shared
   // A boot that several tests read (sharedBoot): the other verdicts are the other tests' business.
   if (opts.sharedBoot) return;
   const failed = boot.verdicts.filter((v) => !v.pass);
-  expect(failed.map((v) => `${v.name} ${v.detail}`), report).toEqual([]);
+  expect(
+    failed.map((v) => `${v.name} ${v.detail}`),
+    report,
+  ).toEqual([]);
 }

@@ -14,7 +14,20 @@ describe('kernel lab: reading a real machine', () => {
   });
 
   it('scenario 1: list --json and check --json agree with sysfs (groups, drivers, PF/VF links, remapping)', () => {
-    expectVerdicts(boot, ['sriov-pf-present', 'list-json-exit', 'list-matches-sysfs', 'list-sees-vfs', 'iommu-remap-agrees', 'iommu-enabled', 'check-json-clean', 'check-no-iommu-finding'], { sharedBoot: true });
+    expectVerdicts(
+      boot,
+      [
+        'sriov-pf-present',
+        'list-json-exit',
+        'list-matches-sysfs',
+        'list-sees-vfs',
+        'iommu-remap-agrees',
+        'iommu-enabled',
+        'check-json-clean',
+        'check-no-iommu-finding',
+      ],
+      { sharedBoot: true },
+    );
     const sys = dataBlock(boot.console, 'sysfs-view')!;
     // The lab's devices are all there as the kernel sees them.
     expect(sys.match(/ driver=e1000e /g)?.length).toBe(2);
@@ -23,6 +36,10 @@ describe('kernel lab: reading a real machine', () => {
   });
 
   it('scenario 5: reserving one device of a shared group alone is refused before any write', () => {
-    expectVerdicts(boot, ['shared-group-real', 'shared-refused', 'shared-no-write', 'shared-no-state', 'shared-no-own-files'], { sharedBoot: true });
+    expectVerdicts(
+      boot,
+      ['shared-group-real', 'shared-refused', 'shared-no-write', 'shared-no-state', 'shared-no-own-files'],
+      { sharedBoot: true },
+    );
   });
 });

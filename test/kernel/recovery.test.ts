@@ -9,8 +9,21 @@ import { expectVerdicts, scenario } from './helpers.ts';
 describe('kernel lab: the recovery kill switch', () => {
   const lab = scenario('recovery');
   it('pve-passthrough=off module_blacklist=vfio_pci: host drivers for every device, then back to vfio-pci', async () => {
-    expectVerdicts(await lab.boot('recovery-apply.sh'), ['recovery-devices', 'recovery-apply-ok', 'recovery-by-address', 'recovery-by-id', 'recovery-entry-file']);
-    expectVerdicts(await lab.boot('recovery-off.sh', 900, KILL_SWITCH.join(' ')), ['off-cmdline', 'off-twin-host-driver', 'off-nvme-host-driver', 'off-no-vfio-pci', 'off-override-unset', 'off-logged']);
+    expectVerdicts(await lab.boot('recovery-apply.sh'), [
+      'recovery-devices',
+      'recovery-apply-ok',
+      'recovery-by-address',
+      'recovery-by-id',
+      'recovery-entry-file',
+    ]);
+    expectVerdicts(await lab.boot('recovery-off.sh', 900, KILL_SWITCH.join(' ')), [
+      'off-cmdline',
+      'off-twin-host-driver',
+      'off-nvme-host-driver',
+      'off-no-vfio-pci',
+      'off-override-unset',
+      'off-logged',
+    ]);
     expectVerdicts(await lab.boot('recovery-normal.sh'), ['normal-twin-vfio', 'normal-nvme-vfio']);
   });
 });

@@ -7,7 +7,19 @@ import { expectVerdicts, scenario } from './helpers.ts';
 describe('kernel lab: reserve one of two identical NICs', () => {
   const lab = scenario('reserve');
   it('scenario 2: binds by address at boot, the twin keeps its driver', async () => {
-    expectVerdicts(await lab.boot('reserve-apply.sh'), ['twins', 'twins-host-driver', 'apply-ok', 'by-address', 'not-by-id', 'initrd-has-script']);
-    expectVerdicts(await lab.boot('reserve-check.sh'), ['reserved-vfio', 'vfio-group-node', 'twin-host-driver', 'override-set']);
+    expectVerdicts(await lab.boot('reserve-apply.sh'), [
+      'twins',
+      'twins-host-driver',
+      'apply-ok',
+      'by-address',
+      'not-by-id',
+      'initrd-has-script',
+    ]);
+    expectVerdicts(await lab.boot('reserve-check.sh'), [
+      'reserved-vfio',
+      'vfio-group-node',
+      'twin-host-driver',
+      'override-set',
+    ]);
   });
 });

@@ -8,7 +8,21 @@ describe('kernel lab: rollback', () => {
   const lab = scenario('rollback');
   it('scenario 4: rollback returns the host drivers, no VFs, no leftovers', async () => {
     expectVerdicts(await lab.boot('rollback-apply.sh'), ['apply-ok', 'initrd-has-script']);
-    expectVerdicts(await lab.boot('rollback-do.sh'), ['applied-reserve', 'applied-vfs', 'rollback-ok', 'rollback-live-vfs', 'initrd-clean']);
-    expectVerdicts(await lab.boot('rollback-check.sh'), ['host-driver-a', 'host-driver-b', 'no-override', 'no-vfs', 'no-leftovers', 'initrd-clean', 'vfio-unused']);
+    expectVerdicts(await lab.boot('rollback-do.sh'), [
+      'applied-reserve',
+      'applied-vfs',
+      'rollback-ok',
+      'rollback-live-vfs',
+      'initrd-clean',
+    ]);
+    expectVerdicts(await lab.boot('rollback-check.sh'), [
+      'host-driver-a',
+      'host-driver-b',
+      'no-override',
+      'no-vfs',
+      'no-leftovers',
+      'initrd-clean',
+      'vfio-unused',
+    ]);
   });
 });

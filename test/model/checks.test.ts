@@ -20,7 +20,8 @@ async function guideWith(files: Record<string, string>): Promise<Finding[]> {
 const vm = (name: string, lines: string) => `name: ${name}\ncores: 2\nmemory: 2048\n${lines}`;
 const about = (fs: Finding[], where: string) => fs.filter((f) => f.where === where);
 /** The findings about VM 105's hostpci0, with 105.conf holding `lines`. */
-const vm105 = async (lines: string) => about(await guideWith({ 'etc/pve/qemu-server/105.conf': vm('t', lines) }), 'VM 105 hostpci0');
+const vm105 = async (lines: string) =>
+  about(await guideWith({ 'etc/pve/qemu-server/105.conf': vm('t', lines) }), 'VM 105 hostpci0');
 
 describe('pre-flight checks', () => {
   it('finds nothing on the reference host as it is', async () => {
@@ -40,12 +41,16 @@ describe('pre-flight checks', () => {
   });
 
   it('pcie=1 on an i440fx VM is an error; OVMF without efidisk a warning', async () => {
-    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('gpu', 'bios: ovmf\nhostpci0: 0000:07:00,pcie=1\n') });
+    const fs = await guideWith({
+      'etc/pve/qemu-server/105.conf': vm('gpu', 'bios: ovmf\nhostpci0: 0000:07:00,pcie=1\n'),
+    });
     const pcie = about(fs, 'VM 105 hostpci0');
     expect(pcie.map((f) => f.severity)).toEqual(['error']);
     expect(pcie[0]!.message).toContain('pcie=1 needs the q35 machine type, this VM is i440fx (default)');
     expect(pcie[0]!.addresses).toEqual(['0000:07:00.0', '0000:07:00.1']);
-    expect(about(fs, 'VM 105').map((f) => [f.severity, f.message.slice(0, 30)])).toEqual([['warning', 'OVMF without an efidisk0: UEFI']]);
+    expect(about(fs, 'VM 105').map((f) => [f.severity, f.message.slice(0, 30)])).toEqual([
+      ['warning', 'OVMF without an efidisk0: UEFI'],
+    ]);
   });
 
   it('a VM that starts at boot with a device from a host-critical group is an error naming what the host loses', async () => {
@@ -58,34 +63,48 @@ describe('pre-flight checks', () => {
   });
 
   it('one device in two VMs: a warning, an error when both start at boot', async () => {
-    const two = { 'etc/pve/qemu-server/105.conf': vm('a', 'machine: q35\nhostpci0: 0000:07:00,pcie=1\n'), 'etc/pve/qemu-server/106.conf': vm('b', 'machine: q35\nhostpci1: 0000:07:00.0,pcie=1\n') };
+    const two = {
+      'etc/pve/qemu-server/105.conf': vm('a', 'machine: q35\nhostpci0: 0000:07:00,pcie=1\n'),
+      'etc/pve/qemu-server/106.conf': vm('b', 'machine: q35\nhostpci1: 0000:07:00.0,pcie=1\n'),
+    };
     const fs = await guideWith(two);
     const f = about(fs, '0000:07:00.0');
     expect(f.map((x) => x.severity)).toEqual(['warning']);
     expect(f[0]!.message).toContain('VM 105 hostpci0, VM 106 hostpci1');
     expect(about(fs, 'IOMMU group 19')).toEqual([]); // the same pair is not reported twice as a group split
-    const boot = await guideWith({ ...two, 'etc/pve/qemu-server/105.conf': `onboot: 1\n${two['etc/pve/qemu-server/105.conf']}`, 'etc/pve/qemu-server/106.conf': `onboot: 1\n${two['etc/pve/qemu-server/106.conf']}` });
+    const boot = await guideWith({
+      ...two,
+      'etc/pve/qemu-server/105.conf': `onboot: 1\n${two['etc/pve/qemu-server/105.conf']}`,
+      'etc/pve/qemu-server/106.conf': `onboot: 1\n${two['etc/pve/qemu-server/106.conf']}`,
+    });
     expect(about(boot, '0000:07:00.0').map((x) => x.severity)).toEqual(['error']);
   });
 
   it('one IOMMU group split across two VMs', async () => {
-    const fs = await guideWith({ 'etc/pve/qemu-server/105.conf': vm('a', 'hostpci0: 0000:00:1f.4\n'), 'etc/pve/qemu-server/106.conf': vm('b', 'hostpci0: 0000:00:1f.5\n') });
+    const fs = await guideWith({
+      'etc/pve/qemu-server/105.conf': vm('a', 'hostpci0: 0000:00:1f.4\n'),
+      'etc/pve/qemu-server/106.conf': vm('b', 'hostpci0: 0000:00:1f.5\n'),
+    });
     const [f] = about(fs, 'IOMMU group 9');
     expect(f?.message).toContain('split across VMs 105, 106 (0000:00:1f.4, 0000:00:1f.5)');
   });
 
   it('mappings: unknown, not for this node, wrong card behind the path; a pool shared by VMs is fine', async () => {
-    const cfg = 'x710-vf\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1\n'
-      + 'elsewhere\n\tmap id=8086:1521,node=pve2,path=0000:03:00.0\n'
-      + 'swapped\n\tmap id=10de:1b80,iommugroup=15,node=pve1,path=0000:03:00.0\n'
-      + 'pool\n\tmap id=8086:154c,node=pve1,path=0000:04:02.2;0000:04:02.3\n';
+    const cfg =
+      'x710-vf\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1\n' +
+      'elsewhere\n\tmap id=8086:1521,node=pve2,path=0000:03:00.0\n' +
+      'swapped\n\tmap id=10de:1b80,iommugroup=15,node=pve1,path=0000:03:00.0\n' +
+      'pool\n\tmap id=8086:154c,node=pve1,path=0000:04:02.2;0000:04:02.3\n';
     const fs = await guideWith({
       'etc/pve/mapping/pci.cfg': cfg,
-      'etc/pve/qemu-server/105.conf': vm('a', 'hostpci0: mapping=nope\nhostpci1: mapping=elsewhere\nhostpci2: mapping=swapped\nhostpci3: mapping=pool\n'),
+      'etc/pve/qemu-server/105.conf': vm(
+        'a',
+        'hostpci0: mapping=nope\nhostpci1: mapping=elsewhere\nhostpci2: mapping=swapped\nhostpci3: mapping=pool\n',
+      ),
       'etc/pve/qemu-server/106.conf': vm('b', 'hostpci0: mapping=pool\n'),
     });
     expect(about(fs, 'VM 105 hostpci0')[0]?.message).toContain("mapping 'nope' is not defined");
-    expect(about(fs, 'VM 105 hostpci1')[0]?.message).toContain("has no entry for node pve1");
+    expect(about(fs, 'VM 105 hostpci1')[0]?.message).toContain('has no entry for node pve1');
     expect(about(fs, 'VM 105 hostpci2')[0]?.message).toContain('expects 10de:1b80 at 0000:03:00.0, but 8086:1521');
     expect(about(fs, 'VM 105 hostpci3')).toEqual([]);
     expect(fs.filter((f) => f.addresses.includes('0000:04:02.2'))).toEqual([]);
@@ -93,8 +112,12 @@ describe('pre-flight checks', () => {
 
   it('vfio-pci ids: a leftover id, and a reserved card the host driver won', async () => {
     const root = 'etc/modprobe.d/vfio.conf';
-    const fs = await guideWith({ [root]: 'options vfio-pci ids=1000:0097,dead:beef,10de:1b80\nsoftdep mpt3sas pre: vfio-pci\n' });
-    expect(about(fs, root).map((f) => f.message)).toEqual(['vfio-pci ids= lists dead:beef, which matches no device on this node: a leftover']);
+    const fs = await guideWith({
+      [root]: 'options vfio-pci ids=1000:0097,dead:beef,10de:1b80\nsoftdep mpt3sas pre: vfio-pci\n',
+    });
+    expect(about(fs, root).map((f) => f.message)).toEqual([
+      'vfio-pci ids= lists dead:beef, which matches no device on this node: a leftover',
+    ]);
     const [gpu] = about(fs, '0000:07:00.0');
     expect(gpu?.message).toContain("the host driver nouveau has it: no 'softdep nouveau pre: vfio-pci'");
   });

@@ -42,7 +42,9 @@ describe('pci.ids with real vendor blocks (comments inside blocks)', () => {
     expect(names.subsystem('8086', '10d3', '15d9', '0605')).toBe('X8SIL');
     // 2918's subsystems are not 10d3's.
     expect(names.subsystem('8086', '10d3', '1028', '0236')).toBeNull();
-    expect(names.subsystem('8086', '2918', '1028', '0236')).toBe('PowerEdge R610 82801IB (ICH9) LPC Interface Controller');
+    expect(names.subsystem('8086', '2918', '1028', '0236')).toBe(
+      'PowerEdge R610 82801IB (ICH9) LPC Interface Controller',
+    );
   });
 
   it('takes class names from the class section, built-in names for what it lacks', () => {

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deleteKey, firstFreeHostpci, getKey, hostpciEntries, parseHostpci, parseVmConf, printVmConf, sectionsOf, setKey } from '../../src/model/vmconf.ts';
+import {
+  deleteKey,
+  firstFreeHostpci,
+  getKey,
+  hostpciEntries,
+  parseHostpci,
+  parseVmConf,
+  printVmConf,
+  sectionsOf,
+  setKey,
+} from '../../src/model/vmconf.ts';
 
 const CONF = `#Firewall%3A WAN on X710
 bios: ovmf
@@ -26,11 +36,18 @@ describe('vmconf', () => {
     expect(getKey(doc, 'machine', 'snap1')).toBe('pc-i440fx-8.1');
     expect(sectionsOf(doc)).toEqual(['PENDING', 'snap1']);
     expect(hostpciEntries(doc).map((h) => h.index)).toEqual([0, 2]);
-    expect(hostpciEntries(doc)[1]).toMatchObject({ hosts: ['03:00.0', '03:00.1'], options: { pcie: '1', rombar: '0' } });
+    expect(hostpciEntries(doc)[1]).toMatchObject({
+      hosts: ['03:00.0', '03:00.1'],
+      options: { pcie: '1', rombar: '0' },
+    });
   });
 
   it('parses the hostpci grammar: host default key, ; lists, mapping, options', () => {
-    expect(parseHostpci(0, '0000:03:00,pcie=1,x-vga=1')).toMatchObject({ hosts: ['0000:03:00'], mapping: null, options: { pcie: '1', 'x-vga': '1' } });
+    expect(parseHostpci(0, '0000:03:00,pcie=1,x-vga=1')).toMatchObject({
+      hosts: ['0000:03:00'],
+      mapping: null,
+      options: { pcie: '1', 'x-vga': '1' },
+    });
     expect(parseHostpci(1, 'mapping=x710,pcie=1')).toMatchObject({ hosts: [], mapping: 'x710' });
   });
 
@@ -45,13 +62,17 @@ describe('vmconf', () => {
     expect(diff).toEqual(['hostpci3: 0000:07:00,pcie=1']);
     expect(out.indexOf('hostpci3')).toBeLessThan(out.indexOf('[PENDING]'));
     expect(out.slice(out.indexOf('[snap1]'))).toBe(CONF.slice(CONF.indexOf('[snap1]')));
-    expect(printVmConf(deleteKey(doc, 'hostpci2'))).toBe(CONF.replace('hostpci2: host=03:00.0;03:00.1,pcie=1,rombar=0\n', ''));
+    expect(printVmConf(deleteKey(doc, 'hostpci2'))).toBe(
+      CONF.replace('hostpci2: host=03:00.0;03:00.1,pcie=1,rombar=0\n', ''),
+    );
     expect(printVmConf(setKey(doc, 'machine', 'q35'))).toBe(CONF);
   });
 
   it('creates a PENDING section when a running VM needs one', () => {
     const { doc } = parseVmConf('name: a\nmemory: 1\n');
-    expect(printVmConf(setKey(doc, 'hostpci0', '0000:03:00', 'PENDING'))).toBe('name: a\nmemory: 1\n\n[PENDING]\nhostpci0: 0000:03:00\n');
+    expect(printVmConf(setKey(doc, 'hostpci0', '0000:03:00', 'PENDING'))).toBe(
+      'name: a\nmemory: 1\n\n[PENDING]\nhostpci0: 0000:03:00\n',
+    );
   });
 
   it('keeps broken lines and says where they are', () => {
@@ -65,22 +86,40 @@ describe('vmconf', () => {
   it('round-trips any text exactly (property)', () => {
     const line = fc.oneof(
       fc.string(),
-      fc.constantFrom('[PENDING]', '[snap]', '#comment', 'hostpci0: 03:00,pcie=1', 'name: x', '', '  ', 'bad line', 'a:b\r'),
+      fc.constantFrom(
+        '[PENDING]',
+        '[snap]',
+        '#comment',
+        'hostpci0: 03:00,pcie=1',
+        'name: x',
+        '',
+        '  ',
+        'bad line',
+        'a:b\r',
+      ),
     );
-    fc.assert(fc.property(fc.array(line), (lines) => {
-      const text = lines.join('\n');
-      expect(printVmConf(parseVmConf(text).doc)).toBe(text);
-    }));
+    fc.assert(
+      fc.property(fc.array(line), (lines) => {
+        const text = lines.join('\n');
+        expect(printVmConf(parseVmConf(text).doc)).toBe(text);
+      }),
+    );
   });
 
   it('setKey touches exactly one line (property)', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom('name: x', 'memory: 1', '#c', '', 'junk', 'cores: 2')), fc.constantFrom('hostpci0', 'machine', 'name'), (lines, key) => {
-      const text = `${lines.join('\n')}\n`;
-      const before = text.split('\n');
-      const after = printVmConf(setKey(parseVmConf(text).doc, key, 'v')).split('\n');
-      const removed = before.filter((l, i) => after.indexOf(l) < 0 && before.indexOf(l) === i);
-      expect(after.length - before.length).toBeLessThanOrEqual(1);
-      expect(removed.every((l) => l.startsWith(`${key}:`))).toBe(true);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('name: x', 'memory: 1', '#c', '', 'junk', 'cores: 2')),
+        fc.constantFrom('hostpci0', 'machine', 'name'),
+        (lines, key) => {
+          const text = `${lines.join('\n')}\n`;
+          const before = text.split('\n');
+          const after = printVmConf(setKey(parseVmConf(text).doc, key, 'v')).split('\n');
+          const removed = before.filter((l, i) => after.indexOf(l) < 0 && before.indexOf(l) === i);
+          expect(after.length - before.length).toBeLessThanOrEqual(1);
+          expect(removed.every((l) => l.startsWith(`${key}:`))).toBe(true);
+        },
+      ),
+    );
   });
 });

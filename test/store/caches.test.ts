@@ -12,7 +12,21 @@ beforeAll(async () => {
   [guide, consumer] = await Promise.all([fixtureSnapshot('guide'), fixtureSnapshot('consumer')]);
 });
 const make = (snapshot: HostSnapshot): AppStore =>
-  createAppStore({ snapshot, size: { columns: 80, rows: 24 }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snapshot } });
+  createAppStore({
+    snapshot,
+    size: { columns: 80, rows: 24 },
+    colour: false,
+    ascii: true,
+    host: {
+      root: '/x',
+      fixture: true,
+      demo: false,
+      apply: async () => {
+        throw new Error('unused');
+      },
+      reread: async () => snapshot,
+    },
+  });
 const addresses = (s: AppStore) => selectRows(s.getState()).flatMap((r) => (r.kind === 'device' ? [r.address] : []));
 
 describe('caches per store', () => {

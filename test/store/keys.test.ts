@@ -14,18 +14,42 @@ beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
 const make = (columns = 80, rows = 24): AppStore =>
-  createAppStore({ snapshot: snap, size: { columns, rows }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
-const press = (s: AppStore, ...keys: Array<string | Partial<KeyInfo>>) => keys.forEach((k) => handleKey(s, typeof k === 'string' ? { input: k } : { input: '', ...k }));
+  createAppStore({
+    snapshot: snap,
+    size: { columns, rows },
+    colour: false,
+    ascii: true,
+    host: {
+      root: '/x',
+      fixture: true,
+      demo: false,
+      apply: async () => {
+        throw new Error('unused');
+      },
+      reread: async () => snap,
+    },
+  });
+const press = (s: AppStore, ...keys: Array<string | Partial<KeyInfo>>) =>
+  keys.forEach((k) => handleKey(s, typeof k === 'string' ? { input: k } : { input: '', ...k }));
 
 const LONG_PLAN: Intent[] = [
   { kind: 'reserve', address: '0000:03:00.0' },
   { kind: 'reserve', address: '0000:03:00.1' },
   { kind: 'vfs', address: '0000:04:00.1', count: 8 },
-  { kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: false, rombar: true } },
+  {
+    kind: 'assign',
+    address: '0000:07:00.0',
+    vmid: 102,
+    options: { allFunctions: true, pcie: true, xVga: false, rombar: true },
+  },
 ];
 
 describe('pending pane keys', () => {
-  for (const [cols, rows] of [[80, 24], [60, 16], [200, 60]] as const) {
+  for (const [cols, rows] of [
+    [80, 24],
+    [60, 16],
+    [200, 60],
+  ] as const) {
     it(`reaches the last line of a long plan with PgDn, G and Down at ${cols}x${rows}`, () => {
       const s = make(cols, rows);
       s.setState({ intents: LONG_PLAN, pane: 'pending' });
@@ -73,11 +97,21 @@ describe('assign defaults', () => {
   const vm = (id: number) => snap.vms.find((v) => v.vmid === id)!;
 
   it('a GPU to a q35 OVMF VM: all functions (its audio), PCI-Express, x-vga', () => {
-    expect(assignDefaults(snap, dev('0000:07:00.0'), vm(103))).toEqual({ allFunctions: true, pcie: true, xVga: true, rombar: true });
+    expect(assignDefaults(snap, dev('0000:07:00.0'), vm(103))).toEqual({
+      allFunctions: true,
+      pcie: true,
+      xVga: true,
+      rombar: true,
+    });
   });
 
   it('a GPU to an i440fx SeaBIOS VM: no PCI-Express (no silent switch to q35), no x-vga', () => {
-    expect(assignDefaults(snap, dev('0000:07:00.0'), vm(102))).toEqual({ allFunctions: true, pcie: false, xVga: false, rombar: true });
+    expect(assignDefaults(snap, dev('0000:07:00.0'), vm(102))).toEqual({
+      allFunctions: true,
+      pcie: false,
+      xVga: false,
+      rombar: true,
+    });
   });
 
   it('a network VF: its own function only, never x-vga', () => {
@@ -85,17 +119,27 @@ describe('assign defaults', () => {
     expect(assignDefaults(snap, vf, vm(104))).toMatchObject({ allFunctions: false, pcie: true, xVga: false });
   });
 
-  it('a device the VM already has opens with that line\'s options, and staging replaces the line (no second one)', () => {
+  it("a device the VM already has opens with that line's options, and staging replaces the line (no second one)", () => {
     expect(existingLine(snap, dev('0000:07:00.0'), vm(102))).toBeNull();
     const s = make();
     s.setState({ cursorId: 'd:0000:01:00.0' }); // VM 101 has it: hostpci0: 0000:01:00.0,pcie=1
     A.openAssign(s);
     A.pickVm(s, 101);
-    expect(s.getState().dialog).toMatchObject({ kind: 'assign-options', vmid: 101, replaces: 'hostpci0', options: { allFunctions: false, pcie: true, xVga: false, rombar: true } });
+    expect(s.getState().dialog).toMatchObject({
+      kind: 'assign-options',
+      vmid: 101,
+      replaces: 'hostpci0',
+      options: { allFunctions: false, pcie: true, xVga: false, rombar: true },
+    });
     press(s, '4', { return: true }); // ROM-Bar off
     expect(s.getState().intents).toEqual([
       { kind: 'unassign', vmid: 101, slot: 'hostpci0' },
-      { kind: 'assign', address: '0000:01:00.0', vmid: 101, options: { allFunctions: false, pcie: true, xVga: false, rombar: false } },
+      {
+        kind: 'assign',
+        address: '0000:01:00.0',
+        vmid: 101,
+        options: { allFunctions: false, pcie: true, xVga: false, rombar: false },
+      },
     ]);
     const plan = selectPlan(s.getState());
     expect(plan.errors).toEqual([]);
@@ -107,9 +151,20 @@ describe('assign defaults', () => {
     s.setState({ cursorId: 'd:0000:07:00.0' });
     A.openAssign(s);
     A.pickVm(s, 102);
-    expect(s.getState().dialog).toMatchObject({ kind: 'assign-options', vmid: 102, options: { pcie: false, xVga: false } });
+    expect(s.getState().dialog).toMatchObject({
+      kind: 'assign-options',
+      vmid: 102,
+      options: { pcie: false, xVga: false },
+    });
     press(s, '2', { return: true });
-    expect(s.getState().intents).toEqual([{ kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: false, rombar: true } }]);
+    expect(s.getState().intents).toEqual([
+      {
+        kind: 'assign',
+        address: '0000:07:00.0',
+        vmid: 102,
+        options: { allFunctions: true, pcie: true, xVga: false, rombar: true },
+      },
+    ]);
     A.openAssign(s);
     A.pickVm(s, 102);
     expect(s.getState().dialog).toMatchObject({ options: { pcie: true } });
@@ -120,13 +175,28 @@ describe('commit result', () => {
   it('keys typed while the commit runs are dropped, and do not dismiss the result screen', async () => {
     let finish!: () => void;
     const ran = new Promise<void>((r) => (finish = r));
-    const result = { ok: true, outcome: 'applied', message: 'Applied. Backups in /var/lib/x', backupDir: '/var/lib/x', stepsRun: 1, failedStep: null, rebootRequired: true, nextSteps: ['Reboot the node'] } as never;
+    const result = {
+      ok: true,
+      outcome: 'applied',
+      message: 'Applied. Backups in /var/lib/x',
+      backupDir: '/var/lib/x',
+      stepsRun: 1,
+      failedStep: null,
+      rebootRequired: true,
+      nextSteps: ['Reboot the node'],
+    } as never;
     const s = createAppStore({
       snapshot: snap,
       size: { columns: 80, rows: 24 },
       colour: false,
       ascii: true,
-      host: { root: '/x', fixture: true, demo: false, apply: async () => (await ran, result), reread: async () => snap },
+      host: {
+        root: '/x',
+        fixture: true,
+        demo: false,
+        apply: async () => (await ran, result),
+        reread: async () => snap,
+      },
     });
     s.setState({ cursorId: 'd:0000:04:00.1' });
     A.openVfEditor(s);
@@ -155,7 +225,21 @@ describe('commit result', () => {
 describe('IOMMU off', () => {
   it('the first reservation says at once that nothing passes through until the IOMMU is on, and what the plan changes', async () => {
     const off = await fixtureSnapshot('iommu-off');
-    const s = createAppStore({ snapshot: off, size: { columns: 80, rows: 24 }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => off } });
+    const s = createAppStore({
+      snapshot: off,
+      size: { columns: 80, rows: 24 },
+      colour: false,
+      ascii: true,
+      host: {
+        root: '/x',
+        fixture: true,
+        demo: false,
+        apply: async () => {
+          throw new Error('unused');
+        },
+        reread: async () => off,
+      },
+    });
     s.setState({ cursorId: 'd:0000:03:00.1' });
     A.toggleReserve(s);
     expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:03:00.1' }]);
@@ -193,7 +277,10 @@ describe('tree and dialog keys', () => {
     expect(s.getState().dialog).toMatchObject({ kind: 'shared', members: ['0000:03:00.0', '0000:03:00.1'] });
     press(s, { return: true });
     expect(s.getState().dialog).toBeNull();
-    expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:03:00.0' }, { kind: 'reserve', address: '0000:03:00.1' }]);
+    expect(s.getState().intents).toEqual([
+      { kind: 'reserve', address: '0000:03:00.0' },
+      { kind: 'reserve', address: '0000:03:00.1' },
+    ]);
     press(s, 'u');
     expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:03:00.0' }]);
   });
@@ -238,4 +325,3 @@ describe('tree and dialog keys', () => {
     expect(s.getState().pane).toBe('tree');
   });
 });
-

@@ -37,8 +37,24 @@ describe('the filter line in the tree', () => {
   beforeAll(async () => {
     snap = await fixtureSnapshot('guide');
   });
-  const make = (): AppStore => createAppStore({ snapshot: snap, size: { columns: 80, rows: 24 }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
-  const press = (s: AppStore, ...keys: Array<string | Partial<KeyInfo>>) => keys.forEach((k) => handleKey(s, typeof k === 'string' ? { input: k } : { input: '', ...k }));
+  const make = (): AppStore =>
+    createAppStore({
+      snapshot: snap,
+      size: { columns: 80, rows: 24 },
+      colour: false,
+      ascii: true,
+      host: {
+        root: '/x',
+        fixture: true,
+        demo: false,
+        apply: async () => {
+          throw new Error('unused');
+        },
+        reread: async () => snap,
+      },
+    });
+  const press = (s: AppStore, ...keys: Array<string | Partial<KeyInfo>>) =>
+    keys.forEach((k) => handleKey(s, typeof k === 'string' ? { input: k } : { input: '', ...k }));
 
   it('reopening / continues the filter with the cursor at its end; Ctrl-U clears it, Ctrl-W drops a word', () => {
     const s = make();

@@ -16,7 +16,21 @@ beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
 const make = (): AppStore =>
-  createAppStore({ snapshot: snap, size: { columns: 100, rows: 30 }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
+  createAppStore({
+    snapshot: snap,
+    size: { columns: 100, rows: 30 },
+    colour: false,
+    ascii: true,
+    host: {
+      root: '/x',
+      fixture: true,
+      demo: false,
+      apply: async () => {
+        throw new Error('unused');
+      },
+      reread: async () => snap,
+    },
+  });
 const OPTS = { allFunctions: false, pcie: true, xVga: false, rombar: true };
 
 describe('checks on the staged plan in the store', () => {
@@ -33,7 +47,9 @@ describe('checks on the staged plan in the store', () => {
     expect(selectFindings(s.getState())).toBe(f);
     expect(f.find((x) => x.where === 'IOMMU group 14')).toMatchObject({ plan: 'new', severity: 'warning' });
     expect(findingsSummary(f)).toBe('2 warnings');
-    const text = checksLines(f, 90, 0, intents).lines.map((l) => l.text).join('\n');
+    const text = checksLines(f, 90, 0, intents)
+      .lines.map((l) => l.text)
+      .join('\n');
     expect(text).toContain('IOMMU group 14 (staged changes)');
     s.setState({ intents: [] });
     expect(findingsSummary(selectFindings(s.getState()))).toBe('no problems found');
@@ -70,10 +86,35 @@ describe('details of a device with changes staged', () => {
     ];
     const s = make();
     s.setState({ intents });
-    const row = { kind: 'device' as const, id: 'd:0000:03:00.0', address: '0000:03:00.0', depth: 1, isolation: 'isolated' as const, expandable: false, expanded: false, marks: [] };
-    const text = detailsLines(snap, row as never, selectFindings(s.getState())).map((l) => l.text).join('\n');
+    const row = {
+      kind: 'device' as const,
+      id: 'd:0000:03:00.0',
+      address: '0000:03:00.0',
+      depth: 1,
+      isolation: 'isolated' as const,
+      expandable: false,
+      expanded: false,
+      marks: [],
+    };
+    const text = detailsLines(snap, row as never, selectFindings(s.getState()))
+      .map((l) => l.text)
+      .join('\n');
     expect(text).toContain('Warning (IOMMU group 14, staged changes): split across VMs 102, 103');
-    const resolved = [{ severity: 'error' as const, where: 'VM 105 hostpci0', message: 'gone', fix: 'x', addresses: ['0000:03:00.0'], line: null, plan: 'resolved' as const }];
-    expect(detailsLines(snap, row as never, resolved).map((l) => l.text).join('\n')).not.toContain('gone');
+    const resolved = [
+      {
+        severity: 'error' as const,
+        where: 'VM 105 hostpci0',
+        message: 'gone',
+        fix: 'x',
+        addresses: ['0000:03:00.0'],
+        line: null,
+        plan: 'resolved' as const,
+      },
+    ];
+    expect(
+      detailsLines(snap, row as never, resolved)
+        .map((l) => l.text)
+        .join('\n'),
+    ).not.toContain('gone');
   });
 });

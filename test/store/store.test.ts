@@ -11,7 +11,21 @@ beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
 const make = (rows = 24, snapshot = snap): AppStore =>
-  createAppStore({ snapshot, size: { columns: 80, rows }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
+  createAppStore({
+    snapshot,
+    size: { columns: 80, rows },
+    colour: false,
+    ascii: true,
+    host: {
+      root: '/x',
+      fixture: true,
+      demo: false,
+      apply: async () => {
+        throw new Error('unused');
+      },
+      reread: async () => snap,
+    },
+  });
 const cursorTo = (s: AppStore, addr: string) => s.setState({ cursorId: `d:${addr}` });
 
 describe('store', () => {
@@ -61,7 +75,11 @@ describe('store', () => {
     const s = make();
     cursorTo(s, '0000:03:00.0');
     A.toggleReserve(s);
-    expect(s.getState().dialog).toMatchObject({ kind: 'shared', members: ['0000:03:00.0', '0000:03:00.1'], isolated: true });
+    expect(s.getState().dialog).toMatchObject({
+      kind: 'shared',
+      members: ['0000:03:00.0', '0000:03:00.1'],
+      isolated: true,
+    });
     A.answerShared(s, false);
     const p1 = selectPlan(s.getState());
     expect(selectPlan(s.getState())).toBe(p1);
@@ -87,7 +105,17 @@ describe('store', () => {
       return r?.kind === 'device' ? r.marks : null;
     };
     expect(marks('0000:07:00.1')).toEqual([]);
-    s.setState({ intents: [{ kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: false, xVga: false, rombar: true } }, { kind: 'release', address: '0000:01:00.0' }] });
+    s.setState({
+      intents: [
+        {
+          kind: 'assign',
+          address: '0000:07:00.0',
+          vmid: 102,
+          options: { allFunctions: true, pcie: false, xVga: false, rombar: true },
+        },
+        { kind: 'release', address: '0000:01:00.0' },
+      ],
+    });
     expect(marks('0000:07:00.0')).toEqual(['+VM102']);
     expect(marks('0000:07:00.1')).toEqual(['+VM102']);
     expect(marks('0000:01:00.0')).toEqual(expect.arrayContaining(['vfio', '-vfio']));

@@ -3,7 +3,11 @@
 import { PassThrough } from 'node:stream';
 import { startSession } from '../../src/entry/terminal/session.ts';
 
-const screen = Object.assign(new PassThrough(), { isTTY: true, columns: 80, rows: 24 }) as unknown as NodeJS.WriteStream;
+const screen = Object.assign(new PassThrough(), {
+  isTTY: true,
+  columns: 80,
+  rows: 24,
+}) as unknown as NodeJS.WriteStream;
 const keys = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.ReadStream;
 const messages = new PassThrough();
 messages.on('data', (d) => process.stdout.write(`stderr: ${d}`));

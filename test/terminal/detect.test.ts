@@ -12,13 +12,25 @@ describe('detectTerminal', () => {
     ['truecolor', { TERM: 'xterm-256color', COLORTERM: 'truecolor', ...UTF8 }, { colour: true, ascii: false }],
     ['tmux / screen', { TERM: 'screen-256color', LC_CTYPE: 'C.utf8' }, { colour: true, ascii: false }],
     ['NO_COLOR (any value)', { TERM: 'xterm-256color', NO_COLOR: '0', ...UTF8 }, { colour: false, ascii: false }],
-    ['NO_COLOR empty counts as unset (no-color.org)', { TERM: 'xterm-256color', NO_COLOR: '', ...UTF8 }, { colour: true, ascii: false }],
+    [
+      'NO_COLOR empty counts as unset (no-color.org)',
+      { TERM: 'xterm-256color', NO_COLOR: '', ...UTF8 },
+      { colour: true, ascii: false },
+    ],
     ['TERM=dumb', { TERM: 'dumb', ...UTF8 }, { colour: false, ascii: true }],
     ['TERM=linux: 16 colours, ASCII glyphs and borders', { TERM: 'linux', ...UTF8 }, { colour: true, ascii: true }],
     ['LANG=C', { TERM: 'xterm-256color', LANG: 'C' }, { colour: true, ascii: true }],
     ['no locale at all', { TERM: 'xterm' }, { colour: true, ascii: true }],
-    ['LC_ALL=C overrides a UTF-8 LANG', { TERM: 'xterm', LANG: 'en_US.UTF-8', LC_ALL: 'C' }, { colour: true, ascii: true }],
-    ['LC_CTYPE UTF-8 overrides LANG=C', { TERM: 'xterm', LANG: 'C', LC_CTYPE: 'de_DE.utf8' }, { colour: true, ascii: false }],
+    [
+      'LC_ALL=C overrides a UTF-8 LANG',
+      { TERM: 'xterm', LANG: 'en_US.UTF-8', LC_ALL: 'C' },
+      { colour: true, ascii: true },
+    ],
+    [
+      'LC_CTYPE UTF-8 overrides LANG=C',
+      { TERM: 'xterm', LANG: 'C', LC_CTYPE: 'de_DE.utf8' },
+      { colour: true, ascii: false },
+    ],
   ])('%s', (_name, env, want) => {
     expect(detectTerminal(tty, env)).toEqual(want);
   });

@@ -30,7 +30,8 @@ function runThenStty(args: string[], env: NodeJS.ProcessEnv = {}): PtyRun {
   const cmd = `${q(process.execPath)} ${q(LAUNCHER)} ${args.map(q).join(' ')}; echo "exit=$?"; stty -a`;
   return runInPty(['-c', cmd], { command: '/bin/sh', env });
 }
-const sane = (out: string) => /(^|\s)icanon(\s|;)/.test(out) && /(^|\s)echo(\s|;)/.test(out) && !/-icanon|-echo\s/.test(out);
+const sane = (out: string) =>
+  /(^|\s)icanon(\s|;)/.test(out) && /(^|\s)echo(\s|;)/.test(out) && !/-icanon|-echo\s/.test(out);
 
 describe('the terminal is restored', () => {
   it('after q: exit 0, cooked mode back (stty), cursor shown', async () => {
@@ -64,7 +65,10 @@ describe('the terminal is restored', () => {
       process.kill(run.pid, sig);
       expect((await run.exited).exitCode).toBe(code);
       const tail = afterLeaving(run.output());
-      if (says) expect(tail).toContain(`pve-passthrough: ${sig}: terminal restored; nothing was applied that was not committed.`);
+      if (says)
+        expect(tail).toContain(
+          `pve-passthrough: ${sig}: terminal restored; nothing was applied that was not committed.`,
+        );
       else expect(tail.trim()).toBe('');
     }, 30_000);
   }
@@ -72,7 +76,10 @@ describe('the terminal is restored', () => {
   for (const how of ['throw', 'reject'] as const) {
     it(`after an uncaught error (${how}): exit 70, cooked mode back, the log's path printed`, async () => {
       const state = keep(tempDir('pvept-state-'));
-      const run = runThenStty(['--root', keep(copyFixture('guide'))], { PVE_PASSTHROUGH_CRASH_TEST: how, XDG_STATE_HOME: state });
+      const run = runThenStty(['--root', keep(copyFixture('guide'))], {
+        PVE_PASSTHROUGH_CRASH_TEST: how,
+        XDG_STATE_HOME: state,
+      });
       await run.exited;
       const out = run.output();
       expect(out).toMatch(/exit=70\b/);

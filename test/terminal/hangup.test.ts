@@ -17,7 +17,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hangUp = (p: pty.IPty) => (p as pty.IPty & { destroy(): void }).destroy();
 
 function spawn(file: string, args: string[], state: string) {
-  const env = { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', XDG_STATE_HOME: state } as Record<string, string>;
+  const env = { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', XDG_STATE_HOME: state } as Record<
+    string,
+    string
+  >;
   delete env.CI;
   let out = '';
   const p = pty.spawn(file, args, { name: 'xterm-256color', cols: 80, rows: 24, env });

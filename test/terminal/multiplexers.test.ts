@@ -78,7 +78,15 @@ describe.skipIf(!has('screen'))('inside GNU screen (no altscreen: the last frame
     trash.push(root);
     spawnSync('sh', ['-c', `printf 'defutf8 on\\n' > ${q(rc)}`]);
     const env = 'LANG=C TERM=screen';
-    const start = spawnSync('screen', ['-c', rc, '-dmS', name, 'sh', '-c', `stty cols 80 rows 24; export ${env}; ${script(root)}`]);
+    const start = spawnSync('screen', [
+      '-c',
+      rc,
+      '-dmS',
+      name,
+      'sh',
+      '-c',
+      `stty cols 80 rows 24; export ${env}; ${script(root)}`,
+    ]);
     expect(start.status).toBe(0);
     const read = () => {
       spawnSync('screen', ['-S', name, '-X', 'hardcopy', hardcopy]);

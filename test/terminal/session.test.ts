@@ -15,7 +15,11 @@ const dir = () => {
 
 describe('crash log', () => {
   it('prefers /var/log/pve-passthrough on a real node, then XDG_STATE_HOME, then the temp folder', () => {
-    expect(crashLogDirs({ XDG_STATE_HOME: '/s' }, true)).toEqual(['/var/log/pve-passthrough', '/s/pve-passthrough', expect.any(String)]);
+    expect(crashLogDirs({ XDG_STATE_HOME: '/s' }, true)).toEqual([
+      '/var/log/pve-passthrough',
+      '/s/pve-passthrough',
+      expect.any(String),
+    ]);
     expect(crashLogDirs({}, false)).toHaveLength(1);
   });
 
@@ -24,7 +28,12 @@ describe('crash log', () => {
     const blocked = join(d, 'not-a-dir');
     writeFileSync(blocked, '');
     const err = new Error('boom');
-    const path = writeCrashLog(err, [join(blocked, 'sub'), join(d, 'logs')], { TERM: 'linux' }, new Date('2026-01-02T03:04:05.678Z'));
+    const path = writeCrashLog(
+      err,
+      [join(blocked, 'sub'), join(d, 'logs')],
+      { TERM: 'linux' },
+      new Date('2026-01-02T03:04:05.678Z'),
+    );
     expect(path).toBe(join(d, 'logs', `pve-passthrough-crash-2026-01-02T03-04-05-678Z-${process.pid}.log`));
     const text = readFileSync(path!, 'utf8');
     expect(text).toMatch(/^pve-passthrough \S+ crashed at 2026-01-02T03:04:05.678Z\n/);

@@ -17,8 +17,22 @@ afterEach(() => {
 async function goTo(x: Harness, addr: string) {
   const short = addr.replace(/^0000:/, '');
   await x.press('g');
-  for (let i = 0; i < 80 && !x.frame().split('\n').some((l) => l.startsWith('>') && l.includes(short)); i++) await x.press('j');
-  expect(x.frame().split('\n').find((l) => l.startsWith('>'))).toContain(short);
+  for (
+    let i = 0;
+    i < 80 &&
+    !x
+      .frame()
+      .split('\n')
+      .some((l) => l.startsWith('>') && l.includes(short));
+    i++
+  )
+    await x.press('j');
+  expect(
+    x
+      .frame()
+      .split('\n')
+      .find((l) => l.startsWith('>')),
+  ).toContain(short);
 }
 
 describe('tree and details', () => {
@@ -92,7 +106,9 @@ describe('tree and details', () => {
     expect(f.split('\n')).toHaveLength(24);
     await expect(f).toMatchFileSnapshot(SNAP('help-80x24'));
     expect(f).not.toMatch(/~ │/); // descriptions wrap under their column, nothing is cut
-    expect(f).toMatch(/reserve \/ release the device for vfio-pci \(asks for\s+│\n│\s+shared and host-critical groups\)/);
+    expect(f).toMatch(
+      /reserve \/ release the device for vfio-pci \(asks for\s+│\n│\s+shared and host-critical groups\)/,
+    );
     // Page by page to the end: nothing cut anywhere.
     const at = (x: string) => Number(/(\d+)-\d+\/\d+, j\/k scroll/.exec(x)?.[1] ?? 0);
     for (let i = 0; i < 12 && !/\d+-(\d+)\/\1, j\/k scroll/.test(f); i++) {
@@ -151,7 +167,9 @@ describe('pre-flight checks', () => {
     h = await renderFixture('guide');
     expect(h.frame().split('\n')[0]).not.toMatch(/warning|error/);
     await h.press('!');
-    expect(await h.waitFor((x) => x.includes('Checks: no problems found'))).toContain('every VM with PCI devices can start as configured');
+    expect(await h.waitFor((x) => x.includes('Checks: no problems found'))).toContain(
+      'every VM with PCI devices can start as configured',
+    );
   });
 });
 
@@ -203,12 +221,19 @@ describe('staging', () => {
     expect(f).toContain('[ ] Primary GPU'); // SeaBIOS VM: no x-vga by default
     await h.press('2');
     f = await h.waitFor((x) => x.includes('[x] PCI-Express'));
-    expect(f.replace(/[\s│]+/g, ' ')).toContain('warning: VM 102: machine type changes from pc-i440fx-8.1 to q35 for PCI-Express: the guest sees new hardware');
+    expect(f.replace(/[\s│]+/g, ' ')).toContain(
+      'warning: VM 102: machine type changes from pc-i440fx-8.1 to q35 for PCI-Express: the guest sees new hardware',
+    );
     await h.press('3');
     f = await h.waitFor((x) => x.includes('[x] Primary GPU'));
     await expect(f).toMatchFileSnapshot(SNAP('assign-options'));
     await h.press(KEY.ENTER);
-    expect(h.store.getState().intents[0]).toMatchObject({ kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, xVga: true, pcie: true, rombar: true } });
+    expect(h.store.getState().intents[0]).toMatchObject({
+      kind: 'assign',
+      address: '0000:07:00.0',
+      vmid: 102,
+      options: { allFunctions: true, xVga: true, pcie: true, rombar: true },
+    });
     await h.press('p');
     f = await h.waitFor((x) => x.includes('Pending changes'));
     expect(f).toContain('+hostpci0: 0000:07:00,pcie=1,x-vga=1');
@@ -228,7 +253,14 @@ describe('staging', () => {
     expect(f).toMatch(/\[x\] PCI-Express\s+VM is q35/);
     expect(f).toMatch(/\[x\] Primary GPU \(x-vga\)\s+the card becomes the VM display/);
     await h.press(KEY.ENTER);
-    expect(h.store.getState().intents).toEqual([{ kind: 'assign', address: '0000:07:00.0', vmid: 100, options: { allFunctions: true, pcie: true, xVga: true, rombar: true } }]);
+    expect(h.store.getState().intents).toEqual([
+      {
+        kind: 'assign',
+        address: '0000:07:00.0',
+        vmid: 100,
+        options: { allFunctions: true, pcie: true, xVga: true, rombar: true },
+      },
+    ]);
   });
 
   it('u undoes, d drops from the pending pane; a blocked plan cannot be committed', async () => {
@@ -257,7 +289,10 @@ describe('commit', () => {
     let f = await h.waitFor((x) => x.includes('other functions of this card'));
     await expect(f).toMatchFileSnapshot(SNAP('group-functions'));
     await h.press(KEY.ENTER);
-    expect(h.store.getState().intents.map((i) => i.kind === 'reserve' && i.address)).toEqual(['0000:03:00.0', '0000:03:00.1']);
+    expect(h.store.getState().intents.map((i) => i.kind === 'reserve' && i.address)).toEqual([
+      '0000:03:00.0',
+      '0000:03:00.1',
+    ]);
     await h.press('c');
     f = await h.waitFor((x) => x.includes('Apply these changes?'));
     expect(f).toContain('> Cancel <');
@@ -271,8 +306,12 @@ describe('commit', () => {
     expect(h.store.getState().dialog?.kind).toBe('result');
     f = await h.waitFor((x) => x.includes('Enter to continue'), 'the prompt');
     expect(f).toMatch(/Reboot the node/);
-    await expect(f.replace(/\/tmp\/\S+/g, '<tmp>').replace(/\d{4}-\d\d-\d\dT[\d-]+Z/g, '<time>')).toMatchFileSnapshot(SNAP('result'));
-    expect(readFileSync(join(h.root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain('bind 0000:03:00.0 8086:1521\nbind 0000:03:00.1 8086:1521');
+    await expect(f.replace(/\/tmp\/\S+/g, '<tmp>').replace(/\d{4}-\d\d-\d\dT[\d-]+Z/g, '<time>')).toMatchFileSnapshot(
+      SNAP('result'),
+    );
+    expect(readFileSync(join(h.root, 'etc/initramfs-tools/scripts/init-top/pve-passthrough-vfio'), 'utf8')).toContain(
+      'bind 0000:03:00.0 8086:1521\nbind 0000:03:00.1 8086:1521',
+    );
     await h.press(KEY.ENTER);
     expect(h.store.getState().intents).toEqual([]);
   });

@@ -24,17 +24,27 @@ const NAMED: Record<string, KeyInfo[]> = {
   End: [{ input: '', end: true }],
   Delete: [{ input: '', delete: true }],
   // Ink reports the Backspace key (DEL) as `delete`; ^H as `backspace`.
-  Backspace: [{ input: '', backspace: true }, { input: '', delete: true }],
+  Backspace: [
+    { input: '', backspace: true },
+    { input: '', delete: true },
+  ],
   space: [{ input: ' ' }],
   type: PRINTABLE.map((input) => ({ input })),
 };
 /** Every key a terminal can send that the program might care about. */
 const UNIVERSE: KeyInfo[] = [
   ...PRINTABLE.map((input) => ({ input })),
-  ...Object.entries(NAMED).filter(([n]) => n !== 'type' && n !== 'space').flatMap(([, ks]) => ks),
+  ...Object.entries(NAMED)
+    .filter(([n]) => n !== 'type' && n !== 'space')
+    .flatMap(([, ks]) => ks),
   ...'abcdefghijklmnopqrstuvwxyz'.split('').map((c) => ({ input: c, ctrl: true })),
 ];
-const id = (k: KeyInfo) => JSON.stringify(Object.entries(k).filter(([, v]) => v !== undefined && v !== false && v !== '').sort());
+const id = (k: KeyInfo) =>
+  JSON.stringify(
+    Object.entries(k)
+      .filter(([, v]) => v !== undefined && v !== false && v !== '')
+      .sort(),
+  );
 
 /** The keys a binding's `keys` text names, as a terminal sends them; throws on a word it cannot read. */
 function parseKeys(text: string): KeyInfo[] {
@@ -43,7 +53,8 @@ function parseKeys(text: string): KeyInfo[] {
     for (const tok of word === '/' ? ['/'] : word.split('/')) {
       if (NAMED[tok]) out.push(...NAMED[tok]!);
       else if (/^Ctrl-[A-Z]$/.test(tok)) out.push({ input: tok.slice(5).toLowerCase(), ctrl: true });
-      else if (/^([0-9]-[0-9]|[a-z]-[a-z]|[A-Z]-[A-Z])$/.test(tok)) for (let c = tok.charCodeAt(0); c <= tok.charCodeAt(2); c++) out.push({ input: String.fromCharCode(c) });
+      else if (/^([0-9]-[0-9]|[a-z]-[a-z]|[A-Z]-[A-Z])$/.test(tok))
+        for (let c = tok.charCodeAt(0); c <= tok.charCodeAt(2); c++) out.push({ input: String.fromCharCode(c) });
       else if (tok.length === 1) out.push({ input: tok });
       else throw new Error(`cannot read key '${tok}' in '${text}'`);
     }
@@ -70,7 +81,11 @@ describe('the key table', () => {
       }
       for (const k of UNIVERSE) {
         const b = list.find((x) => x.match(k));
-        if (b) expect(parseKeys(b.keys).map(id), `${scope}: ${id(k)} is handled by '${b.keys}' (${b.description}) but not listed`).toContain(id(k));
+        if (b)
+          expect(
+            parseKeys(b.keys).map(id),
+            `${scope}: ${id(k)} is handled by '${b.keys}' (${b.description}) but not listed`,
+          ).toContain(id(k));
       }
     });
   }
@@ -95,15 +110,58 @@ describe('no key handling outside the table', () => {
     ['checks', { dialog: { kind: 'checks', cursor: 0 } }],
     ['quit', { dialog: { kind: 'quit', choice: 0 } }],
     ['vfs', { dialog: { kind: 'vfs', address: '0000:04:00.1', value: '2', total: 32 } }],
-    ['vf-settings', { dialog: { kind: 'vf-settings', address: '0000:04:00.0', vf: 0, count: 4, focus: 1, mac: '', offered: false, vlan: '0', qos: '0', trust: null, spoofchk: null, state: null } }],
-    ['assign-options', { dialog: { kind: 'assign-options', address: '0000:07:00.0', vmid: 103, options: { allFunctions: true, pcie: true, xVga: true, rombar: true }, focus: 0 } }],
+    [
+      'vf-settings',
+      {
+        dialog: {
+          kind: 'vf-settings',
+          address: '0000:04:00.0',
+          vf: 0,
+          count: 4,
+          focus: 1,
+          mac: '',
+          offered: false,
+          vlan: '0',
+          qos: '0',
+          trust: null,
+          spoofchk: null,
+          state: null,
+        },
+      },
+    ],
+    [
+      'assign-options',
+      {
+        dialog: {
+          kind: 'assign-options',
+          address: '0000:07:00.0',
+          vmid: 103,
+          options: { allFunctions: true, pcie: true, xVga: true, rombar: true },
+          focus: 0,
+        },
+      },
+    ],
     ['confirm', { dialog: { kind: 'confirm', choice: 0 } }],
     ['info', { dialog: { kind: 'info', title: 't', lines: [] } satisfies Dialog }],
     ['progress', { dialog: { kind: 'progress', steps: [] } }],
   ];
   for (const [name, patch] of states) {
     it(`${name}: a key no binding takes changes nothing`, () => {
-      const store = createAppStore({ snapshot: snap, size: { columns: 80, rows: 24 }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
+      const store = createAppStore({
+        snapshot: snap,
+        size: { columns: 80, rows: 24 },
+        colour: false,
+        ascii: true,
+        host: {
+          root: '/x',
+          fixture: true,
+          demo: false,
+          apply: async () => {
+            throw new Error('unused');
+          },
+          reread: async () => snap,
+        },
+      });
       store.setState(patch);
       const scope = scopeOf(store.getState());
       expect(scope).toBe(name);

@@ -19,7 +19,7 @@ describe('mapping dialog', () => {
     expect(h.store.getState().cursorId).toContain(addr);
   };
 
-  it('M on a VF opens the mapping of its kind, lists every node\'s devices of that kind; space ticks, Enter stages pvesh set', async () => {
+  it("M on a VF opens the mapping of its kind, lists every node's devices of that kind; space ticks, Enter stages pvesh set", async () => {
     await selectVf('04:02.2');
     await h!.press('M');
     const f = await h!.waitFor((x) => x.includes('Resource mapping: 0000:04:02.2'), 'mapping dialog');
@@ -42,7 +42,16 @@ describe('mapping dialog', () => {
     await h!.press(KEY.ENTER);
     await h!.waitFor((x) => !x.includes('Resource mapping:'), 'dialog closed');
     const st = h!.store.getState();
-    expect(st.intents).toEqual([{ kind: 'mapping', name: 'x710-vf', devices: [{ node: null, address: '0000:04:02.2' }, { node: 'pve2', address: '0000:41:02.0' }] }]);
+    expect(st.intents).toEqual([
+      {
+        kind: 'mapping',
+        name: 'x710-vf',
+        devices: [
+          { node: null, address: '0000:04:02.2' },
+          { node: 'pve2', address: '0000:41:02.0' },
+        ],
+      },
+    ]);
     expect(st.flash).toMatch(/Staged: map 0000:04:02.2 \+ pve2\/0000:41:02.0 as 'x710-vf'/);
   });
 
@@ -67,6 +76,13 @@ describe('mapping dialog', () => {
     await h!.waitFor((x) => x.includes("m through mapping 'gpu' (hostpciN: mapping=gpu)"), 'via mapping');
     await h!.press(KEY.ENTER);
     await h!.waitFor((x) => !x.includes('-> VM 103'), 'closed');
-    expect(h!.store.getState().intents).toEqual([{ kind: 'assign-mapping', name: 'gpu', vmid: 103, options: { allFunctions: false, pcie: true, xVga: true, rombar: true } }]); // a GPU: x-vga on by default
+    expect(h!.store.getState().intents).toEqual([
+      {
+        kind: 'assign-mapping',
+        name: 'gpu',
+        vmid: 103,
+        options: { allFunctions: false, pcie: true, xVga: true, rombar: true },
+      },
+    ]); // a GPU: x-vga on by default
   });
 });

@@ -19,13 +19,20 @@ afterEach(() => {
   h = null;
 });
 
-async function open(size: { columns: number; rows: number }, o: { colour?: boolean; ascii?: boolean } = {}): Promise<Harness> {
+async function open(
+  size: { columns: number; rows: number },
+  o: { colour?: boolean; ascii?: boolean } = {},
+): Promise<Harness> {
   clock = 0;
   const x = await renderFixture('guide', {
     ...size,
     ...o,
     // One sample at start (the app's timer), the rest when the test says: nothing depends on time.
-    monitor: (root, runner) => ({ targets: monitorTargets, sample: (t) => takeSample(root, runner, t, { now: () => clock }), intervalS: 3600 }),
+    monitor: (root, runner) => ({
+      targets: monitorTargets,
+      sample: (t) => takeSample(root, runner, t, { now: () => clock }),
+      intervalS: 3600,
+    }),
   });
   const m = monitorStore(x.store);
   for (let i = 0; i < 300 && m.getState().state?.samples !== 1; i++) await new Promise((r) => setTimeout(r, 10));
@@ -37,7 +44,8 @@ async function open(size: { columns: number; rows: number }, o: { colour?: boole
 
 /** Traffic on three ports over three more samples; eno1 (management) goes down, errors on enp3s0f1. */
 async function traffic(x: Harness) {
-  const put = (ifname: string, file: string, v: number | string) => writeFileSync(join(x.root, 'sys/class/net', ifname, file), `${v}\n`);
+  const put = (ifname: string, file: string, v: number | string) =>
+    writeFileSync(join(x.root, 'sys/class/net', ifname, file), `${v}\n`);
   const steps: Array<[number, number, number]> = [
     [10_000_000, 2_000_000, 300],
     [25_000_000, 3_000_000, 900],

@@ -27,11 +27,19 @@ it('shows the effective reservation list and the adopted VF-count writers', asyn
   });
   await h.press('p');
   const f = await h.waitFor((x) => x.includes('vfio-pci ids= at boot'), 'the reservation list');
-  expect(f).toContain('vfio-pci ids= at boot (/etc/modprobe.d/vfio.conf line 2): 1000:0097 -> 1000:0097,10de:228e,10de:2504');
+  expect(f).toContain(
+    'vfio-pci ids= at boot (/etc/modprobe.d/vfio.conf line 2): 1000:0097 -> 1000:0097,10de:228e,10de:2504',
+  );
   expect(f).toContain('+options vfio-pci ids=1000:0097,10de:228e,10de:2504');
-  expect(f).toMatch(/- {4}post-up echo 2 > \/sys\/class\/net\/enp3s0f1\/device\/sriov_numvfs\n\s+\+ {4}# pve-passthrough: VF count of 0000:03:00.1 now kept/);
-  expect(f).toContain('+# ACTION=="add", SUBSYSTEM=="net", KERNELS=="0000:03:00.0", DRIVERS=="igb", ATTR{device/sriov_numvfs}="4"');
-  expect(f).toContain('+ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="4"');
+  expect(f).toMatch(
+    /- {4}post-up echo 2 > \/sys\/class\/net\/enp3s0f1\/device\/sriov_numvfs\n\s+\+ {4}# pve-passthrough: VF count of 0000:03:00.1 now kept/,
+  );
+  expect(f).toContain(
+    '+# ACTION=="add", SUBSYSTEM=="net", KERNELS=="0000:03:00.0", DRIVERS=="igb", ATTR{device/sriov_numvfs}="4"',
+  );
+  expect(f).toContain(
+    '+ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="0000:03:00.0", DRIVER=="igb", ATTR{sriov_numvfs}="4"',
+  );
   expect(f).toMatch(/host interface enp3s16f1 on this VF goes down/);
   await expect(f).toMatchFileSnapshot(SNAP('pending-by-hand'));
 });

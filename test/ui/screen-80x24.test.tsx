@@ -13,7 +13,8 @@ afterEach(() => {
   h = null;
 });
 const lines = (f: string) => f.split('\n');
-const deviceRows = (f: string) => lines(f).filter((l) => /^[> ]\s*(?:[▸▾+-] )?[0-9a-f]{2}:[0-9a-f]{2}\.\d /.test(l)).length;
+const deviceRows = (f: string) =>
+  lines(f).filter((l) => /^[> ]\s*(?:[▸▾+-] )?[0-9a-f]{2}:[0-9a-f]{2}\.\d /.test(l)).length;
 
 describe('first screen at 80x24', () => {
   it('shows devices first: no bridges-only group rows, one folded line for them at the end, which opens', async () => {

@@ -16,7 +16,21 @@ beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
 const make = (): AppStore =>
-  createAppStore({ snapshot: snap, size: { columns: 80, rows: 24 }, colour: false, ascii: true, host: { root: '/x', fixture: true, demo: false, apply: async () => { throw new Error('unused'); }, reread: async () => snap } });
+  createAppStore({
+    snapshot: snap,
+    size: { columns: 80, rows: 24 },
+    colour: false,
+    ascii: true,
+    host: {
+      root: '/x',
+      fixture: true,
+      demo: false,
+      apply: async () => {
+        throw new Error('unused');
+      },
+      reread: async () => snap,
+    },
+  });
 let unmount: (() => void) | null = null;
 afterEach(() => unmount?.());
 

@@ -19,8 +19,22 @@ afterEach(() => {
 async function goTo(x: Harness, addr: string) {
   const short = addr.replace(/^0000:/, '');
   await x.press('g');
-  for (let i = 0; i < 80 && !x.frame().split('\n').some((l) => l.startsWith('>') && l.includes(short)); i++) await x.press('j');
-  expect(x.frame().split('\n').find((l) => l.startsWith('>'))).toContain(short);
+  for (
+    let i = 0;
+    i < 80 &&
+    !x
+      .frame()
+      .split('\n')
+      .some((l) => l.startsWith('>') && l.includes(short));
+    i++
+  )
+    await x.press('j');
+  expect(
+    x
+      .frame()
+      .split('\n')
+      .find((l) => l.startsWith('>')),
+  ).toContain(short);
 }
 
 describe('VF settings in the VF editor', () => {
@@ -36,9 +50,22 @@ describe('VF settings in the VF editor', () => {
     f = await h.waitFor((x) => x.includes('Stages: mac 02:03:00:00:00:00, vlan 10, trust on'));
     await expect(f).toMatchFileSnapshot(SNAP('vf-settings-80x24'));
     await h.press(KEY.ENTER);
-    expect(h.store.getState().intents).toEqual([{ kind: 'vf-settings', address: '0000:03:00.0', vf: 0, settings: { mac: '02:03:00:00:00:00', vlan: 10, qos: 0, trust: true } }]);
+    expect(h.store.getState().intents).toEqual([
+      {
+        kind: 'vf-settings',
+        address: '0000:03:00.0',
+        vf: 0,
+        settings: { mac: '02:03:00:00:00:00', vlan: 10, qos: 0, trust: true },
+      },
+    ]);
     // the plan has the live step, and the tree marks the PF
-    expect(selectPlan(h.store.getState()).steps.some((s) => s.kind === 'command' && s.argv.join(' ') === 'ip link set enp3s0f0 vf 0 mac 02:03:00:00:00:00 vlan 10 qos 0 trust on')).toBe(true);
+    expect(
+      selectPlan(h.store.getState()).steps.some(
+        (s) =>
+          s.kind === 'command' &&
+          s.argv.join(' ') === 'ip link set enp3s0f0 vf 0 mac 02:03:00:00:00:00 vlan 10 qos 0 trust on',
+      ),
+    ).toBe(true);
     await h.waitFor((x) => x.includes('+vf0'));
   });
 
@@ -75,18 +102,41 @@ describe('VF settings in the VF editor', () => {
 });
 
 describe('the details pane', () => {
-  it('a PF lists each VF\'s settings as its driver reports them; a VF shows its own', async () => {
+  it("a PF lists each VF's settings as its driver reports them; a VF shows its own", async () => {
     const snap = await fixtureSnapshot('by-hand');
-    const text = (address: string) => detailsLines(snap, { kind: 'device', id: address, address, depth: 1, isolation: 'isolated', expandable: false, expanded: false, marks: [] }).map((l) => l.text);
-    expect(text('0000:03:00.1')).toEqual(expect.arrayContaining([
-      'VF settings (enp3s0f1; v edits them):',
-      '  VF 0: mac 52:54:00:3a:10:01, no vlan, trust off, spoofchk on, link auto',
-      '  VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto',
-    ]));
+    const text = (address: string) =>
+      detailsLines(snap, {
+        kind: 'device',
+        id: address,
+        address,
+        depth: 1,
+        isolation: 'isolated',
+        expandable: false,
+        expanded: false,
+        marks: [],
+      }).map((l) => l.text);
+    expect(text('0000:03:00.1')).toEqual(
+      expect.arrayContaining([
+        'VF settings (enp3s0f1; v edits them):',
+        '  VF 0: mac 52:54:00:3a:10:01, no vlan, trust off, spoofchk on, link auto',
+        '  VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto',
+      ]),
+    );
     expect(text('0000:03:10.5')).toContain('VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto');
     expect(text('0000:03:10.0')).toContain('VF 0: no mac set, no vlan, trust off, spoofchk on, link auto');
     // a PF whose settings were not read (no recorded ip output) shows no such lines
     const guide = await fixtureSnapshot('guide');
-    expect(detailsLines(guide, { kind: 'device', id: 'x', address: '0000:04:00.0', depth: 1, isolation: 'isolated', expandable: false, expanded: false, marks: [] }).some((l) => l.text.startsWith('VF settings'))).toBe(false);
+    expect(
+      detailsLines(guide, {
+        kind: 'device',
+        id: 'x',
+        address: '0000:04:00.0',
+        depth: 1,
+        isolation: 'isolated',
+        expandable: false,
+        expanded: false,
+        marks: [],
+      }).some((l) => l.text.startsWith('VF settings')),
+    ).toBe(false);
   });
 });

@@ -163,7 +163,8 @@ export function startSession(o: SessionOptions): Session {
     exiting = true;
     leaveForGood(); // on a real hang-up this write fails quietly; after `kill -HUP` it matters
     if (busy) {
-      if (!hangup) say(`pve-passthrough: ${sig}: waiting for the apply in progress to finish (it rolls back on failure)...\n`);
+      if (!hangup)
+        say(`pve-passthrough: ${sig}: waiting for the apply in progress to finish (it rolls back on failure)...\n`);
       const exit = () => finish(code);
       busy.then(exit, exit);
       return;
@@ -179,7 +180,11 @@ export function startSession(o: SessionOptions): Session {
     leaveForGood();
     const path = writeCrashLog(err, crashLogDirs(env, o.realHost), env);
     const message = (err as Error)?.message ?? String(err);
-    say(path ? `pve-passthrough crashed: ${message}\nDetails: ${path}\n` : `pve-passthrough crashed: ${(err as Error)?.stack ?? message}\n`);
+    say(
+      path
+        ? `pve-passthrough crashed: ${message}\nDetails: ${path}\n`
+        : `pve-passthrough crashed: ${(err as Error)?.stack ?? message}\n`,
+    );
     return CRASH_EXIT;
   };
   const onCrash = (err: unknown) => {

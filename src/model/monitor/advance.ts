@@ -2,7 +2,18 @@
 // rates per second, history for the sparkline) and the alerts. Pure, so the CLI, the TUI and
 // the tests all compute the same thing from the same samples.
 import { emptyCounters } from './ip-link.ts';
-import { COUNTERS, COUNTER_FILE, type Alert, type Counters, type LinkReading, type MonitorRow, type MonitorState, type MonitorTarget, type Sample, type VfReading } from './types.ts';
+import {
+  COUNTERS,
+  COUNTER_FILE,
+  type Alert,
+  type Counters,
+  type LinkReading,
+  type MonitorRow,
+  type MonitorState,
+  type MonitorTarget,
+  type Sample,
+  type VfReading,
+} from './types.ts';
 
 /** Samples kept per row for the sparkline (a minute at the default interval). */
 export const HISTORY = 60;
@@ -47,7 +58,8 @@ function countersIn(sample: Sample | null, t: MonitorTarget): Counters | null {
   return vf && !('error' in vf) ? vf.counters : null;
 }
 
-const linkDown = (l: LinkReading | undefined) => l !== undefined && (l.state === 'vanished' || (l.operstate !== null && DOWN.has(l.operstate)));
+const linkDown = (l: LinkReading | undefined) =>
+  l !== undefined && (l.state === 'vanished' || (l.operstate !== null && DOWN.has(l.operstate)));
 
 export function advanceMonitor(st: MonitorState, sample: Sample): MonitorState {
   const prev = st.last;
@@ -58,8 +70,22 @@ export function advanceMonitor(st: MonitorState, sample: Sample): MonitorState {
     const history = prevRows.get(t.id)?.history ?? [];
     if (t.kind === 'passed') {
       // The host cannot see inside: say where the function went instead of showing zeros.
-      const link = t.vms.length ? `in ${vmWords(t)}` : t.driver === 'vfio-pci' ? 'vfio-pci (no VM)' : `no interface${t.driver ? ` (${t.driver})` : ''}`;
-      return { target: t, link, down: false, speedMbps: null, counters: null, rates: null, history: [], vf: null, note: null };
+      const link = t.vms.length
+        ? `in ${vmWords(t)}`
+        : t.driver === 'vfio-pci'
+          ? 'vfio-pci (no VM)'
+          : `no interface${t.driver ? ` (${t.driver})` : ''}`;
+      return {
+        target: t,
+        link,
+        down: false,
+        speedMbps: null,
+        counters: null,
+        rates: null,
+        history: [],
+        vf: null,
+        note: null,
+      };
     }
     const counters = countersIn(sample, t);
     const r = rates(countersIn(prev, t), counters, seconds);
@@ -102,16 +128,32 @@ export function advanceMonitor(st: MonitorState, sample: Sample): MonitorState {
 
     // Alerts: what breaks a running VM or the node's own reach.
     if (t.kind === 'port' && down && t.runningVfVms.length) {
-      alerts.push({ kind: 'link-down', id: t.id, message: `${t.id} link ${link}: VFs of running VM ${t.runningVfVms.join(', ')} have no network` });
+      alerts.push({
+        kind: 'link-down',
+        id: t.id,
+        message: `${t.id} link ${link}: VFs of running VM ${t.runningVfVms.join(', ')} have no network`,
+      });
     }
-    if (t.management && down) alerts.push({ kind: 'management-down', id: t.id, message: `${t.id} link ${link}: it carries the management address (${t.management})` });
+    if (t.management && down)
+      alerts.push({
+        kind: 'management-down',
+        id: t.id,
+        message: `${t.id} link ${link}: it carries the management address (${t.management})`,
+      });
     if (t.kind === 'vf' && t.pfIfname && linkDown(sample.links[t.pfIfname])) {
       const running = t.vms.filter((v) => v.running).map((v) => v.vmid);
-      if (running.length) alerts.push({ kind: 'vf-pf-down', id: t.id, message: `VF ${t.address} of running VM ${running.join(', ')}: its PF ${t.pfIfname} is down` });
+      if (running.length)
+        alerts.push({
+          kind: 'vf-pf-down',
+          id: t.id,
+          message: `VF ${t.address} of running VM ${running.join(', ')}: its PF ${t.pfIfname} is down`,
+        });
     }
     const prevCounters = countersIn(prev, t);
     if (prevCounters && counters) {
-      const rising = (['rxErrors', 'txErrors', 'rxDropped', 'txDropped'] as const).filter((c) => prevCounters[c] !== null && counters[c] !== null && counters[c]! > prevCounters[c]!);
+      const rising = (['rxErrors', 'txErrors', 'rxDropped', 'txDropped'] as const).filter(
+        (c) => prevCounters[c] !== null && counters[c] !== null && counters[c]! > prevCounters[c]!,
+      );
       if (rising.length) {
         const what = rising.map((c) => `${COUNTER_FILE[c]} +${counters[c]! - prevCounters[c]!}`).join(', ');
         alerts.push({ kind: 'errors-rising', id: t.id, message: `${t.id}: ${what} in ${seconds.toFixed(1)} s` });

@@ -46,5 +46,12 @@ export function vfWords(r: MonitorRow): string {
   const v = r.vf;
   if (!v) return '';
   const onOff = (b: boolean | null) => (b === null ? '?' : b ? 'on' : 'off');
-  return [v.vlan ? `vlan ${v.vlan}` : null, `spoof ${onOff(v.spoofchk)}`, `trust ${onOff(v.trust)}`, v.linkState ? `link ${v.linkState}` : null].filter(Boolean).join(' ');
+  return [
+    v.vlan ? `vlan ${v.vlan}` : null,
+    `spoof ${onOff(v.spoofchk)}`,
+    `trust ${onOff(v.trust)}`,
+    v.linkState ? `link ${v.linkState}` : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

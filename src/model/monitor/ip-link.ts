@@ -60,7 +60,9 @@ function vfsOf(link: Json): VfReading[] {
     const v = obj(raw);
     const vf = num(v?.vf);
     if (!v || vf === null) continue;
-    const vlans = Array.isArray(v.vlan_list) ? v.vlan_list.map((x) => num(obj(x)?.vlan)).filter((x): x is number => x !== null) : [];
+    const vlans = Array.isArray(v.vlan_list)
+      ? v.vlan_list.map((x) => num(obj(x)?.vlan)).filter((x): x is number => x !== null)
+      : [];
     out.push({
       vf,
       mac: str(v.address) ?? str(v.mac),

@@ -17,7 +17,13 @@ export interface MonitorJsonInterface {
   speedMbps: number | null;
   counters: Counters | null;
   ratesPerSecond: Counters | null;
-  vfSettings: { mac: string | null; vlan: number | null; spoofchk: boolean | null; trust: boolean | null; linkState: string | null } | null;
+  vfSettings: {
+    mac: string | null;
+    vlan: number | null;
+    spoofchk: boolean | null;
+    trust: boolean | null;
+    linkState: string | null;
+  } | null;
   note: string | null;
   alerts: string[];
 }
@@ -30,7 +36,10 @@ export interface MonitorJson {
   interfaces: MonitorJsonInterface[];
 }
 
-export function monitorJson(st: MonitorState, meta: { node: string; time: Date; intervalSeconds: number }): MonitorJson {
+export function monitorJson(
+  st: MonitorState,
+  meta: { node: string; time: Date; intervalSeconds: number },
+): MonitorJson {
   return {
     node: meta.node,
     time: meta.time.toISOString(),
@@ -40,9 +49,23 @@ export function monitorJson(st: MonitorState, meta: { node: string; time: Date; 
       const t = r.target;
       const v = r.vf;
       return {
-        id: t.id, kind: t.kind, address: t.address, ifname: t.ifname, driver: t.driver, pf: t.pfIfname, vf: t.vfIndex, vms: t.vms, management: t.management,
-        link: r.link, down: r.down, speedMbps: r.speedMbps, counters: r.counters, ratesPerSecond: r.rates,
-        vfSettings: v ? { mac: v.mac, vlan: v.vlan, spoofchk: v.spoofchk, trust: v.trust, linkState: v.linkState } : null,
+        id: t.id,
+        kind: t.kind,
+        address: t.address,
+        ifname: t.ifname,
+        driver: t.driver,
+        pf: t.pfIfname,
+        vf: t.vfIndex,
+        vms: t.vms,
+        management: t.management,
+        link: r.link,
+        down: r.down,
+        speedMbps: r.speedMbps,
+        counters: r.counters,
+        ratesPerSecond: r.rates,
+        vfSettings: v
+          ? { mac: v.mac, vlan: v.vlan, spoofchk: v.spoofchk, trust: v.trust, linkState: v.linkState }
+          : null,
         note: r.note,
         alerts: st.alerts.filter((a) => a.id === t.id).map((a) => a.message),
       };

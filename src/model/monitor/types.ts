@@ -4,7 +4,16 @@
 import type { PciAddress } from '../types.ts';
 
 /** The statistics/ counters read per interface, in the order tables and JSON show them. */
-export const COUNTERS = ['rxBytes', 'txBytes', 'rxPackets', 'txPackets', 'rxErrors', 'txErrors', 'rxDropped', 'txDropped'] as const;
+export const COUNTERS = [
+  'rxBytes',
+  'txBytes',
+  'rxPackets',
+  'txPackets',
+  'rxErrors',
+  'txErrors',
+  'rxDropped',
+  'txDropped',
+] as const;
 export type CounterName = (typeof COUNTERS)[number];
 /** A counter's value; null when it could not be read (or the driver does not report it). */
 export type Counters = Record<CounterName, number | null>;

@@ -13,7 +13,10 @@ export class PlanBuilder {
   private readonly current = new Map<string, string | null>();
   private readonly reasons = new Map<string, string>();
   private readonly writers = new Map<string, FileEdit['writer']>();
-  private readonly steps: Array<{ phase: Phase; step: PlanStep | { kind: 'command-edit'; argv: string[]; reason: string; path: string; undoFirst?: string[] } }> = [];
+  private readonly steps: Array<{
+    phase: Phase;
+    step: PlanStep | { kind: 'command-edit'; argv: string[]; reason: string; path: string; undoFirst?: string[] };
+  }> = [];
   private readonly rebootReasons: string[] = [];
   private readonly modes = new Map<string, number>();
   readonly warnings: Notice[] = [];
@@ -40,15 +43,28 @@ export class PlanBuilder {
    * A command that edits `path` (qm set, pvesh): shown as a diff, performed by the command.
    * `undoFirst`: the command that reverses it (run by an undo before the file is restored).
    */
-  commandEdit(argv: string[], path: string, after: string, reason: string, opts: { phase?: Phase; undoFirst?: string[] } = {}): void {
+  commandEdit(
+    argv: string[],
+    path: string,
+    after: string,
+    reason: string,
+    opts: { phase?: Phase; undoFirst?: string[] } = {},
+  ): void {
     this.current.set(path, after);
     this.reasons.set(path, reason);
     this.writers.set(path, 'command');
-    this.steps.push({ phase: opts.phase ?? 'vm', step: { kind: 'command-edit', argv, reason, path, ...(opts.undoFirst ? { undoFirst: opts.undoFirst } : {}) } });
+    this.steps.push({
+      phase: opts.phase ?? 'vm',
+      step: { kind: 'command-edit', argv, reason, path, ...(opts.undoFirst ? { undoFirst: opts.undoFirst } : {}) },
+    });
   }
 
   step(phase: Phase, step: PlanStep): void {
-    if (step.kind === 'command' && this.steps.some((s) => s.step.kind === 'command' && s.step.argv.join(' ') === step.argv.join(' '))) return;
+    if (
+      step.kind === 'command' &&
+      this.steps.some((s) => s.step.kind === 'command' && s.step.argv.join(' ') === step.argv.join(' '))
+    )
+      return;
     this.steps.push({ phase, step });
   }
 
@@ -92,10 +108,25 @@ export class PlanBuilder {
       for (const s of this.steps.filter((x) => x.phase === phase)) {
         if (s.step.kind === 'command-edit') {
           const i = index.get(s.step.path);
-          if (i !== undefined) steps.push({ kind: 'command', argv: s.step.argv, reason: s.step.reason, editIndex: i, ...(s.step.undoFirst ? { undoFirst: s.step.undoFirst } : {}) });
+          if (i !== undefined)
+            steps.push({
+              kind: 'command',
+              argv: s.step.argv,
+              reason: s.step.reason,
+              editIndex: i,
+              ...(s.step.undoFirst ? { undoFirst: s.step.undoFirst } : {}),
+            });
         } else steps.push(s.step);
       }
     }
-    return { edits, steps, rebootRequired: this.rebootReasons.length > 0, rebootReasons: this.rebootReasons, warnings: this.warnings, errors: this.errors, ...(this.vfioIds ? { vfioIds: this.vfioIds } : {}) };
+    return {
+      edits,
+      steps,
+      rebootRequired: this.rebootReasons.length > 0,
+      rebootReasons: this.rebootReasons,
+      warnings: this.warnings,
+      errors: this.errors,
+      ...(this.vfioIds ? { vfioIds: this.vfioIds } : {}),
+    };
   }
 }

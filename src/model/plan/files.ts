@@ -130,10 +130,16 @@ export function parseInitTop(text: string | null): Array<{ address: string; id: 
  * the rule off other drivers (vfio-pci binding the PF must not get VFs). Writing the count the
  * PF already has is a no-op for the kernel, so both events firing is harmless.
  */
-export function sriovRulesText(counts: Array<[string, number, string | null]>, settings: VfRuleSettings = new Map()): string | null {
+export function sriovRulesText(
+  counts: Array<[string, number, string | null]>,
+  settings: VfRuleSettings = new Map(),
+): string | null {
   const live = counts.filter(([, n]) => n > 0);
   if (!live.length) return null;
-  const rules = live.map(([addr, n, driver]) => `ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="${addr}", ${driver ? `DRIVER=="${driver}", ` : ''}ATTR{sriov_numvfs}="${n}"${vfRuns(settings.get(addr), n)}`);
+  const rules = live.map(
+    ([addr, n, driver]) =>
+      `ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="${addr}", ${driver ? `DRIVER=="${driver}", ` : ''}ATTR{sriov_numvfs}="${n}"${vfRuns(settings.get(addr), n)}`,
+  );
   return `${HEADER}${rules.join('\n')}\n`;
 }
 

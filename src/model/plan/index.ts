@@ -24,7 +24,13 @@ export function planChanges(snap: HostSnapshot, intents: Intent[], opts: PlanOpt
   planMappings(snap, intents, b);
   planVmChanges(snap, intents, b);
   // Boot support only matters once something is passed through or reserved.
-  if (reservations || intents.some((i) => i.kind === 'assign' || i.kind === 'assign-mapping' || (i.kind === 'reserve' && b.errors.length === 0))) planBootSupport(snap, b);
+  if (
+    reservations ||
+    intents.some(
+      (i) => i.kind === 'assign' || i.kind === 'assign-mapping' || (i.kind === 'reserve' && b.errors.length === 0),
+    )
+  )
+    planBootSupport(snap, b);
   // The recovery boot entry follows the reservations: kept while any is active, gone with the last.
   if (reservations) planRecovery(snap, b);
   planInitramfs(b);

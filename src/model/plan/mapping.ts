@@ -3,7 +3,21 @@
 // it changes (the diff shown is what Proxmox writes, see mapping-config.ts) and the call that
 // reverses it, which an undo runs before it restores the file from the backup.
 import { normalizeAddress } from '../address.ts';
-import { applyMappingCall, deviceKind, formatMapEntry, mapEntryFor, MAPPING_FILE, MAPPING_NAME_RE, parseMapEntry, parseSections, pveshArgv, subsystemId, deviceId, type MappableDevice, type MappingCall } from '../mapping-config.ts';
+import {
+  applyMappingCall,
+  deviceKind,
+  formatMapEntry,
+  mapEntryFor,
+  MAPPING_FILE,
+  MAPPING_NAME_RE,
+  parseMapEntry,
+  parseSections,
+  pveshArgv,
+  subsystemId,
+  deviceId,
+  type MappableDevice,
+  type MappingCall,
+} from '../mapping-config.ts';
 import { functionPath, matchingElsewhere, nodeDevices } from '../mapping-nodes.ts';
 import { parsePciMappings } from '../pci-mapping.ts';
 import type { HostSnapshot, Intent, MappingDevice, PciMapping } from '../types.ts';
@@ -39,7 +53,10 @@ export function planMappings(snap: HostSnapshot, intents: Intent[], b: PlanBuild
 function planMapping(snap: HostSnapshot, i: MappingIntent, b: PlanBuilder): void {
   const where = `mapping ${i.name}`;
   if (!MAPPING_NAME_RE.test(i.name)) {
-    b.error(where, `'${i.name}' is not a valid mapping name: a letter, then letters, digits, '-' or '_' (at least 2 characters), as Proxmox requires`);
+    b.error(
+      where,
+      `'${i.name}' is not a valid mapping name: a letter, then letters, digits, '-' or '_' (at least 2 characters), as Proxmox requires`,
+    );
     return;
   }
   const section = parseSections(b.read(MAPPING_FILE) ?? '').find((s) => s.id === i.name);
@@ -54,31 +71,60 @@ function planMapping(snap: HostSnapshot, i: MappingIntent, b: PlanBuilder): void
   // One kind of device per mapping: Proxmox checks each entry's id (and subsystem id) against the
   // card when a VM starts, and a pool is only useful when any member will do.
   const firstOld = existing.map(parseMapEntry).find((e) => e.id);
-  const kind = firstOld ? { id: firstOld.id!.toLowerCase(), sub: firstOld['subsystem-id']?.toLowerCase() ?? null, from: `the mapping's ${firstOld.node ?? ''} ${firstOld.path ?? ''}`.replace(/\s+/g, ' ') } : found[0] ? { id: deviceId(found[0].d), sub: subsystemId(found[0].d), from: `${found[0].node}/${found[0].d.address}` } : null;
+  const kind = firstOld
+    ? {
+        id: firstOld.id!.toLowerCase(),
+        sub: firstOld['subsystem-id']?.toLowerCase() ?? null,
+        from: `the mapping's ${firstOld.node ?? ''} ${firstOld.path ?? ''}`.replace(/\s+/g, ' '),
+      }
+    : found[0]
+      ? { id: deviceId(found[0].d), sub: subsystemId(found[0].d), from: `${found[0].node}/${found[0].d.address}` }
+      : null;
   let bad = false;
   for (const { node, d } of found) {
     if (!kind) break;
     const sub = subsystemId(d);
     if (deviceId(d) !== kind.id || (kind.sub && sub && sub !== kind.sub)) {
-      b.error(where, `${node}/${d.address} is ${deviceKind(d)}, but ${kind.from} is ${kind.id}${kind.sub ? ` (subsystem ${kind.sub})` : ''}: a mapping names one kind of device (a pool of VFs or of identical cards)`);
+      b.error(
+        where,
+        `${node}/${d.address} is ${deviceKind(d)}, but ${kind.from} is ${kind.id}${kind.sub ? ` (subsystem ${kind.sub})` : ''}: a mapping names one kind of device (a pool of VFs or of identical cards)`,
+      );
       bad = true;
     }
   }
   if (bad) return;
-  const taken = new Set(existing.map(parseMapEntry).flatMap((e) => (e.path ?? '').split(';').filter(Boolean).map((p) => `${e.node}/${functionPath(p)}`)));
+  const taken = new Set(
+    existing.map(parseMapEntry).flatMap((e) =>
+      (e.path ?? '')
+        .split(';')
+        .filter(Boolean)
+        .map((p) => `${e.node}/${functionPath(p)}`),
+    ),
+  );
   const added: string[] = [];
   for (const { node, d } of found) {
     if (taken.has(`${node}/${d.address}`)) continue; // already in the mapping
     taken.add(`${node}/${d.address}`);
     added.push(mapEntryFor(d, node));
     for (const s of parseSections(b.read(MAPPING_FILE) ?? '').filter((x) => x.id !== i.name)) {
-      if (s.map.map(parseMapEntry).some((e) => e.node === node && (e.path ?? '').split(';').some((p) => functionPath(p) === d.address))) {
+      if (
+        s.map
+          .map(parseMapEntry)
+          .some((e) => e.node === node && (e.path ?? '').split(';').some((p) => functionPath(p) === d.address))
+      ) {
         b.warn(`${node}/${d.address}`, `also in mapping '${s.id}': VMs using both compete for this device`);
       }
     }
   }
-  if (section && i.description !== undefined && section.props.find(([k]) => k === 'description')?.[1] !== i.description) {
-    b.warn(where, 'the mapping exists: its description is kept as it is (a description is only given to a new mapping here; Datacenter > Resource Mappings edits it)');
+  if (
+    section &&
+    i.description !== undefined &&
+    section.props.find(([k]) => k === 'description')?.[1] !== i.description
+  ) {
+    b.warn(
+      where,
+      'the mapping exists: its description is kept as it is (a description is only given to a new mapping here; Datacenter > Resource Mappings edits it)',
+    );
   }
   if (!added.length && (section || !found.length)) {
     if (!section) b.error(where, 'no devices given for a new mapping');
@@ -86,11 +132,22 @@ function planMapping(snap: HostSnapshot, i: MappingIntent, b: PlanBuilder): void
   }
   const names = added.map((e) => `${parseMapEntry(e).node}/${parseMapEntry(e).path}`).join(', ');
   if (!section) {
-    const c: MappingCall = { op: 'create', id: i.name, map: added, ...(i.description ? { description: i.description } : {}) };
+    const c: MappingCall = {
+      op: 'create',
+      id: i.name,
+      map: added,
+      ...(i.description ? { description: i.description } : {}),
+    };
     call(b, c, { op: 'delete', id: i.name }, `create resource mapping '${i.name}' (${names})`, 'mapping');
   } else {
     const kept = existing.map((e) => completeEntry(snap, e, b, where));
-    call(b, { op: 'set', id: i.name, map: [...kept, ...added] }, { op: 'set', id: i.name, map: existing }, `add ${names} to resource mapping '${i.name}'`, 'mapping');
+    call(
+      b,
+      { op: 'set', id: i.name, map: [...kept, ...added] },
+      { op: 'set', id: i.name, map: existing },
+      `add ${names} to resource mapping '${i.name}'`,
+      'mapping',
+    );
   }
   offerOtherNodes(snap, i.name, b);
 }
@@ -102,7 +159,10 @@ function offerOtherNodes(snap: HostSnapshot, name: string, b: PlanBuilder): void
   for (const { node, devices } of matchingElsewhere(snap, m)) {
     if (m.maps.some((e) => e.node === node)) continue; // the node has its entries: more are a choice, not a gap
     const short = devices.map((d) => `${node}/${d.address.replace(/^0000:/, '')}`);
-    b.warn(`mapping ${name}`, `no device on ${node}, which has ${devices.length} of this kind (${short.join(', ')}): a VM with this mapping cannot start or migrate there. Add with --mapping ${name}=${short.join('+')}`);
+    b.warn(
+      `mapping ${name}`,
+      `no device on ${node}, which has ${devices.length} of this kind (${short.join(', ')}): a VM with this mapping cannot start or migrate there. Add with --mapping ${name}=${short.join('+')}`,
+    );
   }
 }
 
@@ -115,10 +175,12 @@ function findDevice(snap: HostSnapshot, want: MappingDevice): { node: string; d:
     return `node ${node} is not ${snap.cluster ? `in this cluster (${snap.cluster.nodes.map((n) => n.name).join(', ')})` : 'known: this node is not in a cluster'}`;
   }
   const devs = nodeDevices(snap, node);
-  if (!devs) return `the devices of node ${node} could not be read (${snap.cluster?.notices.find((n) => n.where === node)?.message ?? 'offline?'})`;
+  if (!devs)
+    return `the devices of node ${node} could not be read (${snap.cluster?.notices.find((n) => n.where === node)?.message ?? 'offline?'})`;
   const d = devs.find((x) => x.address === address);
   if (!d) return `no PCI device ${address} on node ${node}`;
-  if (d.classId.startsWith('0604') || d.classId.startsWith('0600')) return `${node}/${address} is a bridge: it cannot be passed through`;
+  if (d.classId.startsWith('0604') || d.classId.startsWith('0600'))
+    return `${node}/${address} is a bridge: it cannot be passed through`;
   return { node, d };
 }
 
@@ -130,15 +192,31 @@ function planUnmap(snap: HostSnapshot, intents: Intent[], i: UnmapIntent, b: Pla
     return;
   }
   // A VM that still names it would not start: refuse, unless this plan removes that line too.
-  const removed = (vmid: number, slot: string) => intents.some((x) => x.kind === 'unassign' && x.vmid === vmid && x.slot === slot);
-  const users = snap.vms.flatMap((vm) => vm.hostpci.filter((h) => h.mapping === i.name && !removed(vm.vmid, `hostpci${h.index}`)).map((h) => `VM ${vm.vmid}${vm.name ? ` (${vm.name})` : ''} hostpci${h.index}`));
-  const staged = intents.filter((x) => x.kind === 'assign-mapping' && x.name === i.name).map((x) => `VM ${(x as { vmid: number }).vmid} (staged)`);
+  const removed = (vmid: number, slot: string) =>
+    intents.some((x) => x.kind === 'unassign' && x.vmid === vmid && x.slot === slot);
+  const users = snap.vms.flatMap((vm) =>
+    vm.hostpci
+      .filter((h) => h.mapping === i.name && !removed(vm.vmid, `hostpci${h.index}`))
+      .map((h) => `VM ${vm.vmid}${vm.name ? ` (${vm.name})` : ''} hostpci${h.index}`),
+  );
+  const staged = intents
+    .filter((x) => x.kind === 'assign-mapping' && x.name === i.name)
+    .map((x) => `VM ${(x as { vmid: number }).vmid} (staged)`);
   if (users.length || staged.length) {
-    b.error(where, `still used by ${[...users, ...staged].join(', ')}: remove ${users.length + staged.length > 1 ? 'those lines' : 'that line'} first (the VM would not start without the mapping)`);
+    b.error(
+      where,
+      `still used by ${[...users, ...staged].join(', ')}: remove ${users.length + staged.length > 1 ? 'those lines' : 'that line'} first (the VM would not start without the mapping)`,
+    );
     return;
   }
   const desc = section.props.find(([k]) => k === 'description')?.[1];
-  call(b, { op: 'delete', id: i.name }, { op: 'create', id: i.name, map: section.map, ...(desc ? { description: desc } : {}) }, `delete resource mapping '${i.name}'`, 'unmapping');
+  call(
+    b,
+    { op: 'delete', id: i.name },
+    { op: 'create', id: i.name, map: section.map, ...(desc ? { description: desc } : {}) },
+    `delete resource mapping '${i.name}'`,
+    'unmapping',
+  );
 }
 
 /**
@@ -155,8 +233,12 @@ function completeEntry(snap: HostSnapshot, entry: string, b: PlanBuilder, where:
   const added: string[] = [];
   const sub = subsystemId(d);
   if (!kv['subsystem-id'] && sub) added.push(`subsystem-id=${(kv['subsystem-id'] = sub)}`);
-  if (kv.iommugroup === undefined && d.iommuGroup !== null) added.push(`iommugroup=${(kv.iommugroup = String(d.iommuGroup))}`);
+  if (kv.iommugroup === undefined && d.iommuGroup !== null)
+    added.push(`iommugroup=${(kv.iommugroup = String(d.iommuGroup))}`);
   if (!added.length) return entry;
-  b.warn(where, `the existing entry for ${kv.node}/${paths[0]} gets ${added.join(', ')}: Proxmox refuses an entry without what the device has (assert_valid), so the VMs using it could not start`);
+  b.warn(
+    where,
+    `the existing entry for ${kv.node}/${paths[0]} gets ${added.join(', ')}: Proxmox refuses an entry without what the device has (assert_valid), so the VMs using it could not start`,
+  );
   return formatMapEntry(kv);
 }

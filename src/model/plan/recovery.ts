@@ -150,11 +150,24 @@ exit $status
 }
 
 /** What `check` reports: booted through the recovery entry; reservations without the entry. */
-export function recoveryState(snap: HostSnapshot): { bootedWithSwitch: boolean; reservations: boolean; missing: string[] } {
+export function recoveryState(snap: HostSnapshot): {
+  bootedWithSwitch: boolean;
+  reservations: boolean;
+  missing: string[];
+} {
   const has = (p: string) => snap.files[p] !== undefined;
   const reservations = has(OWN.initTop) || has(OWN.modprobe);
-  const want = snap.bootloader.kind === 'grub' ? [RECOVERY.grub] : snap.bootloader.kind === 'systemd-boot' ? [RECOVERY.espInstall, RECOVERY.espRemove] : [];
-  return { bootedWithSwitch: cmdlineWords(snap.iommu.cmdline).includes(KILL_SWITCH_WORD), reservations, missing: want.filter((p) => !has(p)) };
+  const want =
+    snap.bootloader.kind === 'grub'
+      ? [RECOVERY.grub]
+      : snap.bootloader.kind === 'systemd-boot'
+        ? [RECOVERY.espInstall, RECOVERY.espRemove]
+        : [];
+  return {
+    bootedWithSwitch: cmdlineWords(snap.iommu.cmdline).includes(KILL_SWITCH_WORD),
+    reservations,
+    missing: want.filter((p) => !has(p)),
+  };
 }
 
 const REASON = `recovery boot entry: boots with passthrough off (${KILL_SWITCH.join(' ')}) while any device is reserved`;
@@ -167,7 +180,11 @@ export function planRecovery(snap: HostSnapshot, b: PlanBuilder): void {
   const active = b.read(OWN.initTop) !== null || b.read(OWN.modprobe) !== null;
   const { kind } = snap.bootloader;
   if (kind === 'unknown') {
-    if (active) b.warn('recovery entry', 'boot loader not found (neither /etc/kernel/cmdline nor /etc/default/grub): no recovery boot entry; add one by hand with pve-passthrough=off module_blacklist=vfio_pci');
+    if (active)
+      b.warn(
+        'recovery entry',
+        'boot loader not found (neither /etc/kernel/cmdline nor /etc/default/grub): no recovery boot entry; add one by hand with pve-passthrough=off module_blacklist=vfio_pci',
+      );
     return;
   }
   const before = (p: string) => snap.files[p] ?? null;
@@ -180,17 +197,38 @@ export function planRecovery(snap: HostSnapshot, b: PlanBuilder): void {
   const grubChanged = changed.includes(RECOVERY.grub);
   const hookChanged = changed.includes(RECOVERY.espInstall) || changed.includes(RECOVERY.espRemove);
   if (kind === 'grub' && grubChanged) {
-    b.step('boot', { kind: 'command', argv: ['update-grub'], reason: active ? 'add the recovery entry to the boot menu' : 'remove the recovery entry from the boot menu' });
+    b.step('boot', {
+      kind: 'command',
+      argv: ['update-grub'],
+      reason: active ? 'add the recovery entry to the boot menu' : 'remove the recovery entry from the boot menu',
+    });
   }
   if (kind === 'systemd-boot' && (grubChanged || hookChanged)) {
-    b.step('boot', { kind: 'command', argv: ['proxmox-boot-tool', 'refresh'], reason: 'renew the boot entries on every ESP (an ESP booting GRUB gets the recovery menu entry)' });
+    b.step('boot', {
+      kind: 'command',
+      argv: ['proxmox-boot-tool', 'refresh'],
+      reason: 'renew the boot entries on every ESP (an ESP booting GRUB gets the recovery menu entry)',
+    });
     if (active) {
       // Undone by the new hook's --remove (before the rollback deletes it), or by the old hook run again.
-      const undo = before(RECOVERY.espInstall) === null ? { undoFirst: [`/${RECOVERY.espInstall}`, '--remove'] } : { undoLast: [`/${RECOVERY.espInstall}`] };
-      b.step('boot', { kind: 'command', argv: [`/${RECOVERY.espInstall}`], reason: 'write the recovery entry on every ESP (proxmox-boot-tool refresh does not run other hooks)', ...undo });
+      const undo =
+        before(RECOVERY.espInstall) === null
+          ? { undoFirst: [`/${RECOVERY.espInstall}`, '--remove'] }
+          : { undoLast: [`/${RECOVERY.espInstall}`] };
+      b.step('boot', {
+        kind: 'command',
+        argv: [`/${RECOVERY.espInstall}`],
+        reason: 'write the recovery entry on every ESP (proxmox-boot-tool refresh does not run other hooks)',
+        ...undo,
+      });
     } else if (before(RECOVERY.espInstall) !== null) {
       // Before the hook itself is deleted: it is the one that knows how to mount the ESPs.
-      b.step('before-files', { kind: 'command', argv: [`/${RECOVERY.espInstall}`, '--remove'], reason: 'delete the recovery entries from every ESP', undoLast: [`/${RECOVERY.espInstall}`] });
+      b.step('before-files', {
+        kind: 'command',
+        argv: [`/${RECOVERY.espInstall}`, '--remove'],
+        reason: 'delete the recovery entries from every ESP',
+        undoLast: [`/${RECOVERY.espInstall}`],
+      });
     }
   }
 }

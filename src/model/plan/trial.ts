@@ -73,7 +73,11 @@ export const TRIAL = {
 export const TRIAL_UNIT_NAME = 'pve-passthrough-trial.service';
 export const GRUBENV = '/boot/grub/grubenv';
 /** State files in the state folder (var/lib/pve-passthrough), written by the confirmation only. */
-export const TRIAL_STATE = { confirmed: 'trial-confirmed', recovered: 'trial-recovered', unconfirmed: 'trial-unconfirmed' } as const;
+export const TRIAL_STATE = {
+  confirmed: 'trial-confirmed',
+  recovered: 'trial-recovered',
+  unconfirmed: 'trial-unconfirmed',
+} as const;
 /** How long the unit waits for the management address and pve-cluster. */
 export const TRIAL_WAIT_SECONDS = 600;
 
@@ -104,8 +108,22 @@ export function parseTrialEnv(text: string | null): TrialEnv | null {
     const m = /^([A-Z_]+)=('(?:[^']|'\\'')*')$/.exec(line);
     if (m) out[m[1]!] = m[2]!.slice(1, -1).replace(/'\\''/g, "'");
   }
-  if (!out.TRIAL_ID || (out.LOADER !== 'grub' && out.LOADER !== 'systemd-boot') || out.ONESHOT === undefined || out.RECOVERY_ENTRY === undefined) return null;
-  return { TRIAL_ID: out.TRIAL_ID, LOADER: out.LOADER, RESTORE_DEFAULT: out.RESTORE_DEFAULT ?? '', ONESHOT: out.ONESHOT, RECOVERY_ENTRY: out.RECOVERY_ENTRY, MGMT_IFACE: out.MGMT_IFACE ?? '', MGMT_ADDRESS: out.MGMT_ADDRESS ?? '' };
+  if (
+    !out.TRIAL_ID ||
+    (out.LOADER !== 'grub' && out.LOADER !== 'systemd-boot') ||
+    out.ONESHOT === undefined ||
+    out.RECOVERY_ENTRY === undefined
+  )
+    return null;
+  return {
+    TRIAL_ID: out.TRIAL_ID,
+    LOADER: out.LOADER,
+    RESTORE_DEFAULT: out.RESTORE_DEFAULT ?? '',
+    ONESHOT: out.ONESHOT,
+    RECOVERY_ENTRY: out.RECOVERY_ENTRY,
+    MGMT_IFACE: out.MGMT_IFACE ?? '',
+    MGMT_ADDRESS: out.MGMT_ADDRESS ?? '',
+  };
 }
 
 /** The commands that put the normal default back (the confirmation), as argument arrays. */
@@ -113,7 +131,9 @@ export function restoreArgv(env: TrialEnv): string[][] {
   if (env.LOADER === 'grub') {
     return [
       ['grub-editenv', GRUBENV, 'unset', 'next_entry'],
-      env.RESTORE_DEFAULT ? ['grub-editenv', GRUBENV, 'set', `saved_entry=${env.RESTORE_DEFAULT}`] : ['grub-editenv', GRUBENV, 'unset', 'saved_entry'],
+      env.RESTORE_DEFAULT
+        ? ['grub-editenv', GRUBENV, 'set', `saved_entry=${env.RESTORE_DEFAULT}`]
+        : ['grub-editenv', GRUBENV, 'unset', 'saved_entry'],
     ];
   }
   return [
@@ -135,14 +155,22 @@ export function parseGrubenv(text: string | null): Map<string, string> {
 
 /** GRUB_DEFAULT as grub-mkconfig sees it (etc/default/grub, then grub.d/*.cfg), and where it is set. */
 export function effectiveGrubDefault(files: Record<string, string>): { value: string | null; where: string | null } {
-  const paths = ['etc/default/grub', ...Object.keys(files).filter((p) => p.startsWith('etc/default/grub.d/') && p.endsWith('.cfg') && p !== TRIAL.grubDropIn).sort()];
+  const paths = [
+    'etc/default/grub',
+    ...Object.keys(files)
+      .filter((p) => p.startsWith('etc/default/grub.d/') && p.endsWith('.cfg') && p !== TRIAL.grubDropIn)
+      .sort(),
+  ];
   let value: string | null = null;
   let where: string | null = null;
   for (const p of paths) {
     for (const line of (files[p] ?? '').split('\n')) {
       const m = /^\s*(?:export\s+)?GRUB_DEFAULT=(.*)$/.exec(line);
       if (!m) continue;
-      value = m[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+      value = m[1]!
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .replace(/^'(.*)'$/, '$1');
       where = p;
     }
   }
@@ -156,7 +184,8 @@ export function effectiveGrubDefault(files: Record<string, string>): { value: st
 export function managementAddress(text: string | null): { iface: string; address: string } | null {
   const stanzas = parseInterfaces(text ?? '').filter((s) => s.name !== 'lo');
   const addr = (s: (typeof stanzas)[number]) => s.options.find((o) => o.key === 'address')?.value.split('/')[0] ?? null;
-  const pick = stanzas.find((s) => addr(s) && s.options.some((o) => o.key === 'gateway')) ?? stanzas.find((s) => addr(s));
+  const pick =
+    stanzas.find((s) => addr(s) && s.options.some((o) => o.key === 'gateway')) ?? stanzas.find((s) => addr(s));
   return pick ? { iface: pick.name, address: addr(pick)! } : null;
 }
 
@@ -268,8 +297,15 @@ export function warnTrialPending(snap: HostSnapshot, b: PlanBuilder): void {
   if (!b.needsReboot()) return;
   const facts = snap.bootloader.facts;
   const grubDefault = parseGrubenv(snap.files['boot/grub/grubenv'] ?? null).get('saved_entry');
-  const pending = snap.bootloader.kind === 'grub' ? grubDefault === GRUB_RECOVERY_ID : Boolean(facts?.entryDefault?.startsWith(ESP_ENTRY_PREFIX));
-  if (pending) b.warn('trial boot', "a trial boot is still pending: the boot loader's default is the recovery entry, so the next reboot comes up without passthrough; run 'pve-passthrough confirm' first if the node is healthy (see 'pve-passthrough status')");
+  const pending =
+    snap.bootloader.kind === 'grub'
+      ? grubDefault === GRUB_RECOVERY_ID
+      : Boolean(facts?.entryDefault?.startsWith(ESP_ENTRY_PREFIX));
+  if (pending)
+    b.warn(
+      'trial boot',
+      "a trial boot is still pending: the boot loader's default is the recovery entry, so the next reboot comes up without passthrough; run 'pve-passthrough confirm' first if the node is healthy (see 'pve-passthrough status')",
+    );
 }
 
 /** An applied trial's next steps (CLI and TUI): the reboot it needs, and how it ends. */
@@ -281,7 +317,8 @@ export function trialNextSteps(next: string[]): string[] {
   ];
 }
 
-const REASON = 'trial boot: confirms the new configuration once the node is healthy, then restores the normal boot entry';
+const REASON =
+  'trial boot: confirms the new configuration once the node is healthy, then restores the normal boot entry';
 
 /**
  * Adds the trial to a plan that needs a reboot: its unit, script and settings, and the steps that
@@ -293,19 +330,38 @@ export function planTrial(snap: HostSnapshot, b: PlanBuilder): void {
   if (!b.needsReboot()) return refuse('this plan needs no reboot: there is nothing to try (apply it without --trial)');
   if (b.errors.length) return; // the plan is blocked anyway
   const { kind } = snap.bootloader;
-  if (kind === 'unknown') return refuse('boot loader not found (neither /etc/kernel/cmdline nor /etc/default/grub): no one-shot boot can be set');
-  if (b.read(RECOVERY.grub) === null || (kind === 'systemd-boot' && b.read(RECOVERY.espInstall) === null)) return refuse('no device stays reserved after this plan, so there is no recovery entry to fall back to: apply without --trial');
+  if (kind === 'unknown')
+    return refuse(
+      'boot loader not found (neither /etc/kernel/cmdline nor /etc/default/grub): no one-shot boot can be set',
+    );
+  if (b.read(RECOVERY.grub) === null || (kind === 'systemd-boot' && b.read(RECOVERY.espInstall) === null))
+    return refuse(
+      'no device stays reserved after this plan, so there is no recovery entry to fall back to: apply without --trial',
+    );
   const facts = snap.bootloader.facts;
   if (!facts) return refuse('the boot loader settings were not read');
   const mgmt = managementAddress(snap.files['etc/network/interfaces'] ?? null);
-  if (!mgmt) b.warn('trial boot', 'no management address found in /etc/network/interfaces: the confirmation waits for pve-cluster only');
+  if (!mgmt)
+    b.warn(
+      'trial boot',
+      'no management address found in /etc/network/interfaces: the confirmation waits for pve-cluster only',
+    );
 
   let env: Omit<TrialEnv, 'TRIAL_ID'>;
   const steps: Array<{ argv: string[]; reason: string; undo: string[] }> = [];
   if (kind === 'grub') {
     const m = facts.grubMount;
-    if (!m) return refuse('cannot tell which file system holds /boot/grub (nothing in /proc/mounts): GRUB may not be able to clear a one-shot boot');
-    const why = /^\/dev\/(mapper\/|dm-)/.test(m.source) ? 'LVM or device-mapper' : /^\/dev\/md/.test(m.source) ? 'MD RAID' : ['zfs', 'btrfs'].includes(m.fstype) ? m.fstype : null;
+    if (!m)
+      return refuse(
+        'cannot tell which file system holds /boot/grub (nothing in /proc/mounts): GRUB may not be able to clear a one-shot boot',
+      );
+    const why = /^\/dev\/(mapper\/|dm-)/.test(m.source)
+      ? 'LVM or device-mapper'
+      : /^\/dev\/md/.test(m.source)
+        ? 'MD RAID'
+        : ['zfs', 'btrfs'].includes(m.fstype)
+          ? m.fstype
+          : null;
     if (why) {
       return refuse(
         `/boot/grub is on ${m.source} (${why}, ${m.fstype}): GRUB cannot write its environment block there, so a one-shot boot (grub-reboot) would never be cleared and every boot would try the new configuration. Reboot without --trial; if the node does not come back, choose the recovery entry in the boot menu`,
@@ -313,9 +369,15 @@ export function planTrial(snap: HostSnapshot, b: PlanBuilder): void {
     }
     const grubenv = parseGrubenv(snap.files['boot/grub/grubenv'] ?? null);
     const next = grubenv.get('next_entry');
-    if (next) return refuse(`a one-shot boot is already set in ${GRUBENV} (next_entry=${next}): reboot first, or clear it with grub-editenv ${GRUBENV} unset next_entry`);
+    if (next)
+      return refuse(
+        `a one-shot boot is already set in ${GRUBENV} (next_entry=${next}): reboot first, or clear it with grub-editenv ${GRUBENV} unset next_entry`,
+      );
     const saved = grubenv.get('saved_entry') ?? '';
-    if (saved === GRUB_RECOVERY_ID) return refuse("a trial is already pending (the default is the recovery entry): confirm it with 'pve-passthrough confirm', or roll it back first");
+    if (saved === GRUB_RECOVERY_ID)
+      return refuse(
+        "a trial is already pending (the default is the recovery entry): confirm it with 'pve-passthrough confirm', or roll it back first",
+      );
     const def = effectiveGrubDefault(snap.files);
     if (def.value !== null && def.value !== '0' && def.value !== 'saved') {
       return refuse(
@@ -323,39 +385,103 @@ export function planTrial(snap: HostSnapshot, b: PlanBuilder): void {
       );
     }
     if (def.value !== 'saved') {
-      b.write(TRIAL.grubDropIn, `${HEADER}# The trial boot switches GRUB's default with grub-set-default: that needs GRUB_DEFAULT=saved.\n# With no saved_entry, GRUB boots the first entry, as GRUB_DEFAULT=${def.value ?? '0'} did.\nGRUB_DEFAULT=saved\n`, REASON);
-      b.step('boot', { kind: 'command', argv: ['update-grub'], reason: 'GRUB_DEFAULT=saved into grub.cfg (the trial switches the default in grubenv)' });
+      b.write(
+        TRIAL.grubDropIn,
+        `${HEADER}# The trial boot switches GRUB's default with grub-set-default: that needs GRUB_DEFAULT=saved.\n# With no saved_entry, GRUB boots the first entry, as GRUB_DEFAULT=${def.value ?? '0'} did.\nGRUB_DEFAULT=saved\n`,
+        REASON,
+      );
+      b.step('boot', {
+        kind: 'command',
+        argv: ['update-grub'],
+        reason: 'GRUB_DEFAULT=saved into grub.cfg (the trial switches the default in grubenv)',
+      });
     }
     const oneshot = saved || '0';
-    env = { LOADER: 'grub', RESTORE_DEFAULT: saved, ONESHOT: oneshot, RECOVERY_ENTRY: GRUB_RECOVERY_ID, MGMT_IFACE: mgmt?.iface ?? '', MGMT_ADDRESS: mgmt?.address ?? '' };
-    const restore = saved ? ['grub-editenv', GRUBENV, 'set', `saved_entry=${saved}`] : ['grub-editenv', GRUBENV, 'unset', 'saved_entry'];
-    steps.push({ argv: ['grub-set-default', GRUB_RECOVERY_ID], reason: 'the recovery entry becomes the default until the trial boot is confirmed', undo: restore });
-    steps.push({ argv: ['grub-reboot', oneshot], reason: `the next boot only: the normal entry (${oneshot === '0' ? 'the first, newest kernel' : oneshot}) with the new configuration`, undo: ['grub-editenv', GRUBENV, 'unset', 'next_entry'] });
+    env = {
+      LOADER: 'grub',
+      RESTORE_DEFAULT: saved,
+      ONESHOT: oneshot,
+      RECOVERY_ENTRY: GRUB_RECOVERY_ID,
+      MGMT_IFACE: mgmt?.iface ?? '',
+      MGMT_ADDRESS: mgmt?.address ?? '',
+    };
+    const restore = saved
+      ? ['grub-editenv', GRUBENV, 'set', `saved_entry=${saved}`]
+      : ['grub-editenv', GRUBENV, 'unset', 'saved_entry'];
+    steps.push({
+      argv: ['grub-set-default', GRUB_RECOVERY_ID],
+      reason: 'the recovery entry becomes the default until the trial boot is confirmed',
+      undo: restore,
+    });
+    steps.push({
+      argv: ['grub-reboot', oneshot],
+      reason: `the next boot only: the normal entry (${oneshot === '0' ? 'the first, newest kernel' : oneshot}) with the new configuration`,
+      undo: ['grub-editenv', GRUBENV, 'unset', 'next_entry'],
+    });
   } else {
-    if (!facts.efiLoader) return refuse('this boot did not come through systemd-boot (no LoaderInfo EFI variable: legacy BIOS, or GRUB on the ESPs as with Secure Boot): bootctl cannot set a one-shot entry');
-    if (!facts.efiLoader.startsWith('systemd-boot')) return refuse(`this boot came through ${facts.efiLoader}, not systemd-boot: its one-shot entry cannot be relied on`);
-    if (facts.entryOneShot) return refuse(`a one-shot entry is already set (LoaderEntryOneShot=${facts.entryOneShot}): reboot first, or clear it with bootctl set-oneshot ''`);
-    if (facts.entryDefault?.startsWith(ESP_ENTRY_PREFIX)) return refuse("a trial is already pending (the default is a recovery entry): confirm it with 'pve-passthrough confirm', or roll it back first");
+    if (!facts.efiLoader)
+      return refuse(
+        'this boot did not come through systemd-boot (no LoaderInfo EFI variable: legacy BIOS, or GRUB on the ESPs as with Secure Boot): bootctl cannot set a one-shot entry',
+      );
+    if (!facts.efiLoader.startsWith('systemd-boot'))
+      return refuse(
+        `this boot came through ${facts.efiLoader}, not systemd-boot: its one-shot entry cannot be relied on`,
+      );
+    if (facts.entryOneShot)
+      return refuse(
+        `a one-shot entry is already set (LoaderEntryOneShot=${facts.entryOneShot}): reboot first, or clear it with bootctl set-oneshot ''`,
+      );
+    if (facts.entryDefault?.startsWith(ESP_ENTRY_PREFIX))
+      return refuse(
+        "a trial is already pending (the default is a recovery entry): confirm it with 'pve-passthrough confirm', or roll it back first",
+      );
     const pin = (p: string) => snap.files[p]?.split('\n')[0]?.trim() || null;
     const kver = pin('etc/kernel/next-boot-pin') ?? pin('etc/kernel/proxmox-boot-pin') ?? facts.kernels[0] ?? null;
     if (!kver) return refuse('no kernel found in /boot (vmlinuz-*): cannot name the boot entries');
     const oneshot = facts.entryDefault ?? `proxmox-${kver}.conf`;
     const recovery = `${ESP_ENTRY_PREFIX}${kver}.conf`;
-    env = { LOADER: 'systemd-boot', RESTORE_DEFAULT: facts.entryDefault ?? '', ONESHOT: oneshot, RECOVERY_ENTRY: recovery, MGMT_IFACE: mgmt?.iface ?? '', MGMT_ADDRESS: mgmt?.address ?? '' };
-    steps.push({ argv: ['bootctl', 'set-default', recovery], reason: 'the recovery entry becomes the default (EFI variable LoaderEntryDefault) until the trial boot is confirmed', undo: ['bootctl', 'set-default', facts.entryDefault ?? ''] });
-    steps.push({ argv: ['bootctl', 'set-oneshot', oneshot], reason: `the next boot only: ${oneshot} with the new configuration (LoaderEntryOneShot)`, undo: ['bootctl', 'set-oneshot', ''] });
+    env = {
+      LOADER: 'systemd-boot',
+      RESTORE_DEFAULT: facts.entryDefault ?? '',
+      ONESHOT: oneshot,
+      RECOVERY_ENTRY: recovery,
+      MGMT_IFACE: mgmt?.iface ?? '',
+      MGMT_ADDRESS: mgmt?.address ?? '',
+    };
+    steps.push({
+      argv: ['bootctl', 'set-default', recovery],
+      reason:
+        'the recovery entry becomes the default (EFI variable LoaderEntryDefault) until the trial boot is confirmed',
+      undo: ['bootctl', 'set-default', facts.entryDefault ?? ''],
+    });
+    steps.push({
+      argv: ['bootctl', 'set-oneshot', oneshot],
+      reason: `the next boot only: ${oneshot} with the new configuration (LoaderEntryOneShot)`,
+      undo: ['bootctl', 'set-oneshot', ''],
+    });
   }
 
   // One id per trial: the new configuration it tries (what the rest of the plan writes).
-  const tried = b.changed().filter((p) => !Object.values(TRIAL).includes(p as never)).map((p) => `${p}\0${b.read(p) ?? ''}`);
-  const id = createHash('sha256').update(`${env.LOADER}\0${tried.join('\0')}`).digest('hex').slice(0, 12);
+  const tried = b
+    .changed()
+    .filter((p) => !Object.values(TRIAL).includes(p as never))
+    .map((p) => `${p}\0${b.read(p) ?? ''}`);
+  const id = createHash('sha256')
+    .update(`${env.LOADER}\0${tried.join('\0')}`)
+    .digest('hex')
+    .slice(0, 12);
   const unitIsNew = (snap.files[TRIAL.unit] ?? null) === null;
   b.write(TRIAL.script, trialScriptText(), REASON, 0o755);
   b.write(TRIAL.unit, trialUnitText(), REASON, 0o644);
   b.write(TRIAL.env, trialEnvText({ TRIAL_ID: id, ...env }), REASON, 0o644);
   if (unitIsNew) {
     // Undone before the rollback deletes the unit file (disable needs it to find the links).
-    b.step('boot', { kind: 'command', argv: ['systemctl', 'enable', TRIAL_UNIT_NAME], reason: 'run the confirmation at the next boot', undoFirst: ['systemctl', 'disable', TRIAL_UNIT_NAME] });
+    b.step('boot', {
+      kind: 'command',
+      argv: ['systemctl', 'enable', TRIAL_UNIT_NAME],
+      reason: 'run the confirmation at the next boot',
+      undoFirst: ['systemctl', 'disable', TRIAL_UNIT_NAME],
+    });
   }
   for (const s of steps) b.step('boot', { kind: 'command', argv: s.argv, reason: s.reason, undoLast: s.undo });
 }

@@ -16,21 +16,52 @@ function Pointer({ isSelected }: { isSelected?: boolean }) {
   return <T c="cyan">{isSelected ? `${ascii ? '>' : '❯'} ` : '  '}</T>;
 }
 
-export function AssignVmDialog({ snap, address, width, height, onPick }: { snap: HostSnapshot; address: string; width: number; height: number; onPick: (vmid: number) => void }) {
+export function AssignVmDialog({
+  snap,
+  address,
+  width,
+  height,
+  onPick,
+}: {
+  snap: HostSnapshot;
+  address: string;
+  width: number;
+  height: number;
+  onPick: (vmid: number) => void;
+}) {
   const items = snap.vms.map((v) => ({
     key: String(v.vmid),
     value: v.vmid,
-    label: fit(`${v.vmid} ${v.name ?? '(no name)'}`, 22) + fit(` ${v.running ? 'running' : 'stopped'}`, 9) + fit(` ${v.machine ?? 'i440fx'}`, 15) + ` ${v.bios ?? 'seabios'}`,
+    label:
+      fit(`${v.vmid} ${v.name ?? '(no name)'}`, 22) +
+      fit(` ${v.running ? 'running' : 'stopped'}`, 9) +
+      fit(` ${v.machine ?? 'i440fx'}`, 15) +
+      ` ${v.bios ?? 'seabios'}`,
   }));
   return (
     <Frame title={`Assign ${address} to which VM? (Enter picks, Esc cancels)`} width={width}>
       <T dim>{fit('   VMID name              state    machine        bios', width - 4)}</T>
-      <SelectInput items={items} limit={Math.max(3, height - 6)} onSelect={(it) => onPick(it.value)} indicatorComponent={Pointer} />
+      <SelectInput
+        items={items}
+        limit={Math.max(3, height - 6)}
+        onSelect={(it) => onPick(it.value)}
+        indicatorComponent={Pointer}
+      />
     </Frame>
   );
 }
 
-export function AssignOptionsDialog({ d, snap, intents, width }: { d: Extract<Dialog, { kind: 'assign-options' }>; snap: HostSnapshot; intents: Intent[]; width: number }) {
+export function AssignOptionsDialog({
+  d,
+  snap,
+  intents,
+  width,
+}: {
+  d: Extract<Dialog, { kind: 'assign-options' }>;
+  snap: HostSnapshot;
+  intents: Intent[];
+  width: number;
+}) {
   const vm = snap.vms.find((v) => v.vmid === d.vmid)!;
   // What each option does here, as facts; what is risky about it the planner says below.
   const note: Partial<Record<keyof AssignOptions, string>> = {
@@ -40,18 +71,44 @@ export function AssignOptionsDialog({ d, snap, intents, width }: { d: Extract<Di
   };
   const mappings = mappingsHolding(snap, intents, d.address);
   const existing = d.replaces ? vm.hostpci.find((h) => `hostpci${h.index}` === d.replaces) : undefined;
-  const findings = assignFindings(snap, intents, { kind: 'assign', address: d.address, vmid: d.vmid, options: d.options }, d.replaces);
+  const findings = assignFindings(
+    snap,
+    intents,
+    { kind: 'assign', address: d.address, vmid: d.vmid, options: d.options },
+    d.replaces,
+  );
   return (
     <Frame title={`${d.address} -> VM ${vm.vmid} ${vm.name ?? ''}`} width={width}>
       {ASSIGN_OPTIONS.map((o, i) => (
-        <T key={o.key} inverse={i === d.focus}>{fit(`${i + 1} [${d.options[o.key] ? 'x' : ' '}] ${o.label}`, 26) + (note[o.key] ? ` ${note[o.key]}` : '')}</T>
+        <T key={o.key} inverse={i === d.focus}>
+          {fit(`${i + 1} [${d.options[o.key] ? 'x' : ' '}] ${o.label}`, 26) + (note[o.key] ? ` ${note[o.key]}` : '')}
+        </T>
       ))}
-      {mappings.length > 0 && <T c={d.viaMapping ? 'cyan' : undefined}>{fit(`m ${d.viaMapping ? `through mapping '${d.viaMapping}' (hostpciN: mapping=${d.viaMapping})` : `by address; m: through mapping ${mappings.map((n) => `'${n}'`).join(', ')}`}`, width - 4)}</T>}
-      {existing && <T c="cyan" wrap="wrap">{`VM ${vm.vmid} already has it as ${d.replaces}: ${existing.raw}. Enter replaces that line with these options (never a second one).`}</T>}
+      {mappings.length > 0 && (
+        <T c={d.viaMapping ? 'cyan' : undefined}>
+          {fit(
+            `m ${d.viaMapping ? `through mapping '${d.viaMapping}' (hostpciN: mapping=${d.viaMapping})` : `by address; m: through mapping ${mappings.map((n) => `'${n}'`).join(', ')}`}`,
+            width - 4,
+          )}
+        </T>
+      )}
+      {existing && (
+        <T
+          c="cyan"
+          wrap="wrap"
+        >{`VM ${vm.vmid} already has it as ${d.replaces}: ${existing.raw}. Enter replaces that line with these options (never a second one).`}</T>
+      )}
       {findings.map((f) => (
-        <T key={`${f.where}${f.message}`} c={f.severity === 'error' ? 'red' : 'yellow'} wrap="wrap">{`${f.severity}: ${f.where}: ${f.message}`}</T>
+        <T
+          key={`${f.where}${f.message}`}
+          c={f.severity === 'error' ? 'red' : 'yellow'}
+          wrap="wrap"
+        >{`${f.severity}: ${f.where}: ${f.message}`}</T>
       ))}
-      <T dim wrap="wrap">{`space/1-4 toggle, j/k move,${mappings.length ? ' m mapping,' : ''} Enter stages, Esc back to the VM list`}</T>
+      <T
+        dim
+        wrap="wrap"
+      >{`space/1-4 toggle, j/k move,${mappings.length ? ' m mapping,' : ''} Enter stages, Esc back to the VM list`}</T>
     </Frame>
   );
 }

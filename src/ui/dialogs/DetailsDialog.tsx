@@ -11,6 +11,15 @@ export function detailsDialogLines(st: ScreenInputs): DialogLine[] {
 export function DetailsDialog({ height, scroll }: { height: number; scroll: number }) {
   const st = useScreenInputs();
   const row = selectRows(st)[selectCursorIndex(st)];
-  const what = row?.kind === 'device' ? row.address : row?.kind === 'group' ? `IOMMU group ${row.groupId ?? '(none)'}` : 'Details';
-  return <ScrollingDialog title={`${what} (Esc or i closes)`} lines={detailsDialogLines(st)} width={helpWidth(st.size.columns)} height={height} scroll={scroll} />;
+  const what =
+    row?.kind === 'device' ? row.address : row?.kind === 'group' ? `IOMMU group ${row.groupId ?? '(none)'}` : 'Details';
+  return (
+    <ScrollingDialog
+      title={`${what} (Esc or i closes)`}
+      lines={detailsDialogLines(st)}
+      width={helpWidth(st.size.columns)}
+      height={height}
+      scroll={scroll}
+    />
+  );
 }

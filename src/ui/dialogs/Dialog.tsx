@@ -12,14 +12,26 @@ import { ProgressDialog, ResultDialog } from './ProgressDialog.tsx';
 import { VfDialog, VfSettingsDialog } from './VfDialog.tsx';
 import { MappingDialog } from './MappingDialog.tsx';
 import { Frame } from './Frame.tsx';
-import { useAppState, useAppStore, useDialog, useFindings, useIntents, usePlan, useSize, useSnapshot } from '../store-context.tsx';
+import {
+  useAppState,
+  useAppStore,
+  useDialog,
+  useFindings,
+  useIntents,
+  usePlan,
+  useSize,
+  useSnapshot,
+} from '../store-context.tsx';
 import { T } from '../Styled.tsx';
 
 export function DialogView() {
   const d = useDialog();
   const size = useSize();
   if (!d) return null;
-  const width = d.kind === 'help' || d.kind === 'checks' || d.kind === 'details' ? helpWidth(size.columns) : Math.min(size.columns, 76);
+  const width =
+    d.kind === 'help' || d.kind === 'checks' || d.kind === 'details'
+      ? helpWidth(size.columns)
+      : Math.min(size.columns, 76);
   const height = size.rows - 3;
   const body = (() => {
     switch (d.kind) {
@@ -33,7 +45,9 @@ export function DialogView() {
         return (
           <Frame title={d.title} width={width} colour="yellow">
             {d.lines.map((l, i) => (
-              <T key={i} wrap="wrap">{l || ' '}</T>
+              <T key={i} wrap="wrap">
+                {l || ' '}
+              </T>
             ))}
           </Frame>
         );
@@ -83,7 +97,9 @@ function Quit({ choice, width }: { choice: number; width: number }) {
 
 function Vfs({ d, width }: { d: Open<'vfs'>; width: number }) {
   const snapshot = useSnapshot();
-  return <VfDialog d={d} pf={snapshot.devices.find((x) => x.address === d.address)!} snapshot={snapshot} width={width} />;
+  return (
+    <VfDialog d={d} pf={snapshot.devices.find((x) => x.address === d.address)!} snapshot={snapshot} width={width} />
+  );
 }
 
 function VfSettings({ d, width }: { d: Open<'vf-settings'>; width: number }) {
@@ -99,7 +115,15 @@ function AssignVm({ address, width, height }: { address: string; width: number; 
   // The options open after every input listener has seen this Enter: opened at once, the same
   // Enter reached them too (Ink calls listeners in subscription order) and staged with defaults
   // before the operator saw them.
-  return <AssignVmDialog snap={useSnapshot()} address={address} width={width} height={height} onPick={(vmid) => queueMicrotask(() => pickVm(store, vmid))} />;
+  return (
+    <AssignVmDialog
+      snap={useSnapshot()}
+      address={address}
+      width={width}
+      height={height}
+      onPick={(vmid) => queueMicrotask(() => pickVm(store, vmid))}
+    />
+  );
 }
 
 function AssignOptions({ d, width }: { d: Open<'assign-options'>; width: number }) {

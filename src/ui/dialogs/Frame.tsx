@@ -7,8 +7,16 @@ import type { Colour } from '../theme.ts';
 export function Frame(props: { title: string; width: number; colour?: Colour; children: ReactNode }) {
   const { ascii, colour } = useLook();
   return (
-    <Box flexDirection="column" borderStyle={ascii ? 'classic' : 'round'} borderColor={colour ? props.colour ?? 'cyan' : undefined} width={props.width} paddingX={1}>
-      <T bold c={props.colour}>{fit(props.title, props.width - 4)}</T>
+    <Box
+      flexDirection="column"
+      borderStyle={ascii ? 'classic' : 'round'}
+      borderColor={colour ? (props.colour ?? 'cyan') : undefined}
+      width={props.width}
+      paddingX={1}
+    >
+      <T bold c={props.colour}>
+        {fit(props.title, props.width - 4)}
+      </T>
       {props.children}
     </Box>
   );
@@ -20,7 +28,9 @@ export function Buttons({ labels, choice }: { labels: string[]; choice: number }
     <Box marginTop={1}>
       {labels.map((l, i) => (
         <Box key={l} marginRight={2}>
-          <T inverse={i === choice} bold={i === choice}>{i === choice ? `> ${l} <` : `  ${l}  `}</T>
+          <T inverse={i === choice} bold={i === choice}>
+            {i === choice ? `> ${l} <` : `  ${l}  `}
+          </T>
         </Box>
       ))}
     </Box>

@@ -6,5 +6,13 @@ import { ScrollingDialog } from './ScrollingDialog.tsx';
 
 export function HelpDialog({ width, height, scroll }: { width: number; height: number; scroll: number }) {
   const { ascii } = useLook();
-  return <ScrollingDialog title="Keys (Esc or ? closes)" lines={helpLines(width, ascii)} width={width} height={height} scroll={scroll} />;
+  return (
+    <ScrollingDialog
+      title="Keys (Esc or ? closes)"
+      lines={helpLines(width, ascii)}
+      width={width}
+      height={height}
+      scroll={scroll}
+    />
+  );
 }

@@ -9,7 +9,17 @@ import { candidateEntry, mappingCandidates } from '../../store/mappings.ts';
 import { T, fit } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
 
-export function MappingDialog({ d, snap, width, height }: { d: Extract<Dialog, { kind: 'mapping' }>; snap: HostSnapshot; width: number; height: number }) {
+export function MappingDialog({
+  d,
+  snap,
+  width,
+  height,
+}: {
+  d: Extract<Dialog, { kind: 'mapping' }>;
+  snap: HostSnapshot;
+  width: number;
+  height: number;
+}) {
   const inner = width - 4;
   const dev = snap.devices.find((x) => x.address === d.address);
   const existing = snap.mappings.find((m) => m.id === d.name);
@@ -26,15 +36,28 @@ export function MappingDialog({ d, snap, width, height }: { d: Extract<Dialog, {
   return (
     <Frame title={`Resource mapping: ${d.address} ${dev?.name ?? ''}`} width={width}>
       <T>
-        {fit(`Name: [${d.name}_]  ${!valid ? 'not a valid name (a letter, then a-z 0-9 - _)' : existing ? `existing, ${existing.maps.length} entr${existing.maps.length === 1 ? 'y' : 'ies'}` : 'new mapping'}   Tab: other name`, inner)}
+        {fit(
+          `Name: [${d.name}_]  ${!valid ? 'not a valid name (a letter, then a-z 0-9 - _)' : existing ? `existing, ${existing.maps.length} entr${existing.maps.length === 1 ? 'y' : 'ies'}` : 'new mapping'}   Tab: other name`,
+          inner,
+        )}
       </T>
       {status.map((s) => (
-        <T key={s} c={/does NOT|no device|unknown/.test(s) ? 'yellow' : 'green'}>{fit(`  ${s}`, inner)}</T>
+        <T key={s} c={/does NOT|no device|unknown/.test(s) ? 'yellow' : 'green'}>
+          {fit(`  ${s}`, inner)}
+        </T>
       ))}
-      <T dim>{fit(`Devices of kind ${dev ? `${dev.vendorId}:${dev.deviceId}` : '?'} on ${[...new Set(cands.map((c) => c.node))].join(', ') || 'no node'} (${ticked} to add):`, inner)}</T>
+      <T dim>
+        {fit(
+          `Devices of kind ${dev ? `${dev.vendorId}:${dev.deviceId}` : '?'} on ${[...new Set(cands.map((c) => c.node))].join(', ') || 'no node'} (${ticked} to add):`,
+          inner,
+        )}
+      </T>
       {shown.map((c, i) => (
         <T key={c.key} inverse={top + i === d.cursor} dim={c.inMapping}>
-          {fit(`${c.inMapping ? '[=]' : d.picked.includes(c.key) ? '[x]' : '[ ]'} ${c.node.padEnd(6)} ${c.address} ${c.inMapping ? '(in it) ' : ''}${c.name}`, inner)}
+          {fit(
+            `${c.inMapping ? '[=]' : d.picked.includes(c.key) ? '[x]' : '[ ]'} ${c.node.padEnd(6)} ${c.address} ${c.inMapping ? '(in it) ' : ''}${c.name}`,
+            inner,
+          )}
         </T>
       ))}
       {cands.length > room && <T dim>{fit(`  ${top + 1}-${top + shown.length} of ${cands.length}`, inner)}</T>}

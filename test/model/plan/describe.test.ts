@@ -17,7 +17,12 @@ beforeAll(async () => {
 // does not exist (a blocking error).
 const INTENTS: Intent[] = [
   { kind: 'reserve', address: '0000:03:00.0' },
-  { kind: 'assign', address: '0000:07:00.0', vmid: 102, options: { allFunctions: true, pcie: true, xVga: true, rombar: true } },
+  {
+    kind: 'assign',
+    address: '0000:07:00.0',
+    vmid: 102,
+    options: { allFunctions: true, pcie: true, xVga: true, rombar: true },
+  },
   { kind: 'reserve', address: '0000:0a:00.0' },
 ];
 
@@ -37,13 +42,17 @@ describe('describePlan', () => {
     expect(first('step')).toBeLessThan(first('reboot'));
     expect(first('reboot')).toBeLessThan(first('warning'));
     expect(first('warning')).toBeLessThan(first('error'));
-    expect(lines.find((l) => l.role === 'error')!.text).toBe(`error: ${plan.errors[0]!.where}: ${plan.errors[0]!.message}`);
+    expect(lines.find((l) => l.role === 'error')!.text).toBe(
+      `error: ${plan.errors[0]!.where}: ${plan.errors[0]!.message}`,
+    );
     // Data, not ANSI: the renderers colour by role.
     expect(lines.some((l) => l.text.includes('\x1b'))).toBe(false);
   });
 
   it('says there is nothing to do when the host already matches', () => {
-    expect(describePlan(planChanges(guide, []))).toEqual([{ role: 'nothing', text: 'Nothing to do: the host already matches what was asked.' }]);
+    expect(describePlan(planChanges(guide, []))).toEqual([
+      { role: 'nothing', text: 'Nothing to do: the host already matches what was asked.' },
+    ]);
   });
 
   it('`plan` and the pending pane show every line with the same words', () => {

@@ -20,7 +20,12 @@ describe('IOMMU flags from the firmware and the kernel', () => {
   const dirs: string[] = [];
   let guide: HostSnapshot, consumer: HostSnapshot, off: HostSnapshot, byHand: HostSnapshot;
   beforeAll(async () => {
-    [guide, consumer, off, byHand] = await Promise.all([fixtureSnapshot('guide'), fixtureSnapshot('consumer'), fixtureSnapshot('iommu-off'), fixtureSnapshot('by-hand')]);
+    [guide, consumer, off, byHand] = await Promise.all([
+      fixtureSnapshot('guide'),
+      fixtureSnapshot('consumer'),
+      fixtureSnapshot('iommu-off'),
+      fixtureSnapshot('by-hand'),
+    ]);
   });
   afterAll(() => dirs.forEach(removeTree));
   /** A fixture copy changed by `edit`, read through the real reader. */
@@ -40,7 +45,9 @@ describe('IOMMU flags from the firmware and the kernel', () => {
 
   it('AMD with AMD-Vi on by default (by-hand node, no flag on its command line): nothing added, no reboot for it', () => {
     expect(byHand.iommu.cmdline).not.toMatch(/iommu/);
-    const p = planChanges(byHand, [{ kind: 'assign', address: '0000:05:00.0', vmid: 202, options: { ...OPTS, pcie: false } }]);
+    const p = planChanges(byHand, [
+      { kind: 'assign', address: '0000:05:00.0', vmid: 202, options: { ...OPTS, pcie: false } },
+    ]);
     expect(p.errors).toEqual([]);
     expect(cmdlineEdit(p)).toBeUndefined();
     expect(text(p)).not.toMatch(/amd_iommu|intel_iommu|iommu=pt|update-grub/);
@@ -48,9 +55,14 @@ describe('IOMMU flags from the firmware and the kernel', () => {
   });
 
   it('Intel with VT-d on: nothing added, even when the boot loader line has no IOMMU flag at all', async () => {
-    const bare = await variant('guide', (r) => writeFileSync(join(r, 'etc/kernel/cmdline'), 'root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet\n'));
+    const bare = await variant('guide', (r) =>
+      writeFileSync(join(r, 'etc/kernel/cmdline'), 'root=ZFS=rpool/ROOT/pve-1 boot=zfs quiet\n'),
+    );
     expect(bare.iommu.enabled).toBe(true);
-    const p = planChanges(bare, [{ kind: 'reserve', address: '0000:07:00.0' }, { kind: 'reserve', address: '0000:07:00.1' }]);
+    const p = planChanges(bare, [
+      { kind: 'reserve', address: '0000:07:00.0' },
+      { kind: 'reserve', address: '0000:07:00.1' },
+    ]);
     expect(p.edits.length).toBeGreaterThan(0);
     expect(cmdlineEdit(p)).toBeUndefined();
     expect(text(p)).not.toMatch(/intel_iommu/);
@@ -71,18 +83,24 @@ describe('IOMMU flags from the firmware and the kernel', () => {
   });
 
   it('Intel off because of intel_iommu=off: the word goes and intel_iommu=on comes', async () => {
-    const s = await variant('iommu-off', (r) => writeFileSync(join(r, 'etc/default/grub'), 'GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=off"\n'));
+    const s = await variant('iommu-off', (r) =>
+      writeFileSync(join(r, 'etc/default/grub'), 'GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=off"\n'),
+    );
     const p = planChanges(s, [{ kind: 'reserve', address: '0000:03:00.0' }]);
     expect(cmdlineEdit(p)!.after).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on iommu=pt"\n');
     expect(p.rebootReasons).toContain('kernel command line gains intel_iommu=on iommu=pt, loses intel_iommu=off');
   });
 
   it('flag already in the boot loader, kernel booted without it: no edit, no reason of its own, says reboot', async () => {
-    const s = await variant('iommu-off', (r) => writeFileSync(join(r, 'etc/default/grub'), 'GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on"\n'));
+    const s = await variant('iommu-off', (r) =>
+      writeFileSync(join(r, 'etc/default/grub'), 'GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on"\n'),
+    );
     const p = planChanges(s, [{ kind: 'reserve', address: '0000:03:00.0' }]);
     expect(cmdlineEdit(p)).toBeUndefined();
     expect(p.rebootReasons.join('\n')).not.toMatch(/command line/);
-    expect(warnings(p)).toMatch(/intel_iommu=on is on the boot command line already but the running kernel was booted without it: reboot/);
+    expect(warnings(p)).toMatch(
+      /intel_iommu=on is on the boot command line already but the running kernel was booted without it: reboot/,
+    );
   });
 
   it('AMD switched off by amd_iommu=off: only that word goes, never amd_iommu=on', async () => {
@@ -92,14 +110,21 @@ describe('IOMMU flags from the firmware and the kernel', () => {
       writeFileSync(join(r, 'etc/default/grub'), 'GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=off"\n');
     });
     expect(s.iommu).toMatchObject({ enabled: false, firmware: 'IVRS' });
-    const p = planChanges(s, [{ kind: 'reserve', address: '0000:0a:00.0' }, { kind: 'reserve', address: '0000:0a:00.1' }]);
+    const p = planChanges(s, [
+      { kind: 'reserve', address: '0000:0a:00.0' },
+      { kind: 'reserve', address: '0000:0a:00.1' },
+    ]);
     expect(cmdlineEdit(p)!.after).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet iommu=pt"\n');
     expect(text(p)).not.toMatch(/amd_iommu=on|intel_iommu/);
   });
 
   it('an amd_iommu=on already on the line is named as no kernel option', async () => {
-    const s = await variant('by-hand', (r) => writeFileSync(join(r, 'etc/default/grub'), 'GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=on iommu=pt"\n'));
-    const p = planChanges(s, [{ kind: 'assign', address: '0000:04:00.0', vmid: 202, options: { ...OPTS, pcie: false } }]);
+    const s = await variant('by-hand', (r) =>
+      writeFileSync(join(r, 'etc/default/grub'), 'GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=on iommu=pt"\n'),
+    );
+    const p = planChanges(s, [
+      { kind: 'assign', address: '0000:04:00.0', vmid: 202, options: { ...OPTS, pcie: false } },
+    ]);
     expect(cmdlineEdit(p)).toBeUndefined();
     expect(warnings(p)).toMatch(/amd_iommu=on is not a kernel option/);
   });
@@ -107,10 +132,20 @@ describe('IOMMU flags from the firmware and the kernel', () => {
   it('no table file, but the kernel log lists the ACPI table: that tells the IOMMU too', async () => {
     const s = await variant('iommu-off', (r) => {
       rmSync(join(r, 'sys/firmware'), { recursive: true });
-      writeFileSync(join(r, '.fixture/commands.json'), JSON.stringify({ dmesg: { stdout: '[    0.012000] ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 INTEL  EDK2     00000002      01000013)\n[    0.000000] DMAR: IOMMU disabled\n' } }));
+      writeFileSync(
+        join(r, '.fixture/commands.json'),
+        JSON.stringify({
+          dmesg: {
+            stdout:
+              '[    0.012000] ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 INTEL  EDK2     00000002      01000013)\n[    0.000000] DMAR: IOMMU disabled\n',
+          },
+        }),
+      );
     });
     expect(s.iommu).toMatchObject({ enabled: false, firmware: 'DMAR' });
-    expect(cmdlineEdit(planChanges(s, [{ kind: 'reserve', address: '0000:03:00.0' }]))!.after).toContain('intel_iommu=on');
+    expect(cmdlineEdit(planChanges(s, [{ kind: 'reserve', address: '0000:03:00.0' }]))!.after).toContain(
+      'intel_iommu=on',
+    );
   });
 
   it('no DMAR or IVRS table: no flag is offered, the firmware setup is named instead (plan and checks)', async () => {
@@ -121,11 +156,15 @@ describe('IOMMU flags from the firmware and the kernel', () => {
     expect(text(p)).not.toMatch(/intel_iommu|amd_iommu/);
     // update-grub runs for the recovery entry only, not for a command line edit.
     expect(p.steps.filter((s) => s.kind === 'command' && /command line/.test(s.reason))).toEqual([]);
-    expect(warnings(p)).toMatch(/the firmware reports no IOMMU \(no DMAR or IVRS ACPI table\): VT-d \/ AMD-Vi must be enabled in the BIOS\/UEFI setup.*no kernel flag can turn it on/);
+    expect(warnings(p)).toMatch(
+      /the firmware reports no IOMMU \(no DMAR or IVRS ACPI table\): VT-d \/ AMD-Vi must be enabled in the BIOS\/UEFI setup.*no kernel flag can turn it on/,
+    );
     const f = checkHost(s).find((x) => x.message.startsWith('IOMMU is off'))!;
     expect(f.fix).toMatch(/firmware reports no IOMMU.*BIOS/);
     expect(f.fix).not.toMatch(/intel_iommu|amd_iommu/);
     // With the table, the check names the flag the plan would add.
-    expect(checkHost(off).find((x) => x.message.startsWith('IOMMU is off'))!.fix).toMatch(/^add intel_iommu=on, add iommu=pt on the kernel command line/);
+    expect(checkHost(off).find((x) => x.message.startsWith('IOMMU is off'))!.fix).toMatch(
+      /^add intel_iommu=on, add iommu=pt on the kernel command line/,
+    );
   });
 });
