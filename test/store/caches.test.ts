@@ -2,31 +2,17 @@
 // slot: two stores on different hosts, used in turn, neither evict nor see each other's results.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../../src/store/actions.ts';
-import { createAppStore, selectFindings, selectPlan, selectRows, type AppStore } from '../../src/store/app-store.ts';
+import { selectFindings, selectPlan, selectRows, type AppStore } from '../../src/store/app-store.ts';
 import type { HostSnapshot } from '../../src/model/types.ts';
 import { fixtureSnapshot } from '../helpers/snapshots.ts';
+import { storeOn } from '../helpers/store.ts';
 
 let guide: HostSnapshot;
 let consumer: HostSnapshot;
 beforeAll(async () => {
   [guide, consumer] = await Promise.all([fixtureSnapshot('guide'), fixtureSnapshot('consumer')]);
 });
-const make = (snapshot: HostSnapshot): AppStore =>
-  createAppStore({
-    snapshot,
-    size: { columns: 80, rows: 24 },
-    colour: false,
-    ascii: true,
-    host: {
-      root: '/x',
-      fixture: true,
-      demo: false,
-      apply: async () => {
-        throw new Error('unused');
-      },
-      reread: async () => snapshot,
-    },
-  });
+const make = (snapshot: HostSnapshot): AppStore => storeOn(snapshot);
 const addresses = (s: AppStore) => selectRows(s.getState()).flatMap((r) => (r.kind === 'device' ? [r.address] : []));
 
 describe('caches per store', () => {

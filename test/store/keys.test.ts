@@ -1,36 +1,18 @@
 // Key handling on the store, without rendering: the pending pane's scrolling, the assign defaults.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../../src/store/actions.ts';
-import { createAppStore, selectPlan, type AppStore } from '../../src/store/app-store.ts';
+import { selectPlan, type AppStore } from '../../src/store/app-store.ts';
 import { assignDefaults, existingLine } from '../../src/model/assign-defaults.ts';
 import type { HostSnapshot, Intent } from '../../src/model/types.ts';
-import { handleKey } from '../../src/ui/input.ts';
-import type { KeyInfo } from '../../src/ui/keymap.ts';
 import { clampScroll, pendingView } from '../../src/ui/pending-lines.ts';
 import { fixtureSnapshot } from '../helpers/snapshots.ts';
+import { press, storeOn } from '../helpers/store.ts';
 
 let snap: HostSnapshot;
 beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
-const make = (columns = 80, rows = 24): AppStore =>
-  createAppStore({
-    snapshot: snap,
-    size: { columns, rows },
-    colour: false,
-    ascii: true,
-    host: {
-      root: '/x',
-      fixture: true,
-      demo: false,
-      apply: async () => {
-        throw new Error('unused');
-      },
-      reread: async () => snap,
-    },
-  });
-const press = (s: AppStore, ...keys: Array<string | Partial<KeyInfo>>) =>
-  keys.forEach((k) => handleKey(s, typeof k === 'string' ? { input: k } : { input: '', ...k }));
+const make = (columns = 80, rows = 24): AppStore => storeOn(snap, { columns, rows });
 
 const LONG_PLAN: Intent[] = [
   { kind: 'reserve', address: '0000:03:00.0' },
@@ -185,19 +167,7 @@ describe('commit result', () => {
       rebootRequired: true,
       nextSteps: ['Reboot the node'],
     } as never;
-    const s = createAppStore({
-      snapshot: snap,
-      size: { columns: 80, rows: 24 },
-      colour: false,
-      ascii: true,
-      host: {
-        root: '/x',
-        fixture: true,
-        demo: false,
-        apply: async () => (await ran, result),
-        reread: async () => snap,
-      },
-    });
+    const s = storeOn(snap, { apply: async () => (await ran, result) });
     s.setState({ cursorId: 'd:0000:04:00.1' });
     A.openVfEditor(s);
     A.editVfValue(s, () => '2');
@@ -225,21 +195,7 @@ describe('commit result', () => {
 describe('IOMMU off', () => {
   it('the first reservation says at once that nothing passes through until the IOMMU is on, and what the plan changes', async () => {
     const off = await fixtureSnapshot('iommu-off');
-    const s = createAppStore({
-      snapshot: off,
-      size: { columns: 80, rows: 24 },
-      colour: false,
-      ascii: true,
-      host: {
-        root: '/x',
-        fixture: true,
-        demo: false,
-        apply: async () => {
-          throw new Error('unused');
-        },
-        reread: async () => off,
-      },
-    });
+    const s = storeOn(off);
     s.setState({ cursorId: 'd:0000:03:00.1' });
     A.toggleReserve(s);
     expect(s.getState().intents).toEqual([{ kind: 'reserve', address: '0000:03:00.1' }]);

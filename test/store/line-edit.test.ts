@@ -1,11 +1,10 @@
 // The filter line's readline keys, pure and through the key handler.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAppStore, selectRows, type AppStore } from '../../src/store/app-store.ts';
+import { selectRows, type AppStore } from '../../src/store/app-store.ts';
 import { editLine } from '../../src/store/line-edit.ts';
 import type { HostSnapshot } from '../../src/model/types.ts';
-import { handleKey } from '../../src/ui/input.ts';
-import type { KeyInfo } from '../../src/ui/keymap.ts';
 import { fixtureSnapshot } from '../helpers/snapshots.ts';
+import { press, storeOn } from '../helpers/store.ts';
 
 describe('editLine', () => {
   const at = (text: string, cursor = text.length) => ({ text, cursor });
@@ -37,24 +36,7 @@ describe('the filter line in the tree', () => {
   beforeAll(async () => {
     snap = await fixtureSnapshot('guide');
   });
-  const make = (): AppStore =>
-    createAppStore({
-      snapshot: snap,
-      size: { columns: 80, rows: 24 },
-      colour: false,
-      ascii: true,
-      host: {
-        root: '/x',
-        fixture: true,
-        demo: false,
-        apply: async () => {
-          throw new Error('unused');
-        },
-        reread: async () => snap,
-      },
-    });
-  const press = (s: AppStore, ...keys: Array<string | Partial<KeyInfo>>) =>
-    keys.forEach((k) => handleKey(s, typeof k === 'string' ? { input: k } : { input: '', ...k }));
+  const make = (): AppStore => storeOn(snap);
 
   it('reopening / continues the filter with the cursor at its end; Ctrl-U clears it, Ctrl-W drops a word', () => {
     const s = make();

@@ -5,32 +5,18 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findingsSummary } from '../../src/model/checks.ts';
 import type { HostSnapshot, Intent } from '../../src/model/types.ts';
-import { createAppStore, selectFindings, selectHostFindings, type AppStore } from '../../src/store/app-store.ts';
+import { selectFindings, selectHostFindings, type AppStore } from '../../src/store/app-store.ts';
 import { detailsLines } from '../../src/ui/details-lines.ts';
 import { checksLines } from '../../src/ui/dialogs/ChecksDialog.tsx';
 import { fixtureSnapshot, readAt } from '../helpers/snapshots.ts';
 import { copyFixture, removeTree } from '../helpers/tree.ts';
+import { storeOn } from '../helpers/store.ts';
 
 let snap: HostSnapshot;
 beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
-const make = (): AppStore =>
-  createAppStore({
-    snapshot: snap,
-    size: { columns: 100, rows: 30 },
-    colour: false,
-    ascii: true,
-    host: {
-      root: '/x',
-      fixture: true,
-      demo: false,
-      apply: async () => {
-        throw new Error('unused');
-      },
-      reread: async () => snap,
-    },
-  });
+const make = (): AppStore => storeOn(snap, { columns: 100, rows: 30 });
 const OPTS = { allFunctions: false, pcie: true, xVga: false, rombar: true };
 
 describe('checks on the staged plan in the store', () => {

@@ -1,31 +1,17 @@
 // The store without React: actions, derived rows and plan.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as A from '../../src/store/actions.ts';
-import { createAppStore, selectPlan, selectRows, type AppStore } from '../../src/store/app-store.ts';
+import { selectPlan, selectRows, type AppStore } from '../../src/store/app-store.ts';
 import { layout } from '../../src/store/layout.ts';
 import type { HostSnapshot } from '../../src/model/types.ts';
 import { fixtureSnapshot } from '../helpers/snapshots.ts';
+import { storeOn } from '../helpers/store.ts';
 
 let snap: HostSnapshot;
 beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
-const make = (rows = 24, snapshot = snap): AppStore =>
-  createAppStore({
-    snapshot,
-    size: { columns: 80, rows },
-    colour: false,
-    ascii: true,
-    host: {
-      root: '/x',
-      fixture: true,
-      demo: false,
-      apply: async () => {
-        throw new Error('unused');
-      },
-      reread: async () => snap,
-    },
-  });
+const make = (rows = 24, snapshot = snap): AppStore => storeOn(snapshot, { rows });
 const cursorTo = (s: AppStore, addr: string) => s.setState({ cursorId: `d:${addr}` });
 
 describe('store', () => {

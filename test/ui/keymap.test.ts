@@ -2,11 +2,12 @@
 // binding, and every key handled in a context is listed in the help of that binding. Then: a key
 // that no binding takes changes nothing (there is no key handling outside the table).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAppStore, type AppState, type Dialog } from '../../src/store/app-store.ts';
+import { type AppState, type Dialog } from '../../src/store/app-store.ts';
 import type { HostSnapshot } from '../../src/model/types.ts';
 import { handleKey, scopeOf } from '../../src/ui/input.ts';
 import { KEYMAP, bindingsFor, type KeyInfo, type Scope } from '../../src/ui/keymap.ts';
 import { fixtureSnapshot } from '../helpers/snapshots.ts';
+import { storeOn } from '../helpers/store.ts';
 
 const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
 const NAMED: Record<string, KeyInfo[]> = {
@@ -147,21 +148,7 @@ describe('no key handling outside the table', () => {
   ];
   for (const [name, patch] of states) {
     it(`${name}: a key no binding takes changes nothing`, () => {
-      const store = createAppStore({
-        snapshot: snap,
-        size: { columns: 80, rows: 24 },
-        colour: false,
-        ascii: true,
-        host: {
-          root: '/x',
-          fixture: true,
-          demo: false,
-          apply: async () => {
-            throw new Error('unused');
-          },
-          reread: async () => snap,
-        },
-      });
+      const store = storeOn(snap);
       store.setState(patch);
       const scope = scopeOf(store.getState());
       expect(scope).toBe(name);

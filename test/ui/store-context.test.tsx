@@ -5,32 +5,18 @@ import { Profiler } from 'react';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../src/model/types.ts';
 import * as A from '../../src/store/actions.ts';
-import { createAppStore, type AppStore } from '../../src/store/app-store.ts';
+import { type AppStore } from '../../src/store/app-store.ts';
 import { Legend } from '../../src/ui/BottomBars.tsx';
 import { StoreContext } from '../../src/ui/store-context.tsx';
 import { TreePane } from '../../src/ui/TreePane.tsx';
 import { fixtureSnapshot } from '../helpers/snapshots.ts';
+import { storeOn } from '../helpers/store.ts';
 
 let snap: HostSnapshot;
 beforeAll(async () => {
   snap = await fixtureSnapshot('guide');
 });
-const make = (): AppStore =>
-  createAppStore({
-    snapshot: snap,
-    size: { columns: 80, rows: 24 },
-    colour: false,
-    ascii: true,
-    host: {
-      root: '/x',
-      fixture: true,
-      demo: false,
-      apply: async () => {
-        throw new Error('unused');
-      },
-      reread: async () => snap,
-    },
-  });
+const make = (): AppStore => storeOn(snap);
 let unmount: (() => void) | null = null;
 afterEach(() => unmount?.());
 
