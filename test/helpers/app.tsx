@@ -4,6 +4,7 @@ import { render } from 'ink-testing-library';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { expect } from 'vitest';
 import { applyPlan, rollback } from '../../src/host/apply.ts';
 import { openHost } from '../../src/host/open.ts';
 import { readHost } from '../../src/host/reader.ts';
@@ -82,4 +83,17 @@ export async function renderFixture(
   };
   await waitFor((f) => f.length > 0);
   return { store, root, frame, raw, press, waitFor, unmount: r.unmount };
+}
+
+/** Moves the cursor to the row of a device address (from the top, a row at a time). */
+export async function goTo(x: Harness, addr: string) {
+  const short = addr.replace(/^0000:/, '');
+  const cursorRow = () =>
+    x
+      .frame()
+      .split('\n')
+      .find((l) => l.startsWith('>')) ?? '';
+  await x.press('g');
+  for (let i = 0; i < 80 && !cursorRow().includes(short); i++) await x.press('j');
+  expect(cursorRow()).toContain(short);
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderFixture, type Harness } from '../helpers/app.tsx';
+import { goTo, renderFixture, type Harness } from '../helpers/app.tsx';
 import { KEY } from '../helpers/keys.ts';
 import { removeTree } from '../helpers/tree.ts';
 
@@ -12,28 +12,6 @@ afterEach(() => {
   if (h) removeTree(h.root);
   h = null;
 });
-
-/** Moves the cursor to the row of a device address. */
-async function goTo(x: Harness, addr: string) {
-  const short = addr.replace(/^0000:/, '');
-  await x.press('g');
-  for (
-    let i = 0;
-    i < 80 &&
-    !x
-      .frame()
-      .split('\n')
-      .some((l) => l.startsWith('>') && l.includes(short));
-    i++
-  )
-    await x.press('j');
-  expect(
-    x
-      .frame()
-      .split('\n')
-      .find((l) => l.startsWith('>')),
-  ).toContain(short);
-}
 
 describe('tree and details', () => {
   it('renders the guide host at 80x24', async () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { selectPlan } from '../../src/store/app-store.ts';
 import { detailsLines } from '../../src/ui/details-lines.ts';
 import { fixtureSnapshot } from '../helpers/snapshots.ts';
-import { renderFixture, type Harness } from '../helpers/app.tsx';
+import { goTo, renderFixture, type Harness } from '../helpers/app.tsx';
 import { KEY } from '../helpers/keys.ts';
 import { removeTree } from '../helpers/tree.ts';
 
@@ -15,27 +15,6 @@ afterEach(() => {
   if (h) removeTree(h.root);
   h = null;
 });
-
-async function goTo(x: Harness, addr: string) {
-  const short = addr.replace(/^0000:/, '');
-  await x.press('g');
-  for (
-    let i = 0;
-    i < 80 &&
-    !x
-      .frame()
-      .split('\n')
-      .some((l) => l.startsWith('>') && l.includes(short));
-    i++
-  )
-    await x.press('j');
-  expect(
-    x
-      .frame()
-      .split('\n')
-      .find((l) => l.startsWith('>')),
-  ).toContain(short);
-}
 
 describe('VF settings in the VF editor', () => {
   it('v, Tab: VF 0 of port 0 has no MAC and is offered a free locally administered one; edits stage only what changes', async () => {
