@@ -34,8 +34,14 @@ export async function commit(store: AppStore, trial = false): Promise<void> {
   const st = get(store);
   const plan = trial ? planChanges(st.snapshot, st.intents, { trial: true }) : selectPlan(st);
   if (trial && plan.errors.length) {
-    openDialog(store, null);
-    return flash(store, `No trial boot: ${plan.errors.map((e) => e.message).join('; ')}`);
+    // The reason is a sentence or two (which boot loader, which file system): a dialog wraps it,
+    // the flash line would cut it at 80 columns.
+    const lines = [
+      ...plan.errors.map((e) => e.message),
+      '',
+      'Nothing was applied. c, then Apply, commits without a trial.',
+    ];
+    return openDialog(store, { kind: 'info', title: 'No trial boot', lines });
   }
   const steps = plan.steps.map((s) => ({ text: describeStep(plan, s), status: 'waiting' as const }));
   openDialog(store, { kind: 'progress', steps });

@@ -574,13 +574,15 @@ describe('TUI: the commit dialog offers the trial boot', () => {
     expect(grubenv(root)).toEqual({ saved_entry: GRUB_RECOVERY_ID, next_entry: '0' });
   });
 
-  it('where the boot loader cannot carry it: nothing applied, the reason flashed', async () => {
+  it('where the boot loader cannot carry it: nothing applied, the reason in a dialog', async () => {
     const A = await import('../../src/store/actions.ts');
     const { store, applied } = await storeAt(keep(copyFixture('by-hand')));
     A.requestCommit(store);
     await A.commit(store, true);
     expect(applied).toEqual([]);
-    expect(store.getState().dialog).toBeNull();
-    expect(String(store.getState().flash)).toMatch(/No trial boot: \/boot\/grub is on \/dev\/mapper\/pve-root/);
+    const d = store.getState().dialog;
+    expect(d?.kind).toBe('info');
+    expect(d?.kind === 'info' && d.title).toBe('No trial boot');
+    expect(d?.kind === 'info' && d.lines[0]).toMatch(/\/boot\/grub is on \/dev\/mapper\/pve-root/);
   });
 });
