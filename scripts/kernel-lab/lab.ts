@@ -20,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Esp, OVMF_CODE, bootctlFor } from './esp.ts';
 
 export const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO = join(LAB_DIR, '../..');
@@ -90,11 +91,14 @@ export class Scenario {
   readonly dir: string;
   readonly overlay: string;
   readonly boots: BootResult[] = [];
+  /** With `efi`: every boot goes through OVMF and systemd-boot on this ESP (esp.ts), not -kernel. */
+  readonly esp: Esp | null = null;
 
   constructor(
     readonly name: string,
     readonly imageDir: string,
     readonly program: string,
+    opts: { efi?: boolean } = {},
   ) {
     this.dir = mkdtempSync(join(process.env.PVE_PASSTHROUGH_LAB_TMP ?? tmpdir(), `kernel-lab-${name}-`));
     this.overlay = join(this.dir, 'root.qcow2');
@@ -109,10 +113,11 @@ export class Scenario {
       join(imageDir, 'base.img'),
       this.overlay,
     ]);
+    if (opts.efi) this.esp = new Esp(this.dir, CMDLINE);
   }
 
   /** Kernel and initrd from the overlay's /boot, as the guest's own tools left them. */
-  private extractBoot(): { kernel: string; initrd: string } {
+  private extractBoot(): { kernel: string; initrd: string; version: string } {
     const raw = join(this.dir, 'root.raw');
     execFileSync('qemu-img', ['convert', '-O', 'raw', this.overlay, raw]);
     try {
@@ -128,7 +133,7 @@ export class Scenario {
       const initrd = join(this.dir, 'initrd.img');
       execFileSync('debugfs', ['-R', `dump /boot/vmlinuz-${version} ${kernel}`, raw], { stdio: 'ignore' });
       execFileSync('debugfs', ['-R', `dump /boot/initrd.img-${version} ${initrd}`, raw], { stdio: 'ignore' });
-      return { kernel, initrd };
+      return { kernel, initrd, version };
     } finally {
       rmSync(raw, { force: true });
     }
@@ -143,6 +148,7 @@ export class Scenario {
     copyFileSync(join(LAB_DIR, 'run.sh'), join(dir, 'run'));
     copyFileSync(join(LAB_DIR, 'lib.sh'), join(dir, 'lib.sh'));
     writeFileSync(join(dir, 'step.sh'), step);
+    if (this.esp) copyFileSync(bootctlFor(this.imageDir), join(dir, 'bootctl'));
     mkdirSync(join(dir, 'scenarios'));
     for (const f of readdirSync(join(LAB_DIR, 'scenarios')))
       copyFileSync(join(LAB_DIR, 'scenarios', f), join(dir, 'scenarios', f));
@@ -172,7 +178,8 @@ export class Scenario {
 
   private async bootOnce(stepFile: string, timeoutSec: number, extraCmdline: string): Promise<BootResult> {
     const step = readFileSync(join(LAB_DIR, 'scenarios', stepFile), 'utf8');
-    const { kernel, initrd } = this.extractBoot();
+    const { kernel, initrd, version } = this.extractBoot();
+    this.esp?.refresh(this.dir, version, kernel, initrd);
     const payload = this.payload(step);
     const n = this.boots.length + 1;
     // The serial console goes straight to a file (QEMU writes it blocking: no character is lost
@@ -201,12 +208,19 @@ export class Scenario {
       '-no-reboot',
       '-device',
       'intel-iommu,intremap=on,caching-mode=on',
-      '-kernel',
-      kernel,
-      '-initrd',
-      initrd,
-      '-append',
-      extraCmdline ? `${CMDLINE} ${extraCmdline}` : CMDLINE,
+      ...(this.esp
+        ? [
+            // The ESP on its own SATA port, first in the boot order; the loader entry's options are the command line.
+            '-drive',
+            `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`,
+            '-drive',
+            `if=pflash,format=raw,unit=1,file=${this.esp.vars}`,
+            '-drive',
+            `file=${this.esp.image},if=none,id=esp,format=raw`,
+            '-device',
+            'ide-hd,drive=esp,bus=ide.2,bootindex=0',
+          ]
+        : ['-kernel', kernel, '-initrd', initrd, '-append', extraCmdline ? `${CMDLINE} ${extraCmdline}` : CMDLINE]),
       '-drive',
       `file=${this.overlay},if=none,id=root,format=qcow2,cache=unsafe`,
       '-device',
@@ -258,7 +272,7 @@ export class Scenario {
 
   cleanup(keep = false): void {
     if (keep) return;
-    for (const f of ['root.qcow2', 'payload.img', 'payload', 'vmlinuz', 'initrd.img'])
+    for (const f of ['root.qcow2', 'payload.img', 'payload', 'vmlinuz', 'initrd.img', 'esp.img', 'OVMF_VARS.fd'])
       rmSync(join(this.dir, f), { recursive: true, force: true });
   }
 }

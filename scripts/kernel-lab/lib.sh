@@ -52,3 +52,17 @@ initrd_has_script() {
 kmsg() { # the kernel lines that matter for passthrough
 	dmesg | grep -Ei 'pve-passthrough|vfio|DMAR: (IOMMU|Intel|Host|Interrupt|.*remapping)|iommu: Default|sriov|nvme .*(VF|vf)|e1000e 0000' | head -60
 }
+# EFI scenarios (booted through OVMF and systemd-boot): efivarfs where bootctl and the program
+# read it (lab-init mounts only proc, sys and dev), and bootctl (from the payload) on the PATH.
+efi_up() {
+	mountpoint -q /sys/firmware/efi/efivars || mount -t efivarfs efivarfs /sys/firmware/efi/efivars
+	[ -x /usr/local/sbin/bootctl ] || install -m 755 /lab/bootctl /usr/local/sbin/bootctl
+}
+# A Boot Loader Interface variable as text (4 bytes of attributes, then UTF-16LE), or "unset";
+# read with cat: efivarfs files do not seek.
+efi_var() {
+	f="/sys/firmware/efi/efivars/$1-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+	if [ -e "$f" ]; then cat "$f" | tail -c +5 | tr -d '\000'; else echo unset; fi
+}
+has_kill_switch() { grep -qw 'pve-passthrough=off' /proc/cmdline; }
+no_kill_switch() { ! has_kill_switch; }

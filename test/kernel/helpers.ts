@@ -2,8 +2,8 @@
 import { afterAll, expect, inject } from 'vitest';
 import { Scenario, type BootResult } from '../../scripts/kernel-lab/lab.ts';
 
-export function scenario(name: string): Scenario {
-  const s = new Scenario(name, inject('labImage'), inject('labProgram'));
+export function scenario(name: string, opts: { efi?: boolean } = {}): Scenario {
+  const s = new Scenario(name, inject('labImage'), inject('labProgram'), opts);
   afterAll(() => s.cleanup(!!process.env.PVE_PASSTHROUGH_LAB_KEEP));
   return s;
 }

@@ -5,7 +5,15 @@
 // and only then puts the normal default back. A node that hangs, or is power-cycled, before that
 // comes up through the recovery entry: without passthrough.
 //
-// Facts relied on (read, not run: no boot loader can be exercised here):
+// Facts relied on. systemd-boot's were then seen on real boots (test/kernel/trial.test.ts: Debian
+// 12's systemd-boot 252 and bootctl under OVMF, an ESP laid out as proxmox-boot-tool leaves it, the
+// program's own apply --trial): the one-shot boots the normal entry once and is deleted by the
+// loader; with no confirmation the next boot takes LoaderEntryDefault, the recovery entry; entry
+// ids are the file names with `.conf` (LoaderEntrySelected, `bootctl list`); `bootctl set-default ''`
+// and `set-oneshot ''` remove the variables, and loader.conf's `default proxmox-*` rules again.
+// `bootctl list` marks "(default)" the entry that boots next (the one-shot while it is set). Not
+// seen there: bootctl's refusal without LoaderInfo, several ESPs, and the unit's wait (the lab has
+// no systemd as init, no pve-cluster). GRUB's facts stay read, not run: no GRUB boot in the lab.
 // - GRUB (GNU GRUB manual, "default" and "Environment block"; util/grub.d/00_header.in;
 //   grub-reboot(8), grub-set-default(8)):
 //   * grub.cfg's header loads $prefix/grubenv (`load_env`). When `next_entry` is set it boots that
@@ -40,7 +48,7 @@
 //     the recovery entry, the safe side. The variables live in the firmware (NVRAM), not on an
 //     ESP: they hold whichever ESP the firmware boots, as long as each has the entry.
 //   * An entry's id is its file name, `.conf` included (`bootctl list` shows
-//     `id: proxmox-6.8.12-4-pve.conf`; from memory of boot_entry_add_type1(), not re-read).
+//     `id: proxmox-6.1.0-56-amd64.conf`, and so does LoaderEntrySelected, in the kernel lab).
 //     proxmox-boot-tool writes loader/entries/proxmox-<kver>.conf on every ESP; our hook a
 //     pve-passthrough-recovery-<kver>.conf next to each (recovery.ts). The newest kernel is the
 //     one `default proxmox-*` picks: entries without sort-key are ordered by id, newest version
