@@ -132,6 +132,20 @@ describe('mapping flags', () => {
     );
   });
 
+  it("check's fix for the guide's x710-vf works: --mapping with the device already in it fills in the entry", async () => {
+    const root = copyFixture('guide');
+    dirs.push(root);
+    const before = await runCli(['check', '--root', root], { NO_COLOR: '1' });
+    expect(before.stdout).toContain('fix: pve-passthrough apply --mapping x710-vf=04:02.1 fills it in');
+    const r = await runCli(['apply', '--root', root, '--mapping', 'x710-vf=04:02.1', '--yes'], { NO_COLOR: '1' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(join(root, 'etc/pve/mapping/pci.cfg'), 'utf8')).toBe(
+      'x710-vf\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1,subsystem-id=8086:0000\n\tdescription X710 virtual functions for backup VMs\n\n',
+    );
+    const after = await runCli(['check', '--root', root, '--json']);
+    expect(JSON.parse(after.stdout).findings).toEqual([]);
+  });
+
   it('a pvesh that fails part-way is undone: the calls before it are reversed by pvesh, the file put back', async () => {
     const root = copyFixture('cluster');
     dirs.push(root);
