@@ -527,6 +527,12 @@ export const KEYMAP: Binding[] = [
       match: enter,
       run: M.confirmMapping,
     },
+    {
+      keys: 'Ctrl-D',
+      description: 'mapping dialog: stage deleting the named mapping (pvesh delete; refused while a VM uses it)',
+      match: ctrl('d'),
+      run: M.deleteMapping,
+    },
     { keys: 'Esc', description: 'mapping dialog: cancel', match: esc, run: close },
   ]),
   ...scope('vfs', [

@@ -194,6 +194,25 @@ function findDevice(snap: HostSnapshot, want: MappingDevice): { node: string; d:
   return { node, d };
 }
 
+/**
+ * Who still names a mapping, as the staged intents leave it: hostpci lines of this node's VMs
+ * (unless an intent removes the line) and staged assignments through it. Deleting the mapping
+ * is refused while there is any (the TUI's delete key and --unmap alike).
+ */
+export function mappingUsers(snap: HostSnapshot, intents: Intent[], name: string): string[] {
+  const removed = (vmid: number, slot: string) =>
+    intents.some((x) => x.kind === 'unassign' && x.vmid === vmid && x.slot === slot);
+  const users = snap.vms.flatMap((vm) =>
+    vm.hostpci
+      .filter((h) => h.mapping === name && !removed(vm.vmid, `hostpci${h.index}`))
+      .map((h) => `VM ${vm.vmid}${vm.name ? ` (${vm.name})` : ''} hostpci${h.index}`),
+  );
+  const staged = intents.flatMap((x) =>
+    x.kind === 'assign-mapping' && x.name === name ? [`VM ${x.vmid} (staged)`] : [],
+  );
+  return [...users, ...staged];
+}
+
 function planUnmap(snap: HostSnapshot, intents: Intent[], i: UnmapIntent, b: PlanBuilder): void {
   const where = `mapping ${i.name}`;
   const section = parseSections(b.read(MAPPING_FILE) ?? '').find((s) => s.id === i.name);
@@ -202,20 +221,11 @@ function planUnmap(snap: HostSnapshot, intents: Intent[], i: UnmapIntent, b: Pla
     return;
   }
   // A VM that still names it would not start: refuse, unless this plan removes that line too.
-  const removed = (vmid: number, slot: string) =>
-    intents.some((x) => x.kind === 'unassign' && x.vmid === vmid && x.slot === slot);
-  const users = snap.vms.flatMap((vm) =>
-    vm.hostpci
-      .filter((h) => h.mapping === i.name && !removed(vm.vmid, `hostpci${h.index}`))
-      .map((h) => `VM ${vm.vmid}${vm.name ? ` (${vm.name})` : ''} hostpci${h.index}`),
-  );
-  const staged = intents
-    .filter((x) => x.kind === 'assign-mapping' && x.name === i.name)
-    .map((x) => `VM ${(x as { vmid: number }).vmid} (staged)`);
-  if (users.length || staged.length) {
+  const users = mappingUsers(snap, intents, i.name);
+  if (users.length) {
     b.error(
       where,
-      `still used by ${[...users, ...staged].join(', ')}: remove ${users.length + staged.length > 1 ? 'those lines' : 'that line'} first (the VM would not start without the mapping)`,
+      `still used by ${users.join(', ')}: remove ${users.length > 1 ? 'those lines' : 'that line'} first (the VM would not start without the mapping)`,
     );
     return;
   }
