@@ -124,10 +124,10 @@ describe('the details pane', () => {
     );
     expect(text('0000:03:10.5')).toContain('VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto');
     expect(text('0000:03:10.0')).toContain('VF 0: no mac set, no vlan, trust off, spoofchk on, link auto');
-    // a PF whose settings were not read (no recorded ip output) shows no such lines
+    // The guide's X710 (recorded ip -d -j link show): its VFs' settings; the same PF not read shows no such lines.
     const guide = await fixtureSnapshot('guide');
-    expect(
-      detailsLines(guide, {
+    const pfLines = (sn: typeof guide) =>
+      detailsLines(sn, {
         kind: 'device',
         id: 'x',
         address: '0000:04:00.0',
@@ -136,7 +136,13 @@ describe('the details pane', () => {
         expandable: false,
         expanded: false,
         marks: [],
-      }).some((l) => l.text.startsWith('VF settings')),
-    ).toBe(false);
+      }).map((l) => l.text);
+    expect(pfLines(guide)).toEqual(
+      expect.arrayContaining([
+        'VF settings (enp4s0f0; v edits them):',
+        '  VF 0: mac bc:24:11:00:01:10, vlan 10, trust off, spoofchk on, link auto',
+      ]),
+    );
+    expect(pfLines({ ...guide, vfInfo: {} }).some((l) => l.startsWith('VF settings'))).toBe(false);
   });
 });
