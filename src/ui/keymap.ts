@@ -557,7 +557,8 @@ export const KEYMAP: Binding[] = [
     { keys: 'Enter', description: 'VF editor: stage the count', match: enter, run: A.confirmVfs },
     {
       keys: 'Tab',
-      description: 'VF editor: the settings of each VF (MAC, VLAN and QoS, trust, spoof check, link state)',
+      description:
+        'VF editor: the settings of each VF (MAC, VLAN and QoS, trust, spoof check, link state), of the count typed (Enter there stages it with them)',
       match: tab,
       run: V.openVfSettings,
     },
