@@ -1,7 +1,7 @@
 // --mapping, --unmap and --assign mapping:NAME=VMID from the command line: parsing, refusals,
 // and apply + rollback on a copy of the cluster fixture (pvesh simulated on the tree: it writes
 // pci.cfg as Proxmox would).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/host/apply.ts';
@@ -77,6 +77,37 @@ describe('mapping flags', () => {
     const used = await runCli(['plan', '--root', join(FIXTURES, 'guide'), '--unmap', 'x710-vf'], { NO_COLOR: '1' });
     expect(used.code).toBe(3);
     expect(used.stdout).toMatch(/error: mapping x710-vf: still used by VM 104 \(backup\) hostpci0/);
+  });
+
+  it('--unmap is refused while a VM on another cluster node names the mapping, naming node and VM', async () => {
+    // The cluster fixture: pve2's VM 201 uses x710-vf as VM 104 does here.
+    const both = await runCli(['plan', '--root', CLUSTER, '--unmap', 'x710-vf'], { NO_COLOR: '1' });
+    expect(both.code).toBe(3);
+    expect(both.stdout).toContain(
+      'error: mapping x710-vf: still used by VM 104 (backup) hostpci0, VM 201 (backup2) hostpci0 on node pve2: remove those lines first',
+    );
+    // Removing this node's line is not enough: pve2's VM still names it.
+    const local = await runCli([
+      'plan',
+      '--root',
+      CLUSTER,
+      '--unassign',
+      '104:hostpci0',
+      '--unmap',
+      'x710-vf',
+      '--json',
+    ]);
+    expect(JSON.parse(local.stdout).errors.map((e: { message: string }) => e.message)).toEqual([
+      'still used by VM 201 (backup2) hostpci0 on node pve2: remove that line first (the VM would not start without the mapping)',
+    ]);
+    // gpu: used only on pve2 once a VM there names it.
+    const root = copyFixture('cluster');
+    dirs.push(root);
+    expect(argvs((await plan('--unmap', 'gpu')).json)).toEqual(['pvesh delete /cluster/mapping/pci/gpu']);
+    writeFileSync(join(root, 'etc/pve/nodes/pve2/qemu-server/202.conf'), 'name: gpuvm\nhostpci0: mapping=gpu\n');
+    const refused = await runCli(['plan', '--root', root, '--unmap', 'gpu'], { NO_COLOR: '1' });
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toContain('error: mapping gpu: still used by VM 202 (gpuvm) hostpci0 on node pve2');
   });
 
   it('apply writes pci.cfg through pvesh (simulated) exactly as planned; rollback puts the tree back', async () => {

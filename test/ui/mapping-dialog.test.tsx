@@ -73,7 +73,7 @@ describe('mapping dialog', () => {
     await h!.press(KEY.CTRL_D);
     const f = await h!.waitFor((x) => x.includes('still used by'), 'refusal');
     expect(h!.store.getState().flash).toBe(
-      "'x710-vf' is still used by VM 104 (backup) hostpci0: remove that line first (the VM would not start without it).",
+      "'x710-vf' is still used by VM 104 (backup) hostpci0, VM 201 (backup2) hostpci0 on node pve2: remove those lines first (the VM would not start without it).",
     );
     expect(f).toContain('Resource mapping:'); // the dialog stays open
     expect(h!.store.getState().intents).toEqual([]);

@@ -196,8 +196,9 @@ function findDevice(snap: HostSnapshot, want: MappingDevice): { node: string; d:
 
 /**
  * Who still names a mapping, as the staged intents leave it: hostpci lines of this node's VMs
- * (unless an intent removes the line) and staged assignments through it. Deleting the mapping
- * is refused while there is any (the TUI's delete key and --unmap alike).
+ * (unless an intent removes the line), of other cluster nodes' VMs, and staged assignments
+ * through it. Deleting the mapping is refused while there is any (the TUI's delete key and
+ * --unmap alike).
  */
 export function mappingUsers(snap: HostSnapshot, intents: Intent[], name: string): string[] {
   const removed = (vmid: number, slot: string) =>
@@ -207,10 +208,14 @@ export function mappingUsers(snap: HostSnapshot, intents: Intent[], name: string
       .filter((h) => h.mapping === name && !removed(vm.vmid, `hostpci${h.index}`))
       .map((h) => `VM ${vm.vmid}${vm.name ? ` (${vm.name})` : ''} hostpci${h.index}`),
   );
+  // Other nodes' VMs (their configs are replicated here): the mapping is the cluster's.
+  const elsewhere = (snap.cluster?.mappingUsers ?? [])
+    .filter((u) => u.mapping === name)
+    .map((u) => `VM ${u.vmid}${u.name ? ` (${u.name})` : ''} ${u.slot} on node ${u.node}`);
   const staged = intents.flatMap((x) =>
     x.kind === 'assign-mapping' && x.name === name ? [`VM ${x.vmid} (staged)`] : [],
   );
-  return [...users, ...staged];
+  return [...users, ...elsewhere, ...staged];
 }
 
 function planUnmap(snap: HostSnapshot, intents: Intent[], i: UnmapIntent, b: PlanBuilder): void {
