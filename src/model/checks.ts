@@ -78,6 +78,7 @@ export function checkHost(s: HostSnapshot): Finding[] {
     }
   }
 
+  checkUnusedMappings(s, byAddr, add);
   for (const t of targets) checkEntry(t, groups, byAddr, add);
   checkTwiceInVm(targets, add);
   checkSharing(targets, groups, add);
@@ -253,6 +254,34 @@ function resolve(
       );
   }
   return { vm, entry, at, devices, pooled: mine.reduce((n, x) => n + x.path.length, 0) > 1 };
+}
+
+/**
+ * A mapping no VM here uses yet, whose entries for this node Proxmox would refuse (the same rule,
+ * entryFault): a warning, since nothing fails until a VM is given it.
+ */
+function checkUnusedMappings(s: HostSnapshot, byAddr: Map<string, PciDevice>, add: Add) {
+  const used = new Set(s.vms.flatMap((vm) => vm.hostpci.flatMap((h) => (h.mapping ? [h.mapping] : []))));
+  for (const m of s.mappings) {
+    if (used.has(m.id)) continue;
+    for (const map of m.maps.filter((x) => x.node === s.nodeName)) {
+      map.path.forEach((p, pathIndex) => {
+        const n = normalizeAddress(p) ?? p;
+        const fault = entryFault(map, byAddr.get(n), n, pathIndex === 0);
+        if (!fault) return;
+        const lacks = fault.kind === 'no-subsystem' || fault.kind === 'no-iommugroup';
+        add(
+          'warning',
+          `mapping ${m.id}`,
+          `${fault.message.replace(/^the entry/, 'its entry')}: a VM given mapping '${m.id}' will not start on this node`,
+          lacks
+            ? completeFix(s, m.id, n)
+            : `edit the mapping to the device now there (Datacenter > Resource Mappings), or delete it (--unmap ${m.id})`,
+          [n],
+        );
+      });
+    }
+  }
 }
 
 /**

@@ -162,6 +162,28 @@ describe('pre-flight checks', () => {
     expect(fs.filter((f) => f.addresses.includes('0000:04:02.2'))).toEqual([]);
   });
 
+  it('a mapping no VM uses yet that Proxmox would refuse here is a warning; one fine here, or for another node only, is not', async () => {
+    const cfg =
+      'x710-vf\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1,subsystem-id=8086:0000\n\n' +
+      'spare\n\tmap id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2\n\n' +
+      'gone\n\tmap id=8086:154c,node=pve1,path=0000:0a:00.0\n\n' +
+      'fine\n\tmap id=8086:154c,iommugroup=43,node=pve1,path=0000:04:02.3,subsystem-id=8086:0000\n\n' +
+      'remote\n\tmap id=8086:154c,node=pve2,path=0000:41:02.0\n';
+    const fs = await guideWith({ 'etc/pve/mapping/pci.cfg': cfg });
+    expect(fs.map((f) => [f.severity, f.where, f.addresses])).toEqual([
+      ['warning', 'mapping spare', ['0000:04:02.2']],
+      ['warning', 'mapping gone', ['0000:0a:00.0']],
+    ]);
+    expect(fs[0]!.message).toBe(
+      "its entry for 0000:04:02.2 has no subsystem-id (the device's is 8086:0000): Proxmox refuses it (\"no 'subsystem-id'\"): a VM given mapping 'spare' will not start on this node",
+    );
+    expect(fs[0]!.fix).toContain(
+      'pvesh set /cluster/mapping/pci/spare --map id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2,subsystem-id=8086:0000',
+    );
+    expect(fs[1]!.message).toContain('0000:0a:00.0 is not there');
+    expect(fs[1]!.fix).toContain('--unmap gone');
+  });
+
   it('vfio-pci ids: a leftover id, and a reserved card the host driver won', async () => {
     const root = 'etc/modprobe.d/vfio.conf';
     const fs = await guideWith({
