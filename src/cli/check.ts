@@ -17,7 +17,9 @@ export const checkCommand: CliCommand = {
 
 Check the node as it is now for what Proxmox only finds when a VM starts, or never: hostpci
 addresses with no device behind them (a card moved, a VF count dropped), mappings that are
-undefined, not for this node or point at another card, pcie=1 without q35, VMs that start at
+undefined, not for this node or point at another card, mapping entries Proxmox refuses (no
+subsystem-id or iommugroup where the device has one: an error when a VM uses the mapping, a
+warning when none does yet), pcie=1 without q35, VMs that start at
 boot with a device from a host-critical group, one device or one IOMMU group in several VMs,
 OVMF without an EFI disk, IOMMU or interrupt remapping off, vfio-pci ids that match nothing
 or that the host driver won (by id or by address). Each problem comes with its fix. Nothing

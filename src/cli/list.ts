@@ -3,6 +3,7 @@
 import { toListJson } from '../model/list-json.ts';
 import { describeResolution, matchingElsewhere, mappingKind, resolveMapping } from '../model/mapping-nodes.ts';
 import type { HostSnapshot, PciDevice } from '../model/types.ts';
+import { describeVfInfo } from '../model/vf-settings.ts';
 import { VERDICT, bold, paint, wantsAscii, wantsColour } from '../ui/theme.ts';
 import { parseArgs, rootArg } from './args.ts';
 import { EXIT, type CliCommand } from './command.ts';
@@ -15,7 +16,8 @@ export const listCommand: CliCommand = {
   usage: `Usage: pve-passthrough list [--root DIR] [--json]
 
 Print every IOMMU group with its isolation verdict and reasons, each device's address,
-[vendor:device] ids, name and driver, virtual functions under their physical function, and
+[vendor:device] ids, name and driver, virtual functions under their physical function (with
+each VF's MAC, VLAN, trust, spoof check and link state as the driver reports them), and
 the VMs that use each device; then each Proxmox resource mapping and, per cluster node,
 whether it resolves (the devices Proxmox would check at VM start) and what else of its kind
 the node has.
@@ -57,6 +59,7 @@ export function formatList(s: HostSnapshot, colour: boolean, ascii: boolean): st
       const d = byAddr.get(a)!;
       if (d.physfn && inList.has(d.physfn)) continue; // shown under its PF
       line(d, '    ');
+      out.push(...vfSettingLines(s, d).map((l) => `      ${l}`));
       for (const vf of d.virtfns) if (inList.has(vf)) line(byAddr.get(vf)!, '      ');
       const elsewhere = d.virtfns.filter((vf) => !inList.has(vf));
       if (elsewhere.length)
@@ -91,6 +94,19 @@ export function formatList(s: HostSnapshot, colour: boolean, ascii: boolean): st
     for (const n of s.notices) out.push(`  ${paint(colour, 'yellow', n.where)}: ${n.message}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Under an SR-IOV PF with VFs: each VF's settings as the driver reports them, or that they were not read. */
+function vfSettingLines(s: HostSnapshot, d: PciDevice): string[] {
+  if (!d.sriov) return [];
+  const info = s.vfInfo?.[d.address];
+  if (!info)
+    return d.sriov.numVfs ? ['VF settings: not read (no network interface, or ip -d -j link show failed)'] : [];
+  if (!info.vfs.length) return [];
+  return [
+    `VF settings (${info.ifname}):`,
+    ...info.vfs.map((v) => `  VF ${v.vf}${d.virtfns[v.vf] ? ` ${d.virtfns[v.vf]}` : ''}: ${describeVfInfo(v)}`),
+  ];
 }
 
 /** Each resource mapping, and per node whether it resolves (and what could be added there). */

@@ -3,7 +3,7 @@
 // (recorded shape: addresses, 0x-prefixed ids, iommugroup). pve2 has an X710 with four VFs of
 // the same kind as pve1's, an identical I350, and a different GPU; pci.cfg has the guide's
 // hand-made x710-vf mapping (pve1 only) and a gpu mapping whose pve2 entry names a card pve2
-// does not have (so it resolves on pve1 and not on pve2).
+// does not have (so it resolves on pve1 and not on pve2). pve2's VM 201 uses x710-vf too.
 import { hardwarePciArgv } from '../host/cluster.ts';
 import { guideHost } from './guide-host.ts';
 import type { HostSpec } from '../host/host-tree.ts';
@@ -179,6 +179,9 @@ export const clusterHost: HostSpec = {
     ...guideHost.files,
     'etc/pve/corosync.conf': COROSYNC,
     'etc/pve/.members': MEMBERS,
+    // pve2's VM using the hand-made mapping (as pmxcfs replicates it to pve1).
+    'etc/pve/nodes/pve2/qemu-server/201.conf':
+      'cores: 2\nhostpci0: mapping=x710-vf,pcie=1\nmachine: q35\nmemory: 2048\nname: backup2\nostype: l26\n',
     'etc/pve/mapping/pci.cfg':
       'x710-vf\n\tdescription X710 virtual functions for backup VMs\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1\n\n' +
       'gpu\n\tmap id=10de:1b80,iommugroup=19,node=pve1,path=0000:07:00.0,subsystem-id=1458:3702\n\tmap id=10de:1b80,iommugroup=60,node=pve2,path=0000:65:00.0,subsystem-id=1458:3702\n\n',

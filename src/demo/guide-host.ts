@@ -4,6 +4,24 @@
 // group, the BMC's VGA as console, and a GPU. It is both test/fixtures/guide and the demo host.
 import type { HostSpec } from '../host/host-tree.ts';
 
+/** `ip -s -d -j link show enp4s0f0` as iproute2 6.x prints it for the X710 port with live VFs. */
+const X710_LINK_STATS =
+  '[{"ifindex":5,"ifname":"enp4s0f0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"mq","operstate":"UP","linkmode":"DEFAULT","group":"default","txqlen":1000,"link_type":"ether","address":"02:00:00:00:00:01","broadcast":"ff:ff:ff:ff:ff:ff","promiscuity":0,"allmulti":0,"min_mtu":68,"max_mtu":9702,"inet6_addr_gen_mode":"eui64","num_tx_queues":64,"num_rx_queues":64,"gso_max_size":65536,"gso_max_segs":65535,"parentbus":"pci","parentdev":"0000:04:00.0","vfinfo_list":[{"vf":0,"link_type":"ether","address":"bc:24:11:00:01:10","broadcast":"ff:ff:ff:ff:ff:ff","vlan_list":[{"vlan":10}],"rate":{"max_tx":0,"min_tx":0},"spoofchk":true,"link_state":"auto","trust":false,"query_rss_en":false,"stats":{"rx":{"bytes":0,"packets":0,"multicast":0,"broadcast":0,"dropped":0},"tx":{"bytes":0,"packets":0,"dropped":0}}},{"vf":1,"link_type":"ether","address":"00:00:00:00:00:00","broadcast":"ff:ff:ff:ff:ff:ff","rate":{"max_tx":0,"min_tx":0},"spoofchk":true,"link_state":"auto","trust":false,"query_rss_en":false,"stats":{"rx":{"bytes":0,"packets":0,"multicast":0,"broadcast":0,"dropped":0},"tx":{"bytes":0,"packets":0,"dropped":0}}},{"vf":2,"link_type":"ether","address":"00:00:00:00:00:00","broadcast":"ff:ff:ff:ff:ff:ff","rate":{"max_tx":0,"min_tx":0},"spoofchk":true,"link_state":"auto","trust":false,"query_rss_en":false,"stats":{"rx":{"bytes":0,"packets":0,"multicast":0,"broadcast":0,"dropped":0},"tx":{"bytes":0,"packets":0,"dropped":0}}},{"vf":3,"link_type":"ether","address":"00:00:00:00:00:00","broadcast":"ff:ff:ff:ff:ff:ff","rate":{"max_tx":0,"min_tx":0},"spoofchk":true,"link_state":"auto","trust":false,"query_rss_en":false,"stats":{"rx":{"bytes":0,"packets":0,"multicast":0,"broadcast":0,"dropped":0},"tx":{"bytes":0,"packets":0,"dropped":0}}}],"stats64":{"rx":{"bytes":0,"packets":0,"errors":0,"dropped":0,"over_errors":0,"multicast":0},"tx":{"bytes":0,"packets":0,"errors":0,"dropped":0,"carrier_errors":0,"collisions":0}}}]\n';
+
+/**
+ * The same answer as `ip -d -j link show` (no -s) prints it: without the counters, with the
+ * port's MAC as sys/class/net has it.
+ */
+function withoutStats(json: string, mac: string): string {
+  const links = JSON.parse(json) as Array<Record<string, unknown>>;
+  for (const l of links) {
+    delete l.stats64;
+    l.address = mac;
+    for (const vf of (l.vfinfo_list ?? []) as Array<Record<string, unknown>>) delete vf.stats;
+  }
+  return `${JSON.stringify(links)}\n`;
+}
+
 export const guideHost: HostSpec = {
   hostname: 'pve1',
   cpu: 'intel',
@@ -287,9 +305,13 @@ export const guideHost: HostSpec = {
     },
     'pvs --noheadings -o pv_name,vg_name': { stdout: '' },
     // iproute2 6.x on the X710 port with live VFs (the monitor's per-VF settings and counters).
-    'ip -s -d -j link show enp4s0f0': {
+    'ip -s -d -j link show enp4s0f0': { stdout: X710_LINK_STATS },
+    // The same port without -s (the VF settings reader): iproute2 prints no counters then.
+    'ip -d -j link show enp4s0f0': { stdout: withoutStats(X710_LINK_STATS, '02:aa:81:0e:67:bb') },
+    // The second port has SR-IOV but no VFs: no vfinfo_list at all.
+    'ip -d -j link show enp4s0f1': {
       stdout:
-        '[{"ifindex":5,"ifname":"enp4s0f0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"mq","operstate":"UP","linkmode":"DEFAULT","group":"default","txqlen":1000,"link_type":"ether","address":"02:00:00:00:00:01","broadcast":"ff:ff:ff:ff:ff:ff","promiscuity":0,"allmulti":0,"min_mtu":68,"max_mtu":9702,"inet6_addr_gen_mode":"eui64","num_tx_queues":64,"num_rx_queues":64,"gso_max_size":65536,"gso_max_segs":65535,"parentbus":"pci","parentdev":"0000:04:00.0","vfinfo_list":[{"vf":0,"link_type":"ether","address":"bc:24:11:00:01:10","broadcast":"ff:ff:ff:ff:ff:ff","vlan_list":[{"vlan":10}],"rate":{"max_tx":0,"min_tx":0},"spoofchk":true,"link_state":"auto","trust":false,"query_rss_en":false,"stats":{"rx":{"bytes":0,"packets":0,"multicast":0,"broadcast":0,"dropped":0},"tx":{"bytes":0,"packets":0,"dropped":0}}},{"vf":1,"link_type":"ether","address":"00:00:00:00:00:00","broadcast":"ff:ff:ff:ff:ff:ff","rate":{"max_tx":0,"min_tx":0},"spoofchk":true,"link_state":"auto","trust":false,"query_rss_en":false,"stats":{"rx":{"bytes":0,"packets":0,"multicast":0,"broadcast":0,"dropped":0},"tx":{"bytes":0,"packets":0,"dropped":0}}},{"vf":2,"link_type":"ether","address":"00:00:00:00:00:00","broadcast":"ff:ff:ff:ff:ff:ff","rate":{"max_tx":0,"min_tx":0},"spoofchk":true,"link_state":"auto","trust":false,"query_rss_en":false,"stats":{"rx":{"bytes":0,"packets":0,"multicast":0,"broadcast":0,"dropped":0},"tx":{"bytes":0,"packets":0,"dropped":0}}},{"vf":3,"link_type":"ether","address":"00:00:00:00:00:00","broadcast":"ff:ff:ff:ff:ff:ff","rate":{"max_tx":0,"min_tx":0},"spoofchk":true,"link_state":"auto","trust":false,"query_rss_en":false,"stats":{"rx":{"bytes":0,"packets":0,"multicast":0,"broadcast":0,"dropped":0},"tx":{"bytes":0,"packets":0,"dropped":0}}}],"stats64":{"rx":{"bytes":0,"packets":0,"errors":0,"dropped":0,"over_errors":0,"multicast":0},"tx":{"bytes":0,"packets":0,"errors":0,"dropped":0,"carrier_errors":0,"collisions":0}}}]\n',
+        '[{"ifindex":6,"ifname":"enp4s0f1","flags":["BROADCAST","MULTICAST"],"mtu":1500,"qdisc":"mq","operstate":"DOWN","linkmode":"DEFAULT","group":"default","txqlen":1000,"link_type":"ether","address":"02:aa:80:0e:66:28","broadcast":"ff:ff:ff:ff:ff:ff","promiscuity":0,"allmulti":0,"min_mtu":68,"max_mtu":9702,"num_tx_queues":64,"num_rx_queues":64,"parentbus":"pci","parentdev":"0000:04:00.1"}]\n',
     },
     dmesg: {
       stdout: '[    0.000000] DMAR: IOMMU enabled\n[    0.310000] DMAR-IR: Enabled IRQ remapping in x2apic mode\n',

@@ -8,10 +8,13 @@
 //   GUI's mapping editor asks, proxied to NODE) lists every function: id (address), class,
 //   vendor, device, subsystem_vendor, subsystem_device ("0x8086"), iommugroup (-1: none),
 //   vendor_name, device_name.
+// - /etc/pve/nodes/NODE/qemu-server/VMID.conf holds each node's VM configs (/etc/pve/qemu-server
+//   is the local node's, a link into it); pmxcfs replicates them all to every node.
 import { join } from 'node:path';
 import { normalizeAddress } from '../model/address.ts';
 import type { ClusterInfo, Notice, RemotePciDevice } from '../model/types.ts';
-import { readText } from './fsread.ts';
+import { hostpciEntries, getKey, parseVmConf } from '../model/vmconf.ts';
+import { listDir, readText } from './fsread.ts';
 import type { CommandRunner } from './runner.ts';
 
 /** How long one node's device list may take (pvesh proxies to the node over the cluster network). */
@@ -116,5 +119,38 @@ export async function readCluster(root: string, runner: CommandRunner, nodeName:
       notices.push({ where: n.name, message: a });
     } else devices[n.name] = a;
   });
-  return { name, nodes, devices, notices };
+  return {
+    name,
+    nodes,
+    devices,
+    notices,
+    mappingUsers: otherNodesMappingUsers(
+      root,
+      others.map((n) => n.name),
+    ),
+  };
+}
+
+/** The hostpci lines of other nodes' VMs that name a mapping (an unreadable config is skipped: the mapping dialog and --unmap say nothing of it). */
+function otherNodesMappingUsers(root: string, nodes: string[]): NonNullable<ClusterInfo['mappingUsers']> {
+  const out: NonNullable<ClusterInfo['mappingUsers']> = [];
+  for (const node of nodes) {
+    const dir = `etc/pve/nodes/${node}/qemu-server`;
+    for (const f of listDir(join(root, dir)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10))) {
+      const m = /^(\d+)\.conf$/.exec(f);
+      const text = m ? readText(join(root, dir, f)) : null;
+      if (!m || text === null) continue;
+      const { doc } = parseVmConf(text, `${dir}/${f}`);
+      for (const h of hostpciEntries(doc))
+        if (h.mapping)
+          out.push({
+            node,
+            vmid: Number(m[1]),
+            name: getKey(doc, 'name') ?? null,
+            slot: `hostpci${h.index}`,
+            mapping: h.mapping,
+          });
+    }
+  }
+  return out;
 }

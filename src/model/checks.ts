@@ -6,6 +6,8 @@ import { howToTurnIommuOn } from './plan/boot.ts';
 import { KILL_SWITCH_WORD, OWN, parseInitTop } from './plan/files.ts';
 import { recoveryState } from './plan/recovery.ts';
 import { isQ35 } from './vmconf.ts';
+import { MAPPING_FILE, parseSections, pveshArgv, subsystemId } from './mapping-config.ts';
+import { completedEntry, entryFault } from './mapping-nodes.ts';
 
 export interface Finding {
   /** error: a VM will not start, or the host is at risk; warning: works, but not as meant. */
@@ -76,6 +78,7 @@ export function checkHost(s: HostSnapshot): Finding[] {
     }
   }
 
+  checkUnusedMappings(s, byAddr, add);
   for (const t of targets) checkEntry(t, groups, byAddr, add);
   checkTwiceInVm(targets, add);
   checkSharing(targets, groups, add);
@@ -191,7 +194,9 @@ function resolve(
   }
   const devices: PciDevice[] = [];
   for (const map of mine) {
-    for (const p of map.path) {
+    // What the entry lacks, said once for the entry (a pool's paths all lack it).
+    const lacks = new Map<string, { message: string; addresses: string[] }>();
+    map.path.forEach((p, pathIndex) => {
       const n = normalizeAddress(p);
       const d = n ? byAddr.get(n) : undefined;
       if (!d) {
@@ -202,11 +207,14 @@ function resolve(
           staleFix(s, n ?? p, vm, entry),
           [n ?? p],
         );
-        continue;
+        return;
       }
       devices.push(d);
+      // The same rule as the mapping dialog's per-node resolution (Proxmox's assert_valid).
+      const fault = entryFault(map, d, d.address, pathIndex === 0);
+      if (!fault) return;
       const id = `${d.vendorId}:${d.deviceId}`;
-      if (map.id && map.id.toLowerCase() !== id) {
+      if (fault.kind === 'id')
         add(
           'error',
           at,
@@ -214,7 +222,7 @@ function resolve(
           'the card changed or moved: edit the mapping to the new device, or put the old card back',
           [d.address],
         );
-      } else if (map.iommugroup !== null && d.iommuGroup !== null && map.iommugroup !== d.iommuGroup) {
+      else if (fault.kind === 'iommugroup')
         add(
           'error',
           at,
@@ -222,10 +230,72 @@ function resolve(
           'groups change with firmware, slots and kernel flags: re-save the mapping so it records the current group',
           [d.address],
         );
+      else if (fault.kind === 'subsystem')
+        add(
+          'error',
+          at,
+          `mapping '${m.id}' expects subsystem ${map.subsystemId} for ${d.address}, but it has ${subsystemId(d)} (${d.name}): Proxmox refuses to start the VM`,
+          'a card of another make is there: edit the mapping to the card now in the slot, or put the old card back',
+          [d.address],
+        );
+      else {
+        const l = lacks.get(fault.kind);
+        if (l) l.addresses.push(d.address);
+        else lacks.set(fault.kind, { message: fault.message, addresses: [d.address] });
       }
-    }
+    });
+    for (const { message, addresses } of lacks.values())
+      add(
+        'error',
+        at,
+        `mapping '${m.id}': ${message.replace(/^the entry for \S+/, `its entry for ${addresses.join(', ')}`)}, so the VM will not start`,
+        completeFix(s, m.id, addresses[0]!),
+        addresses,
+      );
   }
   return { vm, entry, at, devices, pooled: mine.reduce((n, x) => n + x.path.length, 0) > 1 };
+}
+
+/**
+ * A mapping no VM here uses yet, whose entries for this node Proxmox would refuse (the same rule,
+ * entryFault): a warning, since nothing fails until a VM is given it.
+ */
+function checkUnusedMappings(s: HostSnapshot, byAddr: Map<string, PciDevice>, add: Add) {
+  const used = new Set(s.vms.flatMap((vm) => vm.hostpci.flatMap((h) => (h.mapping ? [h.mapping] : []))));
+  for (const m of s.mappings) {
+    if (used.has(m.id)) continue;
+    for (const map of m.maps.filter((x) => x.node === s.nodeName)) {
+      map.path.forEach((p, pathIndex) => {
+        const n = normalizeAddress(p) ?? p;
+        const fault = entryFault(map, byAddr.get(n), n, pathIndex === 0);
+        if (!fault) return;
+        const lacks = fault.kind === 'no-subsystem' || fault.kind === 'no-iommugroup';
+        add(
+          'warning',
+          `mapping ${m.id}`,
+          `${fault.message.replace(/^the entry/, 'its entry')}: a VM given mapping '${m.id}' will not start on this node`,
+          lacks
+            ? completeFix(s, m.id, n)
+            : `edit the mapping to the device now there (Datacenter > Resource Mappings), or delete it (--unmap ${m.id})`,
+          [n],
+        );
+      });
+    }
+  }
+}
+
+/**
+ * How to fill in what a mapping's entries lack: our own --mapping naming a device already in it
+ * (the planner completes the entries it keeps), or Proxmox's writer with every entry (PUT
+ * replaces the whole `map` list).
+ */
+function completeFix(s: HostSnapshot, name: string, address: string): string {
+  const section = parseSections(s.files[MAPPING_FILE] ?? '').find((x) => x.id === name);
+  const argv = section
+    ? pveshArgv({ op: 'set', id: name, map: section.map.map((e) => completedEntry(s, e).entry) })
+    : null;
+  const short = address.replace(/^0000:/, '');
+  return `pve-passthrough apply --mapping ${name}=${short} fills it in${argv ? `, or: ${argv.join(' ')}` : ''}`;
 }
 
 /** A missing address that is a VF of a PF with too few VFs: say which count brings it back. */

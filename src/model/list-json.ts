@@ -23,7 +23,18 @@ export function toListJson(s: HostSnapshot) {
     virtfns: d.virtfns,
     hostUses: d.hostUses,
     usedBy: d.usedBy,
+    vfSettings: vfSettings(d),
   });
+  // A PF's VFs as its driver reports them (ip -d -j link show), each with its address; null: not
+  // an SR-IOV PF, or not read (no network interface, no ip, or ip failed: a notice says why).
+  const vfSettings = (d: HostSnapshot['devices'][number]) => {
+    const info = d.sriov ? s.vfInfo?.[d.address] : undefined;
+    if (!info) return null;
+    return {
+      ifname: info.ifname,
+      vfs: info.vfs.map((v) => ({ address: d.virtfns[v.vf] ?? null, ...v })),
+    };
+  };
   const grouped = new Set(s.groups.flatMap((g) => g.devices));
   return {
     schema: LIST_SCHEMA_VERSION,

@@ -3,7 +3,7 @@
 // assert_valid: vendor:device, subsystem id, IOMMU group of the first path)? And which devices
 // of each node match the mapping's kind but are not in it yet (to offer adding them).
 import { normalizeAddress } from './address.ts';
-import { deviceId, subsystemId, type MappableDevice } from './mapping-config.ts';
+import { deviceId, formatMapEntry, parseMapEntry, subsystemId, type MappableDevice } from './mapping-config.ts';
 import type { HostSnapshot, PciMapping } from './types.ts';
 
 export interface NodeResolution {
@@ -36,6 +36,41 @@ export function functionPath(p: string): string {
   return n.includes('.') ? n : `${n}.0`;
 }
 
+/** How a map entry fails Proxmox's assert_valid for a device; each kind has its own fix. */
+export type EntryFaultKind = 'absent' | 'id' | 'no-subsystem' | 'subsystem' | 'no-iommugroup' | 'iommugroup';
+
+/** Why a device does not match a map entry, with the kind of fault (null: it does). */
+export function entryFault(
+  entry: PciMapping['maps'][number],
+  d: MappableDevice | undefined,
+  path: string,
+  first: boolean,
+): { kind: EntryFaultKind; message: string } | null {
+  if (!d) return { kind: 'absent', message: `${path} is not there` };
+  if (entry.id && entry.id.toLowerCase() !== deviceId(d))
+    return { kind: 'id', message: `${path} is ${deviceId(d)}, the mapping expects ${entry.id}` };
+  const sub = subsystemId(d);
+  // assert_valid wants each property exactly when the device has it.
+  if (!entry.subsystemId && sub)
+    return {
+      kind: 'no-subsystem',
+      message: `the entry for ${path} has no subsystem-id (the device's is ${sub}): Proxmox refuses it ("no 'subsystem-id'")`,
+    };
+  if (entry.subsystemId && sub && entry.subsystemId.toLowerCase() !== sub)
+    return { kind: 'subsystem', message: `${path} has subsystem ${sub}, the mapping expects ${entry.subsystemId}` };
+  if (first && entry.iommugroup === null && d.iommuGroup !== null)
+    return {
+      kind: 'no-iommugroup',
+      message: `the entry for ${path} has no iommugroup (the device is in group ${d.iommuGroup}): Proxmox refuses it ("no 'iommugroup'")`,
+    };
+  if (first && entry.iommugroup !== null && d.iommuGroup !== null && entry.iommugroup !== d.iommuGroup)
+    return {
+      kind: 'iommugroup',
+      message: `${path} is in IOMMU group ${d.iommuGroup}, the mapping expects ${entry.iommugroup}`,
+    };
+  return null;
+}
+
 /** Why a device does not match a map entry (null: it does). */
 export function entryProblem(
   entry: PciMapping['maps'][number],
@@ -43,20 +78,30 @@ export function entryProblem(
   path: string,
   first: boolean,
 ): string | null {
-  if (!d) return `${path} is not there`;
-  if (entry.id && entry.id.toLowerCase() !== deviceId(d))
-    return `${path} is ${deviceId(d)}, the mapping expects ${entry.id}`;
-  const sub = subsystemId(d);
-  // assert_valid wants each property exactly when the device has it.
-  if (!entry.subsystemId && sub)
-    return `the entry for ${path} has no subsystem-id (the device's is ${sub}): Proxmox refuses it ("no 'subsystem-id'")`;
-  if (entry.subsystemId && sub && entry.subsystemId.toLowerCase() !== sub)
-    return `${path} has subsystem ${sub}, the mapping expects ${entry.subsystemId}`;
-  if (first && entry.iommugroup === null && d.iommuGroup !== null)
-    return `the entry for ${path} has no iommugroup (the device is in group ${d.iommuGroup}): Proxmox refuses it ("no 'iommugroup'")`;
-  if (first && entry.iommugroup !== null && d.iommuGroup !== null && entry.iommugroup !== d.iommuGroup)
-    return `${path} is in IOMMU group ${d.iommuGroup}, the mapping expects ${entry.iommugroup}`;
-  return null;
+  return entryFault(entry, d, path, first)?.message ?? null;
+}
+
+/**
+ * A raw map entry (as in pci.cfg) with what assert_valid requires and a hand-written entry may
+ * lack (subsystem-id, iommugroup) filled in from the devices, when every path of it is the
+ * device the entry names (a pool's paths must then agree on the subsystem; the group is the
+ * first path's, the only one Proxmox checks); `added` says what was filled in (empty: the entry
+ * is returned as it is).
+ */
+export function completedEntry(snap: HostSnapshot, entry: string): { entry: string; added: string[] } {
+  const kv = parseMapEntry(entry);
+  const paths = (kv.path ?? '').split(';').filter(Boolean);
+  if (!kv.node || !paths.length || !kv.id) return { entry, added: [] };
+  const all = nodeDevices(snap, kv.node);
+  const devs = paths.map((p) => all?.find((x) => x.address === functionPath(p)));
+  if (devs.some((d) => !d || deviceId(d) !== kv.id!.toLowerCase())) return { entry, added: [] };
+  const added: string[] = [];
+  const subs = new Set(devs.map((d) => subsystemId(d!)));
+  const sub = subsystemId(devs[0]!);
+  if (!kv['subsystem-id'] && sub && subs.size === 1) added.push(`subsystem-id=${(kv['subsystem-id'] = sub)}`);
+  if (kv.iommugroup === undefined && devs[0]!.iommuGroup !== null)
+    added.push(`iommugroup=${(kv.iommugroup = String(devs[0]!.iommuGroup))}`);
+  return added.length ? { entry: formatMapEntry(kv), added } : { entry, added };
 }
 
 export function resolveMapping(snap: HostSnapshot, m: PciMapping): NodeResolution[] {

@@ -143,6 +143,11 @@ export interface ClusterInfo {
   devices: Record<string, RemotePciDevice[] | null>;
   /** Why a node's list could not be read, one line each. */
   notices: Notice[];
+  /**
+   * The other nodes' VMs that use a resource mapping (`/etc/pve/nodes/NODE/qemu-server/*.conf`,
+   * replicated by pmxcfs, so readable while the node is down): a mapping they name is not deleted.
+   */
+  mappingUsers?: Array<{ node: string; vmid: number; name: string | null; slot: string; mapping: string }>;
 }
 
 export type BootloaderKind = 'systemd-boot' | 'grub' | 'unknown';

@@ -121,6 +121,11 @@ export function describeVfSettings(s: VfSettings): string {
   return parts.join(', ') || 'nothing';
 }
 
+/** A VF's settings as its driver reports them, in words (an all-zero MAC: none set). */
+export function describeVfInfo(v: VfInfo): string {
+  return describeVfSettings(settingsOfInfo(v)).replace(`mac ${ZERO_MAC}`, 'no mac set');
+}
+
 /** Settings in `next` that differ from `now` (a field `now` does not know counts as different). */
 export function changedSettings(now: VfSettings | null, next: VfSettings): VfSettings {
   const out: VfSettings = {};

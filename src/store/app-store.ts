@@ -66,6 +66,8 @@ export type Dialog =
       address: string;
       vf: number;
       count: number;
+      /** The count typed in the VF editor but not staged: the page is about it, Enter stages it too. */
+      typedCount?: number;
       focus: number;
       mac: string;
       offered: boolean;

@@ -3,7 +3,8 @@
 import { MAPPING_NAME_RE, mapEntryFor } from '../model/mapping-config.ts';
 import { clusterNodes, functionPath, mappingKind, nodeDevices, sameKind } from '../model/mapping-nodes.ts';
 import type { HostSnapshot, Intent, PciDevice, PciMapping } from '../model/types.ts';
-import { describeIntent, intentKey } from '../model/staging.ts';
+import { mappingUsers } from '../model/plan/mapping.ts';
+import { describeIntent, intentKey, withIntents } from '../model/staging.ts';
 import { confirmAssign as confirmAddressAssign, currentDevice, flash, openDialog } from './actions.ts';
 import type { AppStore } from './app-store.ts';
 
@@ -149,6 +150,30 @@ export function confirmMapping(store: AppStore) {
   store.setState({
     intents: [...st.intents.filter((i) => intentKey(i) !== key), intent],
     flash: `Staged: ${describeIntent(intent)}. p shows pci.cfg as Proxmox will write it.`,
+  });
+}
+
+/**
+ * Ctrl-D: stage deleting the mapping named in the dialog (pvesh delete), refused with the VMs
+ * named while any uses it, as --unmap is. A staged extension of it is replaced (one key each).
+ */
+export function deleteMapping(store: AppStore) {
+  const d = dialog(store);
+  if (!d) return;
+  const st = store.getState();
+  if (!st.snapshot.mappings.some((m) => m.id === d.name))
+    return flash(store, `'${d.name}' is not an existing mapping: nothing to delete (Tab shows the existing ones).`);
+  const users = mappingUsers(st.snapshot, st.intents, d.name);
+  if (users.length)
+    return flash(
+      store,
+      `'${d.name}' is still used by ${users.join(', ')}: remove ${users.length > 1 ? 'those lines' : 'that line'} first (the VM would not start without it).`,
+    );
+  const intent: Intent = { kind: 'unmap', name: d.name };
+  openDialog(store, null);
+  store.setState({
+    intents: withIntents(st.intents, [intent]),
+    flash: `Staged: ${describeIntent(intent)} (pvesh delete). p shows pci.cfg as Proxmox will write it.`,
   });
 }
 

@@ -5,7 +5,7 @@
 import { offeredVfMac, vfSettingsProblem } from '../model/plan/vf-settings.ts';
 import type { HostSnapshot, Intent, VfLinkState, VfSettings } from '../model/types.ts';
 import { LINK_STATES, macsInUse, normalizeMac, settingsOfInfo, vfCountAfter, ZERO_MAC } from '../model/vf-settings.ts';
-import { describeIntent, intentKey } from '../model/staging.ts';
+import { describeIntent, intentKey, withIntents } from '../model/staging.ts';
 import { flash, openDialog } from './dialogs.ts';
 import type { AppStore, Dialog } from './app-store.ts';
 
@@ -16,6 +16,13 @@ export const VF_FIELDS = ['vf', 'mac', 'vlan', 'qos', 'trust', 'spoofchk', 'stat
 
 const live = (snap: HostSnapshot, pf: string, vf: number) => snap.vfInfo?.[pf]?.vfs.find((v) => v.vf === vf) ?? null;
 
+/** The staged intents with the dialog's typed count in them (the page is about that count). */
+export function withTypedCount(intents: Intent[], d: { address: string; typedCount?: number }): Intent[] {
+  return d.typedCount === undefined
+    ? intents
+    : withIntents(intents, [{ kind: 'vfs', address: d.address, count: d.typedCount }]);
+}
+
 /** The dialog for VF `vf` of `pf`: live values, staged ones over them, the offered MAC if none. */
 function fieldsFor(
   snap: HostSnapshot,
@@ -24,6 +31,7 @@ function fieldsFor(
   vf: number,
   count: number,
   focus: number,
+  typedCount?: number,
 ): VfSettingsDialog {
   const now = live(snap, pf, vf);
   const staged =
@@ -37,8 +45,9 @@ function fieldsFor(
     address: pf,
     vf,
     count,
+    ...(typedCount === undefined ? {} : { typedCount }),
     focus,
-    mac: hasMac ? s.mac! : offeredVfMac(snap, pf, vf, intents),
+    mac: hasMac ? s.mac! : offeredVfMac(snap, pf, vf, withTypedCount(intents, { address: pf, typedCount })),
     offered: !hasMac,
     vlan: String(s.vlan ?? 0),
     qos: String(s.qos ?? 0),
@@ -48,21 +57,33 @@ function fieldsFor(
   };
 }
 
-/** Tab in the count editor: the first VF's settings (of the staged or live count). */
+/**
+ * Tab in the count editor: the first VF's settings, of the count typed there when it differs
+ * from the staged or live one (not staged yet: Enter on the settings stages it with them), else
+ * of the staged or live count.
+ */
 export function openVfSettings(store: AppStore) {
   const st = store.getState();
   const d = st.dialog;
   if (d?.kind !== 'vfs') return;
   const pf = st.snapshot.devices.find((x) => x.address === d.address);
   if (!pf) return;
-  const count = vfCountAfter(pf, st.intents);
-  if (!count) return flash(store, `${pf.address} has no VFs yet: stage a count first (Enter), then v and Tab.`);
+  const current = vfCountAfter(pf, st.intents);
+  const typed = d.value === '' ? current : Number(d.value);
+  if (typed > d.total) return flash(store, `At most ${d.total} VFs on this device: correct the count first.`);
+  if (!typed)
+    return flash(
+      store,
+      current
+        ? `The count typed is 0: no VFs to set (Enter stages 0, Backspace and a number keep some).`
+        : `${pf.address} has no VFs yet: type a count first, then Tab.`,
+    );
   if (!pf.netInterfaces.length)
     return flash(
       store,
       `${pf.address} has no network interface (driver ${pf.driver ?? 'none'}): VF settings go through it.`,
     );
-  openDialog(store, fieldsFor(st.snapshot, st.intents, pf.address, 0, count, 1));
+  openDialog(store, fieldsFor(st.snapshot, st.intents, pf.address, 0, typed, 1, typed !== current ? typed : undefined));
 }
 
 export function moveVfField(store: AppStore, delta: number) {
@@ -79,7 +100,9 @@ export function changeVfField(store: AppStore, delta: number) {
   const field = VF_FIELDS[d.focus];
   if (field === 'vf') {
     const vf = (d.vf + delta + d.count) % d.count;
-    return store.setState({ dialog: fieldsFor(st.snapshot, st.intents, d.address, vf, d.count, d.focus) });
+    return store.setState({
+      dialog: fieldsFor(st.snapshot, st.intents, d.address, vf, d.count, d.focus, d.typedCount),
+    });
   }
   if (field === 'trust' || field === 'spoofchk')
     return store.setState({ dialog: { ...d, [field]: !(d[field] ?? false) } });
@@ -140,10 +163,11 @@ export function vfDialogProblem(snap: HostSnapshot, intents: Intent[], d: VfSett
   const settings = vfDialogSettings(snap, d);
   if (!Object.keys(settings).length) return null;
   const i: Intent = { kind: 'vf-settings', address: d.address, vf: d.vf, settings };
-  const why = vfSettingsProblem(snap, i, intents);
+  const all = withTypedCount(intents, d);
+  const why = vfSettingsProblem(snap, i, all);
   if (why) return why;
   if (settings.qos && !settings.vlan) return 'QoS needs a VLAN (it is the priority bits of the tag)';
-  const who = settings.mac ? macsInUse(snap, d.address, d.vf, intents).get(settings.mac) : undefined;
+  const who = settings.mac ? macsInUse(snap, d.address, d.vf, all).get(settings.mac) : undefined;
   return who ? `MAC ${settings.mac} is already used by ${who}` : null;
 }
 
@@ -156,12 +180,18 @@ export function confirmVfSettings(store: AppStore) {
   if (why) return flash(store, `Not staged: ${why}.`);
   const settings = vfDialogSettings(st.snapshot, d);
   const key = `vf-settings:${d.address}/${d.vf}`;
-  const rest = st.intents.filter((i) => intentKey(i) !== key);
+  // The count typed in the editor is staged with the settings (they are about it).
+  const count: Intent[] = d.typedCount === undefined ? [] : [{ kind: 'vfs', address: d.address, count: d.typedCount }];
+  const rest = withTypedCount(st.intents, d).filter((i) => intentKey(i) !== key);
+  const also = count.map((c) => `${describeIntent(c)}; `).join('');
   openDialog(store, null);
   if (!Object.keys(settings).length)
-    return store.setState({ intents: rest, flash: `VF ${d.vf} of ${d.address} keeps its settings: nothing staged.` });
+    return store.setState({
+      intents: rest,
+      flash: `${also ? `Staged: ${also}` : ''}VF ${d.vf} of ${d.address} keeps its settings: nothing ${also ? 'else ' : ''}staged.`,
+    });
   const intent: Intent = { kind: 'vf-settings', address: d.address, vf: d.vf, settings };
-  store.setState({ intents: [...rest, intent], flash: `Staged: ${describeIntent(intent)}.` });
+  store.setState({ intents: [...rest, intent], flash: `Staged: ${also}${describeIntent(intent)}.` });
 }
 
 /** Esc: back to the count. */
@@ -173,7 +203,7 @@ export function backToVfCount(store: AppStore) {
   openDialog(store, {
     kind: 'vfs',
     address: d.address,
-    value: String(pf ? vfCountAfter(pf, st.intents) : d.count),
+    value: String(d.typedCount ?? (pf ? vfCountAfter(pf, st.intents) : d.count)),
     total: pf?.sriov?.totalVfs ?? d.count,
   });
 }

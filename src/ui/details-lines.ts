@@ -3,8 +3,8 @@
 import type { Finding } from '../model/checks.ts';
 import { howToTurnIommuOn } from '../model/plan/boot.ts';
 import { functionPath, resolveMapping } from '../model/mapping-nodes.ts';
-import type { HostSnapshot, VfInfo } from '../model/types.ts';
-import { describeVfSettings, settingsOfInfo, ZERO_MAC } from '../model/vf-settings.ts';
+import type { HostSnapshot } from '../model/types.ts';
+import { describeVfInfo } from '../model/vf-settings.ts';
 import type { Row } from '../store/rows.ts';
 import { VERDICT, type Colour } from './theme.ts';
 
@@ -89,7 +89,7 @@ export function detailsLines(s: HostSnapshot, row: Row | undefined, findings: Fi
 
 /** A VF's settings as its PF's driver reports them (ip -d -j link show), or each VF's for a PF. */
 function vfSettingLines(s: HostSnapshot, address: string): DetailLine[] {
-  const words = (v: VfInfo) => describeVfSettings(settingsOfInfo(v)).replace(`mac ${ZERO_MAC}`, 'no mac set');
+  const words = describeVfInfo;
   const d = s.devices.find((x) => x.address === address);
   if (d?.physfn) {
     const n = s.devices.find((x) => x.address === d.physfn)?.virtfns.indexOf(address) ?? -1;

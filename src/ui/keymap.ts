@@ -527,6 +527,12 @@ export const KEYMAP: Binding[] = [
       match: enter,
       run: M.confirmMapping,
     },
+    {
+      keys: 'Ctrl-D',
+      description: 'mapping dialog: stage deleting the named mapping (pvesh delete; refused while a VM uses it)',
+      match: ctrl('d'),
+      run: M.deleteMapping,
+    },
     { keys: 'Esc', description: 'mapping dialog: cancel', match: esc, run: close },
   ]),
   ...scope('vfs', [
@@ -551,7 +557,8 @@ export const KEYMAP: Binding[] = [
     { keys: 'Enter', description: 'VF editor: stage the count', match: enter, run: A.confirmVfs },
     {
       keys: 'Tab',
-      description: 'VF editor: the settings of each VF (MAC, VLAN and QoS, trust, spoof check, link state)',
+      description:
+        'VF editor: the settings of each VF (MAC, VLAN and QoS, trust, spoof check, link state), of the count typed (Enter there stages it with them)',
       match: tab,
       run: V.openVfSettings,
     },

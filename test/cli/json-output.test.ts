@@ -22,7 +22,7 @@ describe('--json: stdout is one JSON document on every path', () => {
 
   it.each<[string, string[], number]>([
     ['list', ['list', '--root', GUIDE, '--json'], 0],
-    ['check', ['check', '--root', GUIDE, '--json'], 0],
+    ['check (an error: the hand-made mapping)', ['check', '--root', GUIDE, '--json'], 3],
     ['plan', ['plan', '--root', GUIDE, ...good, '--json'], 0],
     ['a blocked plan', ['plan', '--root', GUIDE, ...blocked, '--json'], 3],
   ])('%s', async (_what, args, code) => {

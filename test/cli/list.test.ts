@@ -79,6 +79,12 @@ describe('list', () => {
       usedBy: [{ vmid: 900, slot: 'hostpci0', running: false, mapping: null }],
     });
     expect(devs['0000:42:00.0'].name).toBe('Ethernet controller [8086:1533]'); // no pci.ids in this root
+    // No network interface on the PF: its VF settings are not read (null), and the text says so.
+    expect(devs['0000:41:00.0'].vfSettings).toBeNull();
+    expect(devs['0000:41:00.2'].vfSettings).toBeNull();
+    expect((await run(['list', '--root', root], { NO_COLOR: '1' })).stdout).toMatch(
+      /0000:41:00.0 .*SR-IOV 1\/8 VFs\n      VF settings: not read \(no network interface, or ip -d -j link show failed\)/,
+    );
     expect(j.vms).toEqual([
       {
         vmid: 900,
@@ -97,10 +103,43 @@ describe('list', () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
     expect(r.stdout).toMatch(/IOMMU group 14  \[ok\] isolated/);
     expect(r.stdout).toMatch(/IOMMU group 18  \[!!\] host-critical\n(  - .*\n)*  - .*ZFS pool rpool/);
-    expect(r.stdout).toMatch(
-      /0000:04:00.0 \[8086:1572\].*SR-IOV 4\/32 VFs\n      VFs in their own groups: 0000:04:02.0 \(group 40\), 0000:04:02.1 \(group 41\)/,
+    // Under the PF: each VF's settings as the driver reports them (the recorded ip -d -j link show), then the VFs.
+    expect(r.stdout).toContain(
+      '0000:04:00.0 [8086:1572] Ethernet Controller X710 for 10GbE SFP+  driver: i40e SR-IOV 4/32 VFs\n' +
+        '      VF settings (enp4s0f0):\n' +
+        '        VF 0 0000:04:02.0: mac bc:24:11:00:01:10, vlan 10, trust off, spoofchk on, link auto\n' +
+        '        VF 1 0000:04:02.1: no mac set, no vlan, trust off, spoofchk on, link auto\n',
     );
+    expect(r.stdout).toMatch(
+      /VF 3 0000:04:02.3: .*\n      VFs in their own groups: 0000:04:02.0 \(group 40\), 0000:04:02.1 \(group 41\)/,
+    );
+    // The second port has no VFs: nothing under it.
+    expect(r.stdout).toMatch(/0000:04:00.1 \[8086:1572\].*SR-IOV 0\/32 VFs\n\n/);
     expect(r.stdout).toMatch(/IOMMU group 40 .*\n.*\n    0000:04:02.0 .*driver: vfio-pci  used by VM 100 \(running\)/);
+  });
+
+  it('--json: each SR-IOV PF carries its VF settings with the VF addresses (docs/list-json.md)', async () => {
+    const j = JSON.parse((await run(['list', '--root', join(FIXTURES, 'guide'), '--json'])).stdout);
+    const devs = Object.fromEntries(
+      j.groups
+        .flatMap((g: { devices: Array<{ address: string }> }) => g.devices)
+        .map((d: { address: string }) => [d.address, d]),
+    );
+    expect(devs['0000:04:00.0'].vfSettings.ifname).toBe('enp4s0f0');
+    expect(devs['0000:04:00.0'].vfSettings.vfs).toHaveLength(4);
+    expect(devs['0000:04:00.0'].vfSettings.vfs[0]).toEqual({
+      address: '0000:04:02.0',
+      vf: 0,
+      mac: 'bc:24:11:00:01:10',
+      vlan: 10,
+      qos: 0,
+      trust: false,
+      spoofchk: true,
+      state: 'auto',
+    });
+    expect(devs['0000:04:00.1'].vfSettings).toEqual({ ifname: 'enp4s0f1', vfs: [] });
+    expect(devs['0000:04:02.0'].vfSettings).toBeNull();
+    expect(devs['0000:03:00.0'].vfSettings).toBeNull();
   });
 
   it('IOMMU off: devices listed under a clear heading', async () => {

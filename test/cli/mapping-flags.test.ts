@@ -1,7 +1,7 @@
 // --mapping, --unmap and --assign mapping:NAME=VMID from the command line: parsing, refusals,
 // and apply + rollback on a copy of the cluster fixture (pvesh simulated on the tree: it writes
 // pci.cfg as Proxmox would).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/host/apply.ts';
@@ -79,6 +79,37 @@ describe('mapping flags', () => {
     expect(used.stdout).toMatch(/error: mapping x710-vf: still used by VM 104 \(backup\) hostpci0/);
   });
 
+  it('--unmap is refused while a VM on another cluster node names the mapping, naming node and VM', async () => {
+    // The cluster fixture: pve2's VM 201 uses x710-vf as VM 104 does here.
+    const both = await runCli(['plan', '--root', CLUSTER, '--unmap', 'x710-vf'], { NO_COLOR: '1' });
+    expect(both.code).toBe(3);
+    expect(both.stdout).toContain(
+      'error: mapping x710-vf: still used by VM 104 (backup) hostpci0, VM 201 (backup2) hostpci0 on node pve2: remove those lines first',
+    );
+    // Removing this node's line is not enough: pve2's VM still names it.
+    const local = await runCli([
+      'plan',
+      '--root',
+      CLUSTER,
+      '--unassign',
+      '104:hostpci0',
+      '--unmap',
+      'x710-vf',
+      '--json',
+    ]);
+    expect(JSON.parse(local.stdout).errors.map((e: { message: string }) => e.message)).toEqual([
+      'still used by VM 201 (backup2) hostpci0 on node pve2: remove that line first (the VM would not start without the mapping)',
+    ]);
+    // gpu: used only on pve2 once a VM there names it.
+    const root = copyFixture('cluster');
+    dirs.push(root);
+    expect(argvs((await plan('--unmap', 'gpu')).json)).toEqual(['pvesh delete /cluster/mapping/pci/gpu']);
+    writeFileSync(join(root, 'etc/pve/nodes/pve2/qemu-server/202.conf'), 'name: gpuvm\nhostpci0: mapping=gpu\n');
+    const refused = await runCli(['plan', '--root', root, '--unmap', 'gpu'], { NO_COLOR: '1' });
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toContain('error: mapping gpu: still used by VM 202 (gpuvm) hostpci0 on node pve2');
+  });
+
   it('apply writes pci.cfg through pvesh (simulated) exactly as planned; rollback puts the tree back', async () => {
     const root = copyFixture('cluster');
     dirs.push(root);
@@ -130,6 +161,20 @@ describe('mapping flags', () => {
     expect(JSON.parse(check.stdout).findings.filter((f: { where: string }) => f.where.startsWith('VM 104'))).toEqual(
       [],
     );
+  });
+
+  it("check's fix for the guide's x710-vf works: --mapping with the device already in it fills in the entry", async () => {
+    const root = copyFixture('guide');
+    dirs.push(root);
+    const before = await runCli(['check', '--root', root], { NO_COLOR: '1' });
+    expect(before.stdout).toContain('fix: pve-passthrough apply --mapping x710-vf=04:02.1 fills it in');
+    const r = await runCli(['apply', '--root', root, '--mapping', 'x710-vf=04:02.1', '--yes'], { NO_COLOR: '1' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(join(root, 'etc/pve/mapping/pci.cfg'), 'utf8')).toBe(
+      'x710-vf\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1,subsystem-id=8086:0000\n\tdescription X710 virtual functions for backup VMs\n\n',
+    );
+    const after = await runCli(['check', '--root', root, '--json']);
+    expect(JSON.parse(after.stdout).findings).toEqual([]);
   });
 
   it('a pvesh that fails part-way is undone: the calls before it are reversed by pvesh, the file put back', async () => {

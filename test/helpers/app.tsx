@@ -12,6 +12,7 @@ import type { CommandRunner } from '../../src/host/runner.ts';
 import { createAppStore, type AppStore, type HostPort } from '../../src/store/app-store.ts';
 import { App } from '../../src/ui/App.tsx';
 import { copyFixture } from './tree.ts';
+export { GUIDE_MAPPING_FILLED_IN } from './tree.ts';
 
 export interface Harness {
   store: AppStore;

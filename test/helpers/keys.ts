@@ -12,5 +12,6 @@ export const KEY = {
   PGDN: '\x1b[6~',
   PGUP: '\x1b[5~',
   CTRL_C: '\x03',
+  CTRL_D: '\x04',
   CTRL_Z: '\x1a',
 } as const;

@@ -1,5 +1,14 @@
 // Temporary copies of fixture roots, and a whole-tree fingerprint to prove "nothing changed".
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -14,6 +23,22 @@ export function tempDir(prefix = 'pvept-test-'): string {
 export function copyFixture(name: string): string {
   const dir = tempDir(`pvept-${name}-`);
   cpSync(join(FIXTURES, name), dir, { recursive: true, verbatimSymlinks: true });
+  return dir;
+}
+
+/**
+ * The guide host's hand-made x710-vf mapping with the subsystem-id it lacks filled in: the guide
+ * with no problem at all, for tests about a clean host or a fixed count of problems.
+ */
+export const GUIDE_MAPPING_FILLED_IN = {
+  'etc/pve/mapping/pci.cfg':
+    'x710-vf\n\tdescription X710 virtual functions for backup VMs\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1,subsystem-id=8086:0000\n',
+};
+
+/** A copy of the guide host with no problem (its mapping filled in). */
+export function cleanGuide(): string {
+  const dir = copyFixture('guide');
+  for (const [p, text] of Object.entries(GUIDE_MAPPING_FILLED_IN)) writeFileSync(join(dir, p), text);
   return dir;
 }
 

@@ -1,5 +1,7 @@
 // The other nodes' device lists as `pvesh get /nodes/N/hardware/pci --output-format json` gives
 // them: what is kept, and a list that is not what it should be becomes a reason, never a throw.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hardwarePciArgv, parseHardwarePci, readCluster, REMOTE_TIMEOUT_MS } from '../../src/host/cluster.ts';
 import { RecordingRunner, type RunOptions } from '../../src/host/runner.ts';
@@ -79,6 +81,31 @@ describe('cluster device lists', () => {
       );
       expect(bad?.notices).toEqual([
         { where: 'pve2', message: "pvesh failed (exit 255): 500 Can't connect to 192.168.1.11:8006" },
+      ]);
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  it("reads the other nodes' VMs that name a mapping from /etc/pve/nodes/NODE/qemu-server, even while the node is offline", async () => {
+    const root = copyFixture('cluster');
+    try {
+      const dir = join(root, 'etc/pve/nodes/pve2/qemu-server');
+      writeFileSync(join(dir, '202.conf'), 'name: gpuvm\nhostpci0: 0000:65:00.0\nhostpci2: mapping=gpu,pcie=1\n');
+      writeFileSync(join(dir, 'notes.txt'), 'hostpci0: mapping=gpu\n'); // not a VM config
+      // The local node's own directory is this node's VMs (read elsewhere), not another node's.
+      mkdirSync(join(root, 'etc/pve/nodes/pve1/qemu-server'), { recursive: true });
+      writeFileSync(join(root, 'etc/pve/nodes/pve1/qemu-server/104.conf'), 'hostpci0: mapping=x710-vf\n');
+      const members = readFileSync(join(root, 'etc/pve/.members'), 'utf8');
+      writeFileSync(
+        join(root, 'etc/pve/.members'),
+        members.replace('"pve2": { "id": 2, "online": 1', '"pve2": { "id": 2, "online": 0'),
+      );
+      const c = await readCluster(root, new RecordingRunner({}), 'pve1');
+      expect(c?.nodes.find((n) => n.name === 'pve2')?.online).toBe(false);
+      expect(c?.mappingUsers).toEqual([
+        { node: 'pve2', vmid: 201, name: 'backup2', slot: 'hostpci0', mapping: 'x710-vf' },
+        { node: 'pve2', vmid: 202, name: 'gpuvm', slot: 'hostpci2', mapping: 'gpu' },
       ]);
     } finally {
       removeTree(root);

@@ -24,8 +24,60 @@ const vm105 = async (lines: string) =>
   about(await guideWith({ 'etc/pve/qemu-server/105.conf': vm('t', lines) }), 'VM 105 hostpci0');
 
 describe('pre-flight checks', () => {
-  it('finds nothing on the reference host as it is', async () => {
-    expect(checkHost(await fixtureSnapshot('guide'))).toEqual([]);
+  it('on the reference host finds only the hand-made mapping Proxmox would refuse, and names the fix', async () => {
+    const fs = checkHost(await fixtureSnapshot('guide'));
+    expect(fs.map((f) => [f.severity, f.where, f.addresses])).toEqual([['error', 'VM 104 hostpci0', ['0000:04:02.1']]]);
+    expect(fs[0]!.message).toBe(
+      "mapping 'x710-vf': its entry for 0000:04:02.1 has no subsystem-id (the device's is 8086:0000): Proxmox refuses it (\"no 'subsystem-id'\"), so the VM will not start",
+    );
+    expect(fs[0]!.fix).toBe(
+      'pve-passthrough apply --mapping x710-vf=04:02.1 fills it in, or: pvesh set /cluster/mapping/pci/x710-vf --map id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1,subsystem-id=8086:0000',
+    );
+  });
+
+  it('a mapping entry without what the device has (subsystem-id, iommugroup) or with another subsystem is an error', async () => {
+    const cfg =
+      'nosub\n\tmap id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2\n\n' +
+      'nogroup\n\tmap id=8086:154c,node=pve1,path=0000:04:02.3,subsystem-id=8086:0000\n' +
+      '\tmap id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2,subsystem-id=8086:0000\n\n' +
+      'othersub\n\tmap id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2,subsystem-id=1028:1f00\n\n' +
+      'whole\n\tmap id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2,subsystem-id=8086:0000\n\n' +
+      'pool\n\tmap id=8086:154c,node=pve1,path=0000:04:02.2;0000:04:02.3\n';
+    const names = ['nosub', 'nogroup', 'othersub', 'whole', 'pool'];
+    // One VM per mapping (110..114), so no two lines of a VM share a device.
+    const fs = await guideWith({
+      'etc/pve/mapping/pci.cfg': cfg,
+      ...Object.fromEntries(
+        names.map((n, k) => [`etc/pve/qemu-server/${110 + k}.conf`, vm(n, `hostpci0: mapping=${n}\n`)]),
+      ),
+    });
+    const of = (n: string) => about(fs, `VM ${110 + names.indexOf(n)} hostpci0`);
+    const [nosub] = of('nosub');
+    expect(nosub?.message).toContain("its entry for 0000:04:02.2 has no subsystem-id (the device's is 8086:0000)");
+    expect(nosub?.fix).toContain(
+      'pvesh set /cluster/mapping/pci/nosub --map id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2,subsystem-id=8086:0000',
+    );
+    // Each entry's first path carries the group: both entries are given back, the one without it filled in.
+    const [nogroup] = of('nogroup');
+    expect(nogroup?.message).toContain('its entry for 0000:04:02.3 has no iommugroup (the device is in group 43)');
+    expect(nogroup?.fix).toContain(
+      '--map id=8086:154c,iommugroup=43,node=pve1,path=0000:04:02.3,subsystem-id=8086:0000 --map id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2,subsystem-id=8086:0000',
+    );
+    expect(of('othersub').map((f) => f.message)).toEqual([
+      "mapping 'othersub' expects subsystem 1028:1f00 for 0000:04:02.2, but it has 8086:0000 (Ethernet Virtual Function 700 Series): Proxmox refuses to start the VM",
+    ]);
+    expect(of('whole')).toEqual([]);
+    // Alternatives (path a;b) lacking both: one finding naming every path it is about; the fix fills in both.
+    const pool = of('pool');
+    expect(pool.map((f) => [f.message.replace(/ \(.*/, ''), f.addresses])).toEqual([
+      [
+        "mapping 'pool': its entry for 0000:04:02.2, 0000:04:02.3 has no subsystem-id",
+        ['0000:04:02.2', '0000:04:02.3'],
+      ],
+    ]);
+    expect(pool[0]!.fix).toContain(
+      '--map id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2;0000:04:02.3,subsystem-id=8086:0000',
+    );
   });
 
   it('a hostpci address with no device behind it is an error that says what to do', async () => {
@@ -94,7 +146,7 @@ describe('pre-flight checks', () => {
       'x710-vf\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1\n' +
       'elsewhere\n\tmap id=8086:1521,node=pve2,path=0000:03:00.0\n' +
       'swapped\n\tmap id=10de:1b80,iommugroup=15,node=pve1,path=0000:03:00.0\n' +
-      'pool\n\tmap id=8086:154c,node=pve1,path=0000:04:02.2;0000:04:02.3\n';
+      'pool\n\tmap id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2;0000:04:02.3,subsystem-id=8086:0000\n';
     const fs = await guideWith({
       'etc/pve/mapping/pci.cfg': cfg,
       'etc/pve/qemu-server/105.conf': vm(
@@ -108,6 +160,28 @@ describe('pre-flight checks', () => {
     expect(about(fs, 'VM 105 hostpci2')[0]?.message).toContain('expects 10de:1b80 at 0000:03:00.0, but 8086:1521');
     expect(about(fs, 'VM 105 hostpci3')).toEqual([]);
     expect(fs.filter((f) => f.addresses.includes('0000:04:02.2'))).toEqual([]);
+  });
+
+  it('a mapping no VM uses yet that Proxmox would refuse here is a warning; one fine here, or for another node only, is not', async () => {
+    const cfg =
+      'x710-vf\n\tmap id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1,subsystem-id=8086:0000\n\n' +
+      'spare\n\tmap id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2\n\n' +
+      'gone\n\tmap id=8086:154c,node=pve1,path=0000:0a:00.0\n\n' +
+      'fine\n\tmap id=8086:154c,iommugroup=43,node=pve1,path=0000:04:02.3,subsystem-id=8086:0000\n\n' +
+      'remote\n\tmap id=8086:154c,node=pve2,path=0000:41:02.0\n';
+    const fs = await guideWith({ 'etc/pve/mapping/pci.cfg': cfg });
+    expect(fs.map((f) => [f.severity, f.where, f.addresses])).toEqual([
+      ['warning', 'mapping spare', ['0000:04:02.2']],
+      ['warning', 'mapping gone', ['0000:0a:00.0']],
+    ]);
+    expect(fs[0]!.message).toBe(
+      "its entry for 0000:04:02.2 has no subsystem-id (the device's is 8086:0000): Proxmox refuses it (\"no 'subsystem-id'\"): a VM given mapping 'spare' will not start on this node",
+    );
+    expect(fs[0]!.fix).toContain(
+      'pvesh set /cluster/mapping/pci/spare --map id=8086:154c,iommugroup=42,node=pve1,path=0000:04:02.2,subsystem-id=8086:0000',
+    );
+    expect(fs[1]!.message).toContain('0000:0a:00.0 is not there');
+    expect(fs[1]!.fix).toContain('--unmap gone');
   });
 
   it('vfio-pci ids: a leftover id, and a reserved card the host driver won', async () => {

@@ -10,10 +10,14 @@ import { removeTree } from '../helpers/tree.ts';
 const roots: string[] = [];
 afterAll(() => roots.forEach(removeTree));
 
-it('the demo host has exactly one problem: VM 105 points at a slot with no card', async () => {
+it("the demo host has two problems: VM 105 points at a slot with no card, VM 104's hand-made mapping lacks a subsystem-id", async () => {
   const root = writeTempHost(demoHost, 'pve-passthrough-demo-');
   roots.push(root);
   const findings = checkHost(await readAt(root));
-  expect(findings.map((f) => [f.severity, f.where])).toEqual([['error', 'VM 105 hostpci0']]);
-  expect(findings[0]!.message).toContain('no device at 0000:0a:00 on this node');
+  expect(findings.map((f) => [f.severity, f.where])).toEqual([
+    ['error', 'VM 104 hostpci0'],
+    ['error', 'VM 105 hostpci0'],
+  ]);
+  expect(findings[0]!.message).toContain("mapping 'x710-vf': its entry for 0000:04:02.1 has no subsystem-id");
+  expect(findings[1]!.message).toContain('no device at 0000:0a:00 on this node');
 });

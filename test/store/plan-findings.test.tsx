@@ -8,13 +8,19 @@ import type { HostSnapshot, Intent } from '../../src/model/types.ts';
 import { selectFindings, selectHostFindings, type AppStore } from '../../src/store/app-store.ts';
 import { detailsLines } from '../../src/ui/details-lines.ts';
 import { checksLines } from '../../src/ui/dialogs/ChecksDialog.tsx';
-import { fixtureSnapshot, readAt } from '../helpers/snapshots.ts';
-import { copyFixture, removeTree } from '../helpers/tree.ts';
+import { readAt } from '../helpers/snapshots.ts';
+import { cleanGuide, removeTree } from '../helpers/tree.ts';
 import { storeOn } from '../helpers/store.ts';
 
 let snap: HostSnapshot;
 beforeAll(async () => {
-  snap = await fixtureSnapshot('guide');
+  // The guide with its hand-made mapping filled in: no problem until a test makes one.
+  const root = cleanGuide();
+  try {
+    snap = await readAt(root);
+  } finally {
+    removeTree(root);
+  }
 });
 const make = (): AppStore => storeOn(snap, { columns: 100, rows: 30 });
 const OPTS = { allFunctions: false, pcie: true, xVga: false, rombar: true };
@@ -43,7 +49,7 @@ describe('checks on the staged plan in the store', () => {
 
   it('a problem the staged changes fix is listed as fixed and not counted', async () => {
     const s = make();
-    const root = copyFixture('guide');
+    const root = cleanGuide();
     try {
       // A card that moved (no device at 0a:00), as on the demo host.
       writeFileSync(join(root, 'etc/pve/qemu-server/105.conf'), 'name: moved\nhostpci0: 0000:0a:00.0\n');

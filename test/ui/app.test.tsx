@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { goTo, renderFixture, type Harness } from '../helpers/app.tsx';
+import { GUIDE_MAPPING_FILLED_IN, goTo, renderFixture, type Harness } from '../helpers/app.tsx';
 import { KEY } from '../helpers/keys.ts';
 import { removeTree } from '../helpers/tree.ts';
 
@@ -122,6 +122,7 @@ describe('pre-flight checks', () => {
   it('j/k select a problem; x stages removing its hostpci line, which the pending pane shows as a diff', async () => {
     h = await renderFixture('guide', {
       files: {
+        ...GUIDE_MAPPING_FILLED_IN,
         'etc/pve/qemu-server/105.conf': 'name: moved\nhostpci0: 0000:0a:00,pcie=1\nmachine: q35\n',
         'etc/pve/qemu-server/106.conf': 'name: twice\nonboot: 1\nhostpci0: 0000:00:1f.6\n',
       },
@@ -142,7 +143,7 @@ describe('pre-flight checks', () => {
   });
 
   it('a clean host says so and shows no count', async () => {
-    h = await renderFixture('guide');
+    h = await renderFixture('guide', { files: GUIDE_MAPPING_FILLED_IN });
     expect(h.frame().split('\n')[0]).not.toMatch(/warning|error/);
     await h.press('!');
     expect(await h.waitFor((x) => x.includes('Checks: no problems found'))).toContain(

@@ -2,7 +2,7 @@
 // would leave it, tagging what the staged changes bring and listing what they fix.
 import { afterEach, expect, it } from 'vitest';
 import type { Intent } from '../../src/model/types.ts';
-import { renderFixture, type Harness } from '../helpers/app.tsx';
+import { GUIDE_MAPPING_FILLED_IN, renderFixture, type Harness } from '../helpers/app.tsx';
 import { KEY } from '../helpers/keys.ts';
 import { removeTree } from '../helpers/tree.ts';
 
@@ -15,7 +15,7 @@ afterEach(() => {
 const OPTS = { allFunctions: false, pcie: true, xVga: false, rombar: true };
 
 it('staged changes that split a group over two VMs: the status line counts it, ! tags it; dropping them clears it', async () => {
-  h = await renderFixture('guide', { columns: 100, rows: 30 });
+  h = await renderFixture('guide', { columns: 100, rows: 30, files: GUIDE_MAPPING_FILLED_IN });
   await h.waitFor((x) => x.includes('Legend'));
   const intents: Intent[] = [
     { kind: 'assign', address: '0000:03:00.0', vmid: 102, options: { ...OPTS, pcie: false } },

@@ -66,6 +66,36 @@ describe('mapping dialog', () => {
     await h!.waitFor((x) => x.includes("Staged: map 0000:03:00.0 as 'nic'"), 'staged');
   });
 
+  it('Ctrl-D deletes the named mapping: refused naming the VM while one uses it, staged as pvesh delete when none does', async () => {
+    await selectVf('04:02.2');
+    await h!.press('M');
+    await h!.waitFor((x) => x.includes('Name: [x710-vf_]') && x.includes('Ctrl-D deletes,'), 'x710-vf');
+    await h!.press(KEY.CTRL_D);
+    const f = await h!.waitFor((x) => x.includes('still used by'), 'refusal');
+    expect(h!.store.getState().flash).toBe(
+      "'x710-vf' is still used by VM 104 (backup) hostpci0, VM 201 (backup2) hostpci0 on node pve2: remove those lines first (the VM would not start without it).",
+    );
+    expect(f).toContain('Resource mapping:'); // the dialog stays open
+    expect(h!.store.getState().intents).toEqual([]);
+    // A new name is not a mapping yet: nothing to delete, and the hint does not offer it.
+    await h!.press(KEY.TAB);
+    await h!.waitFor((x) => x.includes('new mapping') && !x.includes('Ctrl-D'), 'new name');
+    await h!.press(KEY.CTRL_D);
+    await h!.waitFor((x) => x.includes('is not an existing mapping'), 'not existing');
+    h!.unmount();
+
+    // gpu: no VM uses it.
+    await selectVf('07:00.0');
+    await h!.press('M');
+    await h!.waitFor((x) => x.includes('Name: [gpu_]'), 'gpu');
+    await h!.press(KEY.CTRL_D);
+    await h!.waitFor((x) => !x.includes('Resource mapping:'), 'dialog closed');
+    expect(h!.store.getState().intents).toEqual([{ kind: 'unmap', name: 'gpu' }]);
+    expect(h!.store.getState().flash).toMatch(/^Staged: delete mapping 'gpu' \(pvesh delete\)/);
+    await h!.press('p');
+    await h!.waitFor((x) => x.includes("(delete resource mapping 'gpu'; written by pvesh"), 'pending pane');
+  });
+
   it('assign options: m switches to hostpciN: mapping=NAME for a device in a mapping', async () => {
     await selectVf('07:00.0');
     await h!.press('a');

@@ -2,7 +2,7 @@
 // one line), details sized to what they show and never cut (i shows them all), the root path
 // shortened from the left, "1 device", and a VF's verdict never glued to its driver.
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderFixture, type Harness } from '../helpers/app.tsx';
+import { GUIDE_MAPPING_FILLED_IN, renderFixture, type Harness } from '../helpers/app.tsx';
 import { KEY } from '../helpers/keys.ts';
 import { removeTree } from '../helpers/tree.ts';
 
@@ -58,7 +58,7 @@ describe('first screen at 80x24', () => {
 
 describe('small texts', () => {
   it('shortens the root path in the status line from the left, with an ellipsis', async () => {
-    h = await renderFixture('guide');
+    h = await renderFixture('guide', { files: GUIDE_MAPPING_FILLED_IN });
     const root = '/srv/copies/of/nodes/pve-lab-7/test/fixtures/guide';
     h.store.setState({ host: { ...h.store.getState().host, root } });
     const top = lines(await h.waitFor((x) => x.includes('/guide')))[0]!;
@@ -77,7 +77,7 @@ describe('small texts', () => {
     });
     h.store.setState({ host: { ...h.store.getState().host, demo: true } });
     const top = lines(await h.waitFor((x) => x.includes('DEMO')))[0]!;
-    expect(top).toMatch(/^ pve1 DEMO {2}IOMMU on {2}.*0 staged {2}2 errors \(!\)/);
+    expect(top).toMatch(/^ pve1 DEMO {2}IOMMU on {2}.*0 staged {2}3 errors \(!\)/);
     expect(top).not.toContain('~');
   });
 

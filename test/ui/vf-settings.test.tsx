@@ -76,7 +76,53 @@ describe('VF settings in the VF editor', () => {
     h = await renderFixture('guide');
     await goTo(h, '0000:04:00.1');
     await h.press('v', KEY.TAB);
-    await h.waitFor((x) => x.includes('has no VFs yet: stage a count first'));
+    await h.waitFor((x) => x.includes('has no VFs yet: type a count first, then Tab.'));
+  });
+
+  it('Tab uses the count typed but not staged, says so, and Enter stages it with the settings; else it names the count', async () => {
+    h = await renderFixture('guide');
+    await goTo(h, '0000:04:00.1');
+    await h.press('v', KEY.BACKSPACE, '2');
+    await h.waitFor((x) => x.includes('Tab: settings of these 2 VFs'));
+    await h.press(KEY.TAB);
+    let f = await h.waitFor((x) => x.includes('VF settings: 0000:04:00.1 VF 0'));
+    expect(f).toContain('< 0 >  of 2 (the count typed: Enter stages it too)');
+    expect(f).toContain('Now: not there yet (the new count creates it');
+    expect(h.store.getState().intents).toEqual([]); // nothing staged by Tab
+    // VF 1 exists only in the typed count too: → reaches it; Esc goes back with the typed count kept.
+    await h.press(KEY.UP, KEY.RIGHT);
+    await h.waitFor((x) => x.includes('VF settings: 0000:04:00.1 VF 1') && x.includes('of 2 (the count typed'));
+    await h.press(KEY.ESC);
+    await h.waitFor((x) => x.includes('Count (0..32):  [ 2 ]'));
+    await h.press(KEY.TAB);
+    await h.waitFor((x) => x.includes('VF settings: 0000:04:00.1 VF 0'));
+    // trust on, Enter: the count and the settings are staged together, and the plan accepts them.
+    await h.press(KEY.DOWN, KEY.DOWN, KEY.DOWN, KEY.SPACE, KEY.ENTER);
+    await h.waitFor((x) => !x.includes('VF settings:'));
+    const st = h.store.getState();
+    expect(st.intents).toEqual([
+      { kind: 'vfs', address: '0000:04:00.1', count: 2 },
+      {
+        kind: 'vf-settings',
+        address: '0000:04:00.1',
+        vf: 0,
+        settings: { mac: '02:04:01:00:00:00', vlan: 0, qos: 0, trust: true },
+      },
+    ]);
+    expect(st.flash).toMatch(
+      /^Staged: set 2 VFs on 0000:04:00.1; set VF 0 of 0000:04:00.1: mac 02:04:01:00:00:00, no vlan, trust on/,
+    );
+    expect(selectPlan(st).errors).toEqual([]);
+    h.unmount();
+    removeTree(h.root);
+
+    // The X710 port with 4 live VFs (recorded ip -d -j link show): the live count, the VF's settings now.
+    h = await renderFixture('guide');
+    await goTo(h, '0000:04:00.0');
+    await h.press('v', KEY.TAB);
+    f = await h.waitFor((x) => x.includes('VF settings: 0000:04:00.0 VF 0'));
+    expect(f).toContain('< 0 >  of 4 (the live count)');
+    expect(f).toContain('Now: mac bc:24:11:00:01:10, vlan 10, trust off, spoofchk on, link auto');
   });
 });
 
@@ -103,10 +149,10 @@ describe('the details pane', () => {
     );
     expect(text('0000:03:10.5')).toContain('VF 1: mac c6:4f:1e:82:9d:07, no vlan, trust off, spoofchk on, link auto');
     expect(text('0000:03:10.0')).toContain('VF 0: no mac set, no vlan, trust off, spoofchk on, link auto');
-    // a PF whose settings were not read (no recorded ip output) shows no such lines
+    // The guide's X710 (recorded ip -d -j link show): its VFs' settings; the same PF not read shows no such lines.
     const guide = await fixtureSnapshot('guide');
-    expect(
-      detailsLines(guide, {
+    const pfLines = (sn: typeof guide) =>
+      detailsLines(sn, {
         kind: 'device',
         id: 'x',
         address: '0000:04:00.0',
@@ -115,7 +161,13 @@ describe('the details pane', () => {
         expandable: false,
         expanded: false,
         marks: [],
-      }).some((l) => l.text.startsWith('VF settings')),
-    ).toBe(false);
+      }).map((l) => l.text);
+    expect(pfLines(guide)).toEqual(
+      expect.arrayContaining([
+        'VF settings (enp4s0f0; v edits them):',
+        '  VF 0: mac bc:24:11:00:01:10, vlan 10, trust off, spoofchk on, link auto',
+      ]),
+    );
+    expect(pfLines({ ...guide, vfInfo: {} }).some((l) => l.startsWith('VF settings'))).toBe(false);
   });
 });

@@ -18,7 +18,7 @@ import {
   type MappableDevice,
   type MappingCall,
 } from '../mapping-config.ts';
-import { functionPath, matchingElsewhere, nodeDevices } from '../mapping-nodes.ts';
+import { completedEntry, functionPath, matchingElsewhere, nodeDevices } from '../mapping-nodes.ts';
 import { parsePciMappings } from '../pci-mapping.ts';
 import type { HostSnapshot, Intent, MappingDevice, PciMapping } from '../types.ts';
 import type { PlanBuilder, Phase } from './builder.ts';
@@ -128,7 +128,17 @@ function planMapping(snap: HostSnapshot, i: MappingIntent, b: PlanBuilder): void
   }
   if (!added.length && (section || !found.length)) {
     if (!section) b.error(where, 'no devices given for a new mapping');
-    return; // already true
+    // Naming devices already in it still fills in what its entries lack (check's fix says so).
+    const kept = existing.map((e) => completeEntry(snap, e, b, where));
+    if (kept.some((e, n) => e !== existing[n]))
+      call(
+        b,
+        { op: 'set', id: i.name, map: kept },
+        { op: 'set', id: i.name, map: existing },
+        `complete the entries of resource mapping '${i.name}' (what Proxmox checks when a VM starts)`,
+        'mapping',
+      );
+    return;
   }
   const names = added.map((e) => `${parseMapEntry(e).node}/${parseMapEntry(e).path}`).join(', ');
   if (!section) {
@@ -184,6 +194,30 @@ function findDevice(snap: HostSnapshot, want: MappingDevice): { node: string; d:
   return { node, d };
 }
 
+/**
+ * Who still names a mapping, as the staged intents leave it: hostpci lines of this node's VMs
+ * (unless an intent removes the line), of other cluster nodes' VMs, and staged assignments
+ * through it. Deleting the mapping is refused while there is any (the TUI's delete key and
+ * --unmap alike).
+ */
+export function mappingUsers(snap: HostSnapshot, intents: Intent[], name: string): string[] {
+  const removed = (vmid: number, slot: string) =>
+    intents.some((x) => x.kind === 'unassign' && x.vmid === vmid && x.slot === slot);
+  const users = snap.vms.flatMap((vm) =>
+    vm.hostpci
+      .filter((h) => h.mapping === name && !removed(vm.vmid, `hostpci${h.index}`))
+      .map((h) => `VM ${vm.vmid}${vm.name ? ` (${vm.name})` : ''} hostpci${h.index}`),
+  );
+  // Other nodes' VMs (their configs are replicated here): the mapping is the cluster's.
+  const elsewhere = (snap.cluster?.mappingUsers ?? [])
+    .filter((u) => u.mapping === name)
+    .map((u) => `VM ${u.vmid}${u.name ? ` (${u.name})` : ''} ${u.slot} on node ${u.node}`);
+  const staged = intents.flatMap((x) =>
+    x.kind === 'assign-mapping' && x.name === name ? [`VM ${x.vmid} (staged)`] : [],
+  );
+  return [...users, ...elsewhere, ...staged];
+}
+
 function planUnmap(snap: HostSnapshot, intents: Intent[], i: UnmapIntent, b: PlanBuilder): void {
   const where = `mapping ${i.name}`;
   const section = parseSections(b.read(MAPPING_FILE) ?? '').find((s) => s.id === i.name);
@@ -192,20 +226,11 @@ function planUnmap(snap: HostSnapshot, intents: Intent[], i: UnmapIntent, b: Pla
     return;
   }
   // A VM that still names it would not start: refuse, unless this plan removes that line too.
-  const removed = (vmid: number, slot: string) =>
-    intents.some((x) => x.kind === 'unassign' && x.vmid === vmid && x.slot === slot);
-  const users = snap.vms.flatMap((vm) =>
-    vm.hostpci
-      .filter((h) => h.mapping === i.name && !removed(vm.vmid, `hostpci${h.index}`))
-      .map((h) => `VM ${vm.vmid}${vm.name ? ` (${vm.name})` : ''} hostpci${h.index}`),
-  );
-  const staged = intents
-    .filter((x) => x.kind === 'assign-mapping' && x.name === i.name)
-    .map((x) => `VM ${(x as { vmid: number }).vmid} (staged)`);
-  if (users.length || staged.length) {
+  const users = mappingUsers(snap, intents, i.name);
+  if (users.length) {
     b.error(
       where,
-      `still used by ${[...users, ...staged].join(', ')}: remove ${users.length + staged.length > 1 ? 'those lines' : 'that line'} first (the VM would not start without the mapping)`,
+      `still used by ${users.join(', ')}: remove ${users.length > 1 ? 'those lines' : 'that line'} first (the VM would not start without the mapping)`,
     );
     return;
   }
@@ -219,26 +244,14 @@ function planUnmap(snap: HostSnapshot, intents: Intent[], i: UnmapIntent, b: Pla
   );
 }
 
-/**
- * An existing entry as it is, except that what Proxmox requires and a hand-written entry may
- * lack (subsystem-id, iommugroup: assert_valid wants each exactly when the device has it) is
- * filled in from the device, when the device is the one the entry names. Said as a warning.
- */
+/** An existing entry with what Proxmox requires filled in (completedEntry), said as a warning. */
 function completeEntry(snap: HostSnapshot, entry: string, b: PlanBuilder, where: string): string {
+  const done = completedEntry(snap, entry);
+  if (!done.added.length) return entry;
   const kv = parseMapEntry(entry);
-  const paths = (kv.path ?? '').split(';').filter(Boolean);
-  if (!kv.node || paths.length !== 1 || !kv.id) return entry;
-  const d = nodeDevices(snap, kv.node)?.find((x) => x.address === functionPath(paths[0]!));
-  if (!d || deviceId(d) !== kv.id.toLowerCase()) return entry;
-  const added: string[] = [];
-  const sub = subsystemId(d);
-  if (!kv['subsystem-id'] && sub) added.push(`subsystem-id=${(kv['subsystem-id'] = sub)}`);
-  if (kv.iommugroup === undefined && d.iommuGroup !== null)
-    added.push(`iommugroup=${(kv.iommugroup = String(d.iommuGroup))}`);
-  if (!added.length) return entry;
   b.warn(
     where,
-    `the existing entry for ${kv.node}/${paths[0]} gets ${added.join(', ')}: Proxmox refuses an entry without what the device has (assert_valid), so the VMs using it could not start`,
+    `the existing entry for ${kv.node}/${kv.path} gets ${done.added.join(', ')}: Proxmox refuses an entry without what the device has (assert_valid), so the VMs using it could not start`,
   );
-  return formatMapEntry(kv);
+  return done.entry;
 }

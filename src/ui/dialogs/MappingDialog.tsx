@@ -1,6 +1,6 @@
 // The resource mapping dialog (M): a name (an existing mapping of the device's kind, or a new
 // one), where that mapping resolves on each node now, and every device of the same kind on
-// each cluster node to tick into it (a pool). Enter stages pvesh create or set.
+// each cluster node to tick into it (a pool). Enter stages pvesh create or set; Ctrl-D pvesh delete.
 import { MAPPING_NAME_RE } from '../../model/mapping-config.ts';
 import { describeResolution, resolveMapping } from '../../model/mapping-nodes.ts';
 import type { HostSnapshot } from '../../model/types.ts';
@@ -62,7 +62,14 @@ export function MappingDialog({
       ))}
       {cands.length > room && <T dim>{fit(`  ${top + 1}-${top + shown.length} of ${cands.length}`, inner)}</T>}
       <T dim>{fit(entry ? `map ${entry}` : ' ', inner)}</T>
-      <T dim>{fit('type the name, ↑↓ move, space ticks, Enter stages, Esc cancels', inner)}</T>
+      <T dim>
+        {fit(
+          existing
+            ? 'type a name, ↑↓ space tick, Enter stages, Ctrl-D deletes, Esc cancels'
+            : 'type a name, ↑↓ move, space ticks, Enter stages, Esc cancels',
+          inner,
+        )}
+      </T>
     </Frame>
   );
 }

@@ -3,7 +3,7 @@
 import { predictVfAddresses } from '../../model/address.ts';
 import { vfsGoing } from '../../model/plan/sriov.ts';
 import type { HostSnapshot, Intent, PciDevice } from '../../model/types.ts';
-import { describeVfSettings, settingsOfInfo, ZERO_MAC } from '../../model/vf-settings.ts';
+import { describeVfInfo, describeVfSettings } from '../../model/vf-settings.ts';
 import type { Dialog } from '../../store/app-store.ts';
 import { VF_FIELDS, vfDialogProblem, vfDialogSettings } from '../../store/vf-settings.ts';
 import { T } from '../Styled.tsx';
@@ -53,7 +53,11 @@ export function VfDialog({
             >{`${g.address} is in use by running VM ${g.running.join(', ')}: shut it down first (the commit refuses).`}</T>
           ))}
       <T dim>digits or +/- to change, Enter to stage, Esc to cancel</T>
-      <T dim>Tab: the settings of each VF (MAC, VLAN, trust, spoof check, link)</T>
+      <T dim>
+        {n > 0 && !over
+          ? `Tab: settings of these ${n} VFs (MAC, VLAN, trust, spoof check, link)`
+          : 'Tab: the settings of each VF (MAC, VLAN, trust, spoof check, link)'}
+      </T>
     </Frame>
   );
 }
@@ -71,9 +75,11 @@ export function VfSettingsDialog({
   width: number;
 }) {
   const now = snapshot.vfInfo?.[d.address]?.vfs.find((v) => v.vf === d.vf);
+  const pfDev = snapshot.devices.find((x) => x.address === d.address);
+  const counted = intents.some((i) => i.kind === 'vfs' && i.address === d.address) ? 'staged' : 'live';
   const onOff = (b: boolean | null) => (b === null ? '(driver default)' : b ? 'on' : 'off');
   const values: Record<(typeof VF_FIELDS)[number], string> = {
-    vf: `< ${d.vf} >  of ${d.count}`,
+    vf: `< ${d.vf} >  of ${d.count} ${d.typedCount !== undefined ? '(the count typed: Enter stages it too)' : `(the ${counted} count)`}`,
     mac: `${d.mac || '(leave as is)'}${d.offered ? '  (offered: locally administered, free)' : ''}`,
     vlan: `${d.vlan || '0'}${Number(d.vlan || '0') === 0 ? '  (none)' : ''}`,
     qos: d.qos || '0',
@@ -92,7 +98,7 @@ export function VfSettingsDialog({
   };
   const problem = vfDialogProblem(snapshot, intents, d);
   const change = vfDialogSettings(snapshot, d);
-  const vfAddr = snapshot.devices.find((x) => x.address === d.address)?.virtfns[d.vf];
+  const vfAddr = pfDev?.virtfns[d.vf];
   return (
     <Frame title={`VF settings: ${d.address} VF ${d.vf}${vfAddr ? ` (${vfAddr})` : ''}`} width={width}>
       {VF_FIELDS.map((f, i) => (
@@ -104,8 +110,10 @@ export function VfSettingsDialog({
       ))}
       <T dim wrap="wrap">
         {now
-          ? `Now: ${describeVfSettings(settingsOfInfo(now)).replace(`mac ${ZERO_MAC}`, 'no mac set')}`
-          : 'Now: not read (ip -d -j link show)'}
+          ? `Now: ${describeVfInfo(now)}`
+          : d.vf >= (pfDev?.sriov?.numVfs ?? 0)
+            ? 'Now: not there yet (the new count creates it; the settings are set right after)'
+            : 'Now: not read (ip -d -j link show)'}
       </T>
       {problem ? (
         <T c="red" wrap="wrap">{`Cannot stage: ${problem}`}</T>

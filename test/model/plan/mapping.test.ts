@@ -132,8 +132,13 @@ describe('resource mappings: plan', () => {
     });
     // VM 104's config is not touched; the mapping it names still exists and now resolves here.
     expect(p.edits.map((e) => e.path)).toEqual(['etc/pve/mapping/pci.cfg']);
-    // Asking again for a device already in it: nothing to do.
-    expect(planChanges(guide, [map('x710-vf', '04:02.1')]).steps).toEqual([]);
+    // Asking for the device already in it fills in what its entry lacks (check's fix), and nothing more.
+    const again = planChanges(guide, [map('x710-vf', '04:02.1')]);
+    expect(again.steps.map((st) => (st.kind === 'command' ? st.argv.join(' ') : st.kind))).toEqual([
+      'pvesh set /cluster/mapping/pci/x710-vf --map id=8086:154c,iommugroup=41,node=pve1,path=0000:04:02.1,subsystem-id=8086:0000',
+    ]);
+    const filled = { ...guide, files: { ...guide.files, 'etc/pve/mapping/pci.cfg': cfg(again)!.after! } };
+    expect(planChanges(filled, [map('x710-vf', '04:02.1')]).steps).toEqual([]);
     // A description for a mapping that exists is not changed here, and the plan says so.
     expect(warnings(planChanges(guide, [{ ...map('x710-vf', '04:02.2'), description: 'other' } as Intent]))).toMatch(
       /its description is kept as it is/,
