@@ -6,7 +6,7 @@ import { describeResolution, resolveMapping } from '../../model/mapping-nodes.ts
 import type { HostSnapshot } from '../../model/types.ts';
 import type { Dialog } from '../../store/app-store.ts';
 import { candidateEntry, mappingCandidates } from '../../store/mappings.ts';
-import { T, fit } from '../Styled.tsx';
+import { T, fit, wrapText } from '../Styled.tsx';
 import { Frame } from './Frame.tsx';
 
 export function MappingDialog({
@@ -25,13 +25,18 @@ export function MappingDialog({
   const existing = snap.mappings.find((m) => m.id === d.name);
   const valid = MAPPING_NAME_RE.test(d.name);
   const cands = mappingCandidates(snap, d.address, d.name);
-  const status = existing ? resolveMapping(snap, existing).map(describeResolution) : [];
-  // Fixed lines: title, name, kind, heading, entry, hint, borders; the rest lists devices.
-  const room = Math.max(3, height - 8 - status.length);
+  // Where it resolves, and the map entry of the device under the cursor, wrap: the reason a
+  // node refuses the mapping and the entry's subsystem-id are what the operator came to read.
+  const status = (existing ? resolveMapping(snap, existing).map(describeResolution) : []).map((s) => ({
+    lines: wrapText(`  ${s}`, inner, 4),
+    bad: /does NOT|no device|unknown/.test(s),
+  }));
+  const cur = cands[d.cursor];
+  const entry = cur ? wrapText(`map ${candidateEntry(snap, cur)}`, inner, 4) : [' '];
+  // Fixed lines: title, name, kind, heading, hint, borders; the rest lists devices.
+  const room = Math.max(3, height - 7 - status.reduce((n, s) => n + s.lines.length, 0) - entry.length);
   const top = Math.min(Math.max(0, d.cursor - room + 1), Math.max(0, cands.length - room));
   const shown = cands.slice(top, top + room);
-  const cur = cands[d.cursor];
-  const entry = cur ? candidateEntry(snap, cur) : null;
   const ticked = d.picked.filter((k) => !cands.some((c) => c.key === k && c.inMapping)).length;
   return (
     <Frame title={`Resource mapping: ${d.address} ${dev?.name ?? ''}`} width={width}>
@@ -41,11 +46,13 @@ export function MappingDialog({
           inner,
         )}
       </T>
-      {status.map((s) => (
-        <T key={s} c={/does NOT|no device|unknown/.test(s) ? 'yellow' : 'green'}>
-          {fit(`  ${s}`, inner)}
-        </T>
-      ))}
+      {status.flatMap((s, i) =>
+        s.lines.map((l, k) => (
+          <T key={`${i}.${k}`} c={s.bad ? 'yellow' : 'green'}>
+            {l}
+          </T>
+        )),
+      )}
       <T dim>
         {fit(
           `Devices of kind ${dev ? `${dev.vendorId}:${dev.deviceId}` : '?'} on ${[...new Set(cands.map((c) => c.node))].join(', ') || 'no node'} (${ticked} to add):`,
@@ -61,7 +68,11 @@ export function MappingDialog({
         </T>
       ))}
       {cands.length > room && <T dim>{fit(`  ${top + 1}-${top + shown.length} of ${cands.length}`, inner)}</T>}
-      <T dim>{fit(entry ? `map ${entry}` : ' ', inner)}</T>
+      {entry.map((l, k) => (
+        <T key={`e${k}`} dim>
+          {l}
+        </T>
+      ))}
       <T dim>
         {fit(
           existing
