@@ -19,10 +19,16 @@ export async function readVfInfo(
     if (mac) netMacs[ifname] = mac;
   }
   const vfInfo: NonNullable<HostSnapshot['vfInfo']> = {};
-  for (const pf of devices) {
+  // One ip process per PF, all started at once (this read is before the first frame); the
+  // answers are taken in device order, so the notices keep their order.
+  const asked = devices.flatMap((pf) => {
     const ifname = pf.netInterfaces[0];
-    if (!pf.sriov || !ifname) continue;
-    const r = await runner.run(['ip', '-d', '-j', 'link', 'show', ifname]);
+    return pf.sriov && ifname ? [{ pf, ifname, answer: runner.run(['ip', '-d', '-j', 'link', 'show', ifname]) }] : [];
+  });
+  // Promise.all: a runner that throws fails the read as before, never an unhandled rejection.
+  const answers = await Promise.all(asked.map((a) => a.answer));
+  for (const [k, { pf, ifname }] of asked.entries()) {
+    const r = answers[k]!;
     // No ip at all (127): nothing to say on every PF; the details pane shows "not read".
     if (r.exitCode === 127) continue;
     if (r.exitCode !== 0) {
