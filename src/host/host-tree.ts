@@ -204,6 +204,22 @@ export function writeHostTree(root: string, spec: HostSpec): void {
   if (spec.pciIds) put('usr/share/misc/pci.ids', spec.pciIds);
 }
 
+/** The function's uevent as the kernel prints it (dev_uevent, then pci_uevent: %X, upper case). */
+export function pciUevent(d: Pick<DeviceSpec, 'addr' | 'vendor' | 'device' | 'cls' | 'sub' | 'driver'>): string {
+  const up = (h: string, n: number) => h.toUpperCase().padStart(n, '0');
+  const [sv, sd] = d.sub ?? ['0000', '0000'];
+  const cls = d.cls.padEnd(6, '0');
+  return [
+    ...(d.driver ? [`DRIVER=${d.driver}`] : []),
+    `PCI_CLASS=${parseInt(cls, 16).toString(16).toUpperCase()}`,
+    `PCI_ID=${up(d.vendor, 4)}:${up(d.device, 4)}`,
+    `PCI_SUBSYS_ID=${up(sv, 4)}:${up(sd, 4)}`,
+    `PCI_SLOT_NAME=${d.addr}`,
+    `MODALIAS=pci:v${up(d.vendor, 8)}d${up(d.device, 8)}sv${up(sv, 8)}sd${up(sd, 8)}bc${up(cls.slice(0, 2), 2)}sc${up(cls.slice(2, 4), 2)}i${up(cls.slice(4, 6), 2)}`,
+    '',
+  ].join('\n');
+}
+
 /**
  * One PCI function's folder `dir` (root-relative, under sys/devices) with its attributes and
  * links: bus entry, driver, IOMMU group, physfn (`physfnDir`) and virtfnN (siblings), net, block.
@@ -221,6 +237,7 @@ export function writeDevice(root: string, dir: string, d: DeviceSpec & { vfs?: s
   put(`${dir}/driver_override`, '(null)\n');
   put(`${dir}/numa_node`, `${d.numa ?? -1}\n`);
   put(`${dir}/config`, configSpace({ ...d, bridge }));
+  put(`${dir}/uevent`, pciUevent(d));
   if (d.reset !== undefined) put(`${dir}/reset_method`, `${d.reset}\n`);
   if (d.link) {
     put(`${dir}/current_link_speed`, `${d.link[0]}\n`);

@@ -15,7 +15,7 @@ import { listDir, readBytes, readText, readTextOrError, readTrimmed } from './fs
 import { PVS, readHostUses, ZPOOL_STATUS } from './host-uses.ts';
 import type { CommandRunner, RunResult } from './runner.ts';
 import { readCluster } from './cluster.ts';
-import { readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
+import { linkPhysfns, readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
 import { readVfInfo } from './vf-info.ts';
 
 /** Config files of ours that the planner reads back to stay idempotent. */
@@ -155,6 +155,7 @@ async function read(
   const cores: PciCore[] = listDir(devDir)
     .sort(compareAddress)
     .map((addr) => readPciCore(devDir, addr, notices));
+  linkPhysfns(devDir, cores);
   const devices: PciDevice[] = cores.map((c) => c.device);
   // The details' notices, then the group lists', sit right after the first pass's device
   // notices, in either mode.

@@ -68,6 +68,7 @@ describe('two-pass read', () => {
     const d = (a: string) => join(root, 'sys/bus/pci/devices', a);
     writeFileSync(join(d('0000:03:00.0'), 'revision'), 'xyz\n');
     writeFileSync(join(d('0000:03:00.1'), 'numa_node'), 'zero\n');
+    for (const a of ['0000:06:00.0', '0000:04:00.0']) rmSync(join(d(a), 'uevent')); // so the attributes count
     writeFileSync(join(d('0000:06:00.0'), 'class'), 'banana\n'); // a first-pass notice
     rmSync(join(d('0000:04:00.0'), 'vendor'));
     writeFileSync(join(d('0000:07:00.0'), 'driver_override'), 'vfio-pci\n');

@@ -156,8 +156,11 @@ describe('bad input never crashes the reader', () => {
   beforeAll(() => {
     root = copyFixture('guide');
     const d = (a: string) => join(root, 'sys/bus/pci/devices', a);
+    // The attributes count where the uevent (one read for ids, class and driver) does not say.
+    rmSync(join(d('0000:03:00.1'), 'uevent'));
     rmSync(join(d('0000:03:00.1'), 'vendor')); // missing attribute
-    writeFileSync(join(d('0000:07:00.0'), 'class'), 'banana\n'); // garbled
+    writeFileSync(join(d('0000:07:00.0'), 'uevent'), 'PCI_CLASS=banana\nPCI_ID=10DE:1B80\n'); // garbled
+    writeFileSync(join(d('0000:07:00.0'), 'class'), 'banana\n');
     writeFileSync(join(d('0000:04:00.0'), 'sriov_numvfs'), 'four\n');
     symlinkSync('../../../devices/pci0000:00/0000:09:00.0', d('0000:09:00.0')); // dangling
     writeFileSync(
