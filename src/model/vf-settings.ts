@@ -6,7 +6,7 @@ import { LINK_STATES, normalizeMac, parseIpLinkJson, ZERO_MAC } from './ip-link-
 import { parseInterfaces } from './net-interfaces.ts';
 import type { HostSnapshot, Intent, PciDevice, VfInfo, VfLinkState, VfSettings } from './types.ts';
 
-// The MAC words and link states live with the ip reader; here for the callers that know them from here.
+// Defined with the ip reader; re-exported for the store, CLI and host, which import them from here.
 export { LINK_STATES, normalizeMac, ZERO_MAC };
 
 /** Why `mac` cannot be a VF's own address (null: it can). */
