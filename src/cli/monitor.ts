@@ -69,9 +69,9 @@ Options:
                     speedMbps, counters, ratesPerSecond (both {rxBytes, txBytes, rxPackets,
                     txPackets, rxErrors, txErrors, rxDropped, txDropped}, a value null when
                     unreadable, the object null when the host cannot see it; rates null
-                    before the second sample), vfSettings: {mac, vlan, spoofchk, trust,
-                    linkState} or null, note, alerts: [message]}]}; continuous mode prints
-                    one such document per line
+                    before the second sample), vfSettings: {mac (00:00:00:00:00:00: none
+                    set), vlan (0: untagged), spoofchk, trust, linkState} or null, note,
+                    alerts: [message]}]}; continuous mode prints one such document per line
   -h, --help        this text
 
 Exit codes: 0 no alert, 1 the root could not be read, 2 bad usage, 5 at least one alert in

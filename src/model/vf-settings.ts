@@ -2,18 +2,12 @@
 // network driver: `ip link set <pf-if> vf N ...`. Here: reading what `ip -d -j link show` reports
 // (vfinfo_list), checking what the operator asks, the MAC we offer, the argv, our udev rule's
 // RUN entries, and the hand-made `post-up ip link set <pf-if> vf N ...` lines a node may have.
+import { LINK_STATES, normalizeMac, parseIpLinkJson, ZERO_MAC } from './ip-link-json.ts';
 import { parseInterfaces } from './net-interfaces.ts';
 import type { HostSnapshot, Intent, PciDevice, VfInfo, VfLinkState, VfSettings } from './types.ts';
 
-const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-export const ZERO_MAC = '00:00:00:00:00:00';
-export const LINK_STATES: readonly VfLinkState[] = ['auto', 'enable', 'disable'];
-
-/** Lower case `xx:xx:xx:xx:xx:xx`, or null when `s` is not written that way. */
-export function normalizeMac(s: string): string | null {
-  const m = s.trim().toLowerCase();
-  return MAC_RE.test(m) ? m : null;
-}
+// Defined with the ip reader; re-exported for the store, CLI and host, which import them from here.
+export { LINK_STATES, normalizeMac, ZERO_MAC };
 
 /** Why `mac` cannot be a VF's own address (null: it can). */
 export function macProblem(mac: string): string | null {
@@ -38,42 +32,31 @@ export function settingsOfInfo(i: VfInfo): VfSettings {
 }
 
 /**
- * The vfinfo_list of `ip -d -j link show <pf-if>`. iproute2 >= 5.x names the MAC `address`
- * (with `link_type`), older versions `mac`; VLAN and QoS come in `vlan_list` (kernel >= 4.9) or
- * flat, each only when non-zero; trust, spoofchk and link_state only when the driver reports them.
+ * The VFs of `ip -d -j link show <pf-if>` (the first interface listed), read by parseIpLinkJson
+ * (which decides what "unset" is). Any entry it cannot read fails the whole list, and so does a
+ * MAC it cannot read: these settings feed the planner's undo, the MACs in use and the editor
+ * (which offers a MAC where none is set), so a partial or guessed list would do harm.
  */
 export function parseVfInfoJson(stdout: string): { ifname: string; vfs: VfInfo[] } | { error: string } {
-  let j: unknown;
-  try {
-    j = JSON.parse(stdout);
-  } catch {
-    return { error: 'ip printed no JSON' };
-  }
-  const link = Array.isArray(j) ? (j[0] as Record<string, unknown> | undefined) : undefined;
-  if (!link || typeof link !== 'object') return { error: 'ip printed no link' };
-  const list = link.vfinfo_list;
-  if (list === undefined) return { ifname: String(link.ifname ?? ''), vfs: [] };
-  if (!Array.isArray(list)) return { error: 'vfinfo_list is not a list' };
+  const links = parseIpLinkJson(stdout);
+  if ('error' in links) return links;
+  const link = links[0];
+  if (!link) return { error: 'ip printed no link' };
+  if (link.problems.length) return { error: link.problems[0]! };
   const vfs: VfInfo[] = [];
-  for (const raw of list as Array<Record<string, unknown>>) {
-    if (typeof raw?.vf !== 'number') return { error: 'a vfinfo_list entry without its vf index' };
-    const mac = normalizeMac(String(raw.address ?? raw.mac ?? '')) ?? ZERO_MAC;
-    const tag = Array.isArray(raw.vlan_list) ? ((raw.vlan_list[0] ?? {}) as Record<string, unknown>) : raw;
-    const state =
-      typeof raw.link_state === 'string' && (LINK_STATES as string[]).includes(raw.link_state)
-        ? (raw.link_state as VfLinkState)
-        : null;
+  for (const v of link.vfs) {
+    if (v.mac === null) return { error: `VF ${v.vf}: ip printed no MAC that reads as six hex pairs` };
     vfs.push({
-      vf: raw.vf,
-      mac,
-      vlan: typeof tag.vlan === 'number' ? tag.vlan : 0,
-      qos: typeof tag.qos === 'number' ? tag.qos : 0,
-      trust: typeof raw.trust === 'boolean' ? raw.trust : null,
-      spoofchk: typeof raw.spoofchk === 'boolean' ? raw.spoofchk : null,
-      state,
+      vf: v.vf,
+      mac: v.mac,
+      vlan: v.vlan,
+      qos: v.qos,
+      trust: v.trust,
+      spoofchk: v.spoofchk,
+      state: v.linkState,
     });
   }
-  return { ifname: String(link.ifname ?? ''), vfs: vfs.sort((a, b) => a.vf - b.vf) };
+  return { ifname: link.ifname, vfs };
 }
 
 const onOff = (b: boolean) => (b ? 'on' : 'off');

@@ -71,6 +71,14 @@ describe('monitor --once', () => {
       vms: [{ vmid: 100, running: true }],
       vfSettings: { mac: 'bc:24:11:00:01:10', vlan: 10, spoofchk: true, trust: false, linkState: 'auto' },
     });
+    // No MAC set and untagged read as list --json reads them: the zero MAC and VLAN 0 (not null).
+    expect(doc.interfaces.find((i) => i.pf === 'enp4s0f0' && i.vf === 1)?.vfSettings).toEqual({
+      mac: '00:00:00:00:00:00',
+      vlan: 0,
+      spoofchk: true,
+      trust: false,
+      linkState: 'auto',
+    });
   });
 });
 

@@ -19,7 +19,7 @@ export interface MonitorJsonInterface {
   ratesPerSecond: Counters | null;
   vfSettings: {
     mac: string | null;
-    vlan: number | null;
+    vlan: number;
     spoofchk: boolean | null;
     trust: boolean | null;
     linkState: string | null;

@@ -1,7 +1,7 @@
 // The monitor's vocabulary: what is watched (targets, from the snapshot), what one sample read
 // (links and VF lists, from src/host/monitor-sampler.ts) and what the operator sees (rows with
 // rates and history, alerts). Pure data.
-import type { PciAddress } from '../types.ts';
+import type { PciAddress, VfLinkState } from '../types.ts';
 
 /** The statistics/ counters read per interface, in the order tables and JSON show them. */
 export const COUNTERS = [
@@ -69,12 +69,14 @@ export type LinkReading =
 /** One VF as its PF's driver reports it (`ip -s -d -j link show <pf>`, vfinfo_list). */
 export interface VfReading {
   vf: number;
+  /** 00:00:00:00:00:00: none set; null: ip printed none we can read (see ../ip-link-json.ts). */
   mac: string | null;
-  vlan: number | null;
+  /** 0: untagged. */
+  vlan: number;
   spoofchk: boolean | null;
   trust: boolean | null;
-  /** `auto` (follows the PF), `enable` or `disable`. */
-  linkState: string | null;
+  /** `auto` (follows the PF), `enable` or `disable`; null when the driver does not report it. */
+  linkState: VfLinkState | null;
   counters: Counters;
 }
 
