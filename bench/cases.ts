@@ -155,7 +155,7 @@ async function firstFramePhases(): Promise<Record<string, { ms: number; cpuMs: n
   });
   while (!drawn) await new Promise((res) => setImmediate(res));
   lap('render');
-  store.setState({ snapshot: details() });
+  store.setState({ snapshot: await details() });
   lap('details (after the frame)');
   return phases;
 }

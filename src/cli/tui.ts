@@ -136,7 +136,9 @@ async function runFullScreen(
     const running = renderApp(store, { stdin, stdout }); // the first frame is drawn synchronously
     // Then the details, unless a commit's re-read has replaced the snapshot in the meantime.
     setImmediate(() => {
-      if (store.getState().snapshot === snapshot) store.setState({ snapshot: details() });
+      void details().then((full) => {
+        if (store.getState().snapshot === snapshot) store.setState({ snapshot: full });
+      });
     });
     preferSmallHeap();
     armCrashTest(env);

@@ -84,16 +84,17 @@ export interface TwoPassRead {
   snapshot: HostSnapshot;
   /**
    * The second pass: reads the details and returns a new snapshot equal to what readHost gives
-   * (new device objects and notices; `snapshot` itself is left as it was). Never throws.
+   * (new device objects and notices; `snapshot` itself is left as it was). Never rejects.
    */
-  details(): HostSnapshot;
+  details(): Promise<HostSnapshot>;
 }
 
 /**
  * The TUI's read: its first frame needs no details, and on a 2,000-function host they are about
  * a third of the sysfs reads; nor the check of each IOMMU group's own device list against the
- * devices' links (1,700 folder listings there), which only a broken tree fails. The second
- * pass reuses the first pass's folder listings.
+ * devices' links (1,700 folder listings there), which only a broken tree fails; nor the VFs'
+ * live settings, one `ip` process per SR-IOV PF on a node (the details pane and the VF
+ * settings editor show them). The second pass reuses the first pass's folder listings.
  */
 export function readHostInTwo(root: string, runner: CommandRunner, opts: ReadOptions = {}): Promise<TwoPassRead> {
   return read(root, runner, opts, true);
@@ -193,7 +194,9 @@ async function read(
     d.netInterfaces = uses.netByAddress.get(d.address) ?? [];
   }
 
-  const vf = await readVfInfo(root, runner, devices, notices);
+  // The VF settings' notices sit here in either mode.
+  const vfNoticesAt = notices.length;
+  const vf = deferDetails ? {} : await readVfInfo(root, runner, devices, notices);
 
   const mappings =
     files['etc/pve/mapping/pci.cfg'] !== undefined ? parsePciMappings(files['etc/pve/mapping/pci.cfg']!, notices) : [];
@@ -259,16 +262,30 @@ async function read(
     ...vf,
     interruptedApply: interruptedApply(root),
   };
-  const details = (): HostSnapshot => {
+  const details = async (): Promise<HostSnapshot> => {
     if (!deferDetails) return snapshot;
+    // The ip processes first, the sysfs reads while they run.
+    const vfNotices: Notice[] = [];
+    const vfRead = readVfInfo(root, runner, devices, vfNotices).catch((e: unknown) => {
+      vfNotices.push({ where: 'ip', message: `VF settings not read: ${(e as Error).message}` });
+      return {};
+    });
     const more: Notice[] = [];
     const all = devices.map((d, i) => ({ ...d, ...readPciDetails(devDir, cores[i]!, more) }));
     const groups = verdicts(listedMembers(groupsDir, groupNames, all, more));
+    const vfLater = await vfRead;
     return {
       ...snapshot,
+      ...vfLater,
       devices: all,
       groups,
-      notices: [...notices.slice(0, detailNoticesAt), ...more, ...notices.slice(detailNoticesAt)],
+      notices: [
+        ...notices.slice(0, detailNoticesAt),
+        ...more,
+        ...notices.slice(detailNoticesAt, vfNoticesAt),
+        ...vfNotices,
+        ...notices.slice(vfNoticesAt),
+      ],
     };
   };
   return { snapshot, details };

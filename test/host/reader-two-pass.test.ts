@@ -1,10 +1,11 @@
 // The TUI's read in two passes (readHostInTwo): the first frame's snapshot without the details
 // pane's attributes, then details() gives exactly what the one full read (readHost) gives.
-import { renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHost } from '../../src/host/open.ts';
 import { readHost, readHostInTwo } from '../../src/host/reader.ts';
+import type { RecordingRunner } from '../../src/host/runner.ts';
 import { checkHost } from '../../src/model/checks.ts';
 import { groupVerdict } from '../../src/model/isolation.ts';
 import { copyFixture, FIXTURES, fingerprint, removeTree } from '../helpers/tree.ts';
@@ -33,11 +34,13 @@ describe('two-pass read', () => {
     const firstCopy = structuredClone(first);
     for (const d of first.devices) for (const k of DETAILS) expect(d[k], `${d.address} ${k}`).toBeNull();
     // What the tree and the verdicts use is all there already.
-    const strip = (s: typeof full) => ({
+    // Nor the VFs' live settings (an ip process per SR-IOV PF on a node).
+    const strip = ({ vfInfo: _v, netMacs: _m, ...s }: typeof full) => ({
       ...s,
       devices: s.devices.map((d) => ({ ...d, ...Object.fromEntries(DETAILS.map((k) => [k, null])) })),
     });
     expect(first).toEqual(strip(full));
+    expect(Object.keys(full.vfInfo ?? {}).length, 'the guide has VF settings to read').toBeGreaterThan(0);
     expect(first.groups).toEqual(full.groups);
     const i350 = full.devices.find((d) => d.address === '0000:03:00.0')!;
     expect(i350).toMatchObject({
@@ -47,7 +50,7 @@ describe('two-pass read', () => {
       resetMethods: ['flr', 'bus'],
       link: { speed: '5.0 GT/s PCIe', width: '4' },
     });
-    const second = two.details();
+    const second = await two.details();
     expect(second).toEqual(full);
     expect(second).not.toBe(first);
     expect(first, 'the first snapshot is left as it was').toEqual(firstCopy);
@@ -60,6 +63,26 @@ describe('two-pass read', () => {
           second.devices.filter((d) => g.devices.includes(d.address)),
         ),
       ).toEqual(g);
+  });
+
+  it('the first pass runs no ip; the second asks each SR-IOV PF, and a failing ip gives the same notices as readHost', async () => {
+    const root = copyFixture('guide');
+    trash.push(root);
+    const file = join(root, '.fixture/commands.json');
+    const canned = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    canned['ip -d -j link show enp4s0f0'] = { exitCode: 1, stderr: 'Cannot find device "enp4s0f0"\n' };
+    writeFileSync(file, JSON.stringify(canned));
+    const h = openHost({ root });
+    const full = await readHost(h.root, h.runner);
+    const h2 = openHost({ root });
+    const two = await readHostInTwo(h2.root, h2.runner);
+    const ipCalls = () => (h2.runner as RecordingRunner).calls.filter((c) => c[0] === 'ip');
+    expect(ipCalls()).toEqual([]);
+    const second = await two.details();
+    expect(ipCalls().length).toBeGreaterThan(0);
+    expect(second.notices.some((n) => /ip -d -j link show enp4s0f0 failed/.test(n.message))).toBe(true);
+    expect(second.notices).toEqual(full.notices);
+    expect(second).toEqual(full);
   });
 
   it('garbled details: the same notices, in the same order, as the one full read', async () => {
@@ -83,7 +106,7 @@ describe('two-pass read', () => {
     );
     expect(two.snapshot.notices.some((n) => /revision|numa_node/.test(n.message))).toBe(false);
     expect(two.snapshot.notices.some((n) => /garbled attribute 'class'/.test(n.message))).toBe(true);
-    const second = two.details();
+    const second = await two.details();
     expect(second.notices).toEqual(full.notices);
     expect(second).toEqual(full);
     expect(second.devices.find((x) => x.address === '0000:07:00.0')!.driverOverride).toBe('vfio-pci');
@@ -110,7 +133,7 @@ describe('two-pass read', () => {
     expect(members(two.snapshot, 10)).toEqual(['0000:00:1b.0']);
     expect(two.snapshot.notices.some((n) => /group/.test(n.message))).toBe(false);
     // After it: exactly the one full read, notices in the same order.
-    const second = two.details();
+    const second = await two.details();
     expect(second.notices).toEqual(full.notices);
     expect(second).toEqual(full);
   });
