@@ -1,8 +1,10 @@
 // The live VF settings of each SR-IOV PF that has a network interface, as its driver reports
-// them (`ip -d -j link show <pf-if>`, through the runner), and every interface's MAC
+// them (`ip -d -j link show <pf-if>`, or one `ip -d -j link show` for all above a few PFs,
+// through the runner), and every interface's MAC
 // (sys/class/net/<if>/address): what the VF settings planner checks a new MAC against.
 import { join } from 'node:path';
-import { normalizeMac, parseVfInfoJson } from '../model/vf-settings.ts';
+import { parseIpLinkJson } from '../model/ip-link-json.ts';
+import { normalizeMac, parseVfInfoJson, vfInfoOfLink } from '../model/vf-settings.ts';
 import type { HostSnapshot, Notice, PciDevice } from '../model/types.ts';
 import { listDir, readTrimmed } from './fsread.ts';
 import type { CommandRunner } from './runner.ts';
@@ -12,6 +14,7 @@ export async function readVfInfo(
   runner: CommandRunner,
   devices: PciDevice[],
   notices: Notice[],
+  perPfUpTo = PER_PF_UP_TO,
 ): Promise<Pick<HostSnapshot, 'vfInfo' | 'netMacs'>> {
   const netMacs: Record<string, string> = {};
   for (const ifname of listDir(join(root, 'sys/class/net')).sort()) {
@@ -19,34 +22,49 @@ export async function readVfInfo(
     if (mac) netMacs[ifname] = mac;
   }
   const vfInfo: NonNullable<HostSnapshot['vfInfo']> = {};
-  // One ip process per PF, all started at once (this read is before the first frame); the
-  // answers are taken in device order, so the notices keep their order.
-  const asked = devices.flatMap((pf) => {
+  const pfs = devices.flatMap((pf) => {
     const ifname = pf.netInterfaces[0];
-    return pf.sriov && ifname ? [{ pf, ifname, answer: runner.run(['ip', '-d', '-j', 'link', 'show', ifname]) }] : [];
+    return pf.sriov && ifname ? [{ pf, ifname }] : [];
   });
-  // Promise.all: a runner that throws fails the read as before, never an unhandled rejection.
-  const answers = await Promise.all(asked.map((a) => a.answer));
-  for (const [k, { pf, ifname }] of asked.entries()) {
+  const fail = (pf: PciDevice, what: string) =>
+    notices.push({ where: pf.address, message: `${what}; VF settings not read` });
+  if (pfs.length > perPfUpTo) {
+    // One ip process lists every link: a process per PF would cost more than the rest of the read.
+    const r = await runner.run(IP);
+    if (r.exitCode === 127) return { vfInfo, netMacs };
+    const links = r.exitCode === 0 ? parseIpLinkJson(r.stdout) : null;
+    const byName = new Map(links && !('error' in links) ? links.map((l) => [l.ifname, l]) : []);
+    for (const { pf, ifname } of pfs) {
+      if (r.exitCode !== 0) fail(pf, `${IP.join(' ')} failed (exit ${r.exitCode})${firstLine(r.stderr)}`);
+      else if (links && 'error' in links) fail(pf, `${IP.join(' ')}: ${links.error}`);
+      else {
+        const link = byName.get(ifname);
+        const got = link ? vfInfoOfLink(link) : { error: `no link ${ifname} listed` };
+        if ('error' in got) fail(pf, `${IP.join(' ')}: ${got.error}`);
+        else vfInfo[pf.address] = got;
+      }
+    }
+    return { vfInfo, netMacs };
+  }
+  // One ip process per PF, all started at once; the answers are taken in device order, so the
+  // notices keep their order. Promise.all: a runner that throws fails the read as before.
+  const answers = await Promise.all(pfs.map(({ ifname }) => runner.run([...IP, ifname])));
+  for (const [k, { pf, ifname }] of pfs.entries()) {
     const r = answers[k]!;
     // No ip at all (127): nothing to say on every PF; the details pane shows "not read".
     if (r.exitCode === 127) continue;
     if (r.exitCode !== 0) {
-      notices.push({
-        where: pf.address,
-        message: `ip -d -j link show ${ifname} failed (exit ${r.exitCode}): VF settings not read${r.stderr.trim() ? `: ${r.stderr.trim().split('\n')[0]}` : ''}`,
-      });
+      fail(pf, `ip -d -j link show ${ifname} failed (exit ${r.exitCode})${firstLine(r.stderr)}`);
       continue;
     }
     const parsed = parseVfInfoJson(r.stdout);
-    if ('error' in parsed) {
-      notices.push({
-        where: pf.address,
-        message: `ip -d -j link show ${ifname}: ${parsed.error}; VF settings not read`,
-      });
-      continue;
-    }
-    vfInfo[pf.address] = { ifname, vfs: parsed.vfs };
+    if ('error' in parsed) fail(pf, `ip -d -j link show ${ifname}: ${parsed.error}`);
+    else vfInfo[pf.address] = parsed;
   }
   return { vfInfo, netMacs };
 }
+
+const IP = ['ip', '-d', '-j', 'link', 'show'];
+/** Up to this many SR-IOV PFs, one `ip ... link show <pf-if>` each (as the Monitor does). */
+export const PER_PF_UP_TO = 4;
+const firstLine = (stderr: string) => (stderr.trim() ? `: ${stderr.trim().split('\n')[0]}` : '');

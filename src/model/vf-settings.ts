@@ -2,7 +2,7 @@
 // network driver: `ip link set <pf-if> vf N ...`. Here: reading what `ip -d -j link show` reports
 // (vfinfo_list), checking what the operator asks, the MAC we offer, the argv, our udev rule's
 // RUN entries, and the hand-made `post-up ip link set <pf-if> vf N ...` lines a node may have.
-import { LINK_STATES, normalizeMac, parseIpLinkJson, ZERO_MAC } from './ip-link-json.ts';
+import { LINK_STATES, normalizeMac, parseIpLinkJson, ZERO_MAC, type IpLinkVfs } from './ip-link-json.ts';
 import { parseInterfaces } from './net-interfaces.ts';
 import type { HostSnapshot, Intent, PciDevice, VfInfo, VfLinkState, VfSettings } from './types.ts';
 
@@ -42,6 +42,11 @@ export function parseVfInfoJson(stdout: string): { ifname: string; vfs: VfInfo[]
   if ('error' in links) return links;
   const link = links[0];
   if (!link) return { error: 'ip printed no link' };
+  return vfInfoOfLink(link);
+}
+
+/** One interface's VF settings; any VF that could not be read spoils the list (the editor would guess). */
+export function vfInfoOfLink(link: IpLinkVfs): { ifname: string; vfs: VfInfo[] } | { error: string } {
   if (link.problems.length) return { error: link.problems[0]! };
   const vfs: VfInfo[] = [];
   for (const v of link.vfs) {
