@@ -109,9 +109,13 @@ async function runFullScreen(
 ): Promise<number> {
   const handle = openHost({ root: rootDir });
   // The details pane's attributes are read after the first frame (a second pass).
-  const { snapshot, details } = await readHostInTwo(handle.root, handle.runner);
-  // Loaded only here: list / plan / apply never pay for Ink and React.
-  const { renderApp } = await import('../ui/render-app.tsx');
+  const reading = readHostInTwo(handle.root, handle.runner);
+  // Loaded only here: list / plan / apply never pay for Ink and React. Asked for once the read
+  // has started its commands (zpool, pvs, dmesg, pvesh), so Ink and React load while they run.
+  const ui = import('../ui/render-app.tsx');
+  ui.catch(() => {}); // a failure surfaces where it is awaited, after the read
+  const { snapshot, details } = await reading;
+  const { renderApp } = await ui;
   const session = startSession({ stdin, stdout, env, realHost: !handle.fixture });
   const store = createAppStore({
     snapshot,

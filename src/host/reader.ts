@@ -153,9 +153,14 @@ async function read(
   if (!existsSync(devDir))
     notices.push({ where: 'sys/bus/pci/devices', message: 'missing: no PCI devices can be listed' });
   const names = createPciNames(readPciIds(root, opts.systemPciIds ?? systemPciIdsPaths()));
+  const vfs = new Set<string>();
   const cores: PciCore[] = listDir(devDir)
     .sort(compareAddress)
-    .map((addr) => readPciCore(devDir, addr, notices));
+    .map((addr) => {
+      const c = readPciCore(devDir, addr, notices, vfs.has(addr));
+      for (const v of c.device.virtfns) vfs.add(v); // a PF comes before its VFs in address order
+      return c;
+    });
   linkPhysfns(devDir, cores);
   const devices: PciDevice[] = cores.map((c) => c.device);
   // The details' notices, then the group lists', sit right after the first pass's device

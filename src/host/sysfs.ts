@@ -136,7 +136,7 @@ export function readPciDetails(devicesDir: string, core: PciCore, notices: Notic
  * the folder is not listed: 5 system calls for most functions instead of 13. A tree without
  * uevents (a copy of a node) is listed and read attribute by attribute, each with its notice.
  */
-export function readPciCore(devicesDir: string, addr: string, notices: Notice[]): PciCore {
+export function readPciCore(devicesDir: string, addr: string, notices: Notice[], knownVf = false): PciCore {
   const dir = join(devicesDir, addr);
   const where = addr;
   const ev = parseUevent(readAttr(`${dir}/uevent`));
@@ -150,7 +150,10 @@ export function readPciCore(devicesDir: string, addr: string, notices: Notice[])
   const vendorId = ev?.vendor ?? hexAttr(dir, has, 'vendor', 4, where, notices, true) ?? UNKNOWN_ID;
   const deviceId = ev?.device ?? hexAttr(dir, has, 'device', 4, where, notices, true) ?? UNKNOWN_ID;
   const cls = ev ? ev.cls : hexAttr(dir, has, 'class', 6, where, notices, true);
-  const total = intAttr(dir, has, 'sriov_totalvfs', where, notices);
+  // Only an endpoint can have SR-IOV (the kernel's sriov_init): not a VF (`knownVf`: a PF read
+  // earlier names it), not a PCI bridge. One stat saved per such function on a uevent tree.
+  const total =
+    listed || !(knownVf || ev?.cls.startsWith('0604')) ? intAttr(dir, has, 'sriov_totalvfs', where, notices) : null;
   const num = total === null ? null : intAttr(dir, has, 'sriov_numvfs', where, notices);
   const virtfns =
     total === null
