@@ -148,13 +148,15 @@ const COMMANDS_READ = [
   'zpool status -P',
   'pvs --noheadings -o pv_name,vg_name',
   'ip -s -d -j link show PF, or ip -s -d -j link show when more than four PFs have VFs (monitor, and the Monitor view every interval: VF settings and counters)',
-  "pvesh get /nodes/NODE/hardware/pci --pci-class-blacklist '' --output-format json (each other online cluster node: its devices, for resource mappings)",
+  "pvesh get /nodes/NODE/hardware/pci --pci-class-blacklist '' --output-format json (each other online cluster node: its devices, for resource mappings; at most 20 s a node; the full-screen program draws its first screen without waiting, shows 'being read' until they answer, and ends them when it quits)",
 ];
 // Per-VF settings (issue 15).
 COMMANDS_RUN.push(
   'ip link set PF-IF vf N mac .. vlan .. qos .. trust .. spoofchk .. state .. (after the VF count; undone with the previous values)',
 );
-COMMANDS_READ.push("ip -d -j link show PF-IF (each SR-IOV PF with an interface: its VFs' settings, vfinfo_list)");
+COMMANDS_READ.push(
+  "ip -d -j link show PF-IF (each SR-IOV PF with an interface: its VFs' settings, vfinfo_list), or ip -d -j link show when there are more than four such PFs (the full-screen program asks after its first screen)",
+);
 
 const ENVIRONMENT: Array<[string, string]> = [
   ['NO_COLOR', 'set to any non-empty value: no colour (meaning is always also in words and symbols)'],

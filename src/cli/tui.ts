@@ -109,7 +109,9 @@ async function runFullScreen(
 ): Promise<number> {
   const handle = openHost({ root: rootDir });
   // The details pane's attributes are read after the first frame (a second pass).
-  const reading = readHostInTwo(handle.root, handle.runner);
+  // Quitting ends what the second pass still waits for (a cluster node's pvesh may take 20 s).
+  const background = new AbortController();
+  const reading = readHostInTwo(handle.root, handle.runner, { signal: background.signal });
   // Loaded only here: list / plan / apply never pay for Ink and React. Asked for once the read
   // has started its commands (zpool, pvs, dmesg, pvesh), so Ink and React load while they run.
   const ui = import('../ui/render-app.tsx');
@@ -149,6 +151,8 @@ async function runFullScreen(
     await running;
   } catch (e) {
     return session.crash(e);
+  } finally {
+    background.abort();
   }
   session.restore();
   return EXIT.ok;

@@ -76,8 +76,34 @@ export function parseHardwarePci(json: string): RemotePciDevice[] | string {
 
 /** null: not in a cluster. Never throws: what could not be read becomes a notice. */
 export async function readCluster(root: string, runner: CommandRunner, nodeName: string): Promise<ClusterInfo | null> {
+  return startClusterRead(root, runner, nodeName).full;
+}
+
+/** The cluster's membership at once, and the other nodes' device lists on their way. */
+export interface ClusterRead {
+  /** Membership, mapping users and offline nodes; an online node's devices: null, "being read". */
+  members: ClusterInfo | null;
+  /** All of it, once every node answered (or timed out); never rejects. */
+  full: Promise<ClusterInfo | null>;
+}
+
+/** A node's devices while pvesh is still asking for them (the TUI draws its first frame meanwhile). */
+export const BEING_READ = 'its devices are being read (pvesh)';
+
+/**
+ * Starts the pvesh calls (all nodes at once, each bounded by REMOTE_TIMEOUT_MS: a node that
+ * stops answering must not hold up the program; `signal` ends them early) and returns what the
+ * files say now. pvesh is a Perl program proxied to the other node: hundreds of milliseconds
+ * per call, which the TUI's first frame does not wait for.
+ */
+export function startClusterRead(
+  root: string,
+  runner: CommandRunner,
+  nodeName: string,
+  signal?: AbortSignal,
+): ClusterRead {
   const corosync = readText(join(root, 'etc/pve/corosync.conf'));
-  if (corosync === null) return null;
+  if (corosync === null) return { members: null, full: Promise.resolve(null) };
   const notices: Notice[] = [];
   let name: string | null = null;
   let nodes: ClusterInfo['nodes'] = [];
@@ -100,35 +126,47 @@ export async function readCluster(root: string, runner: CommandRunner, nodeName:
   if (!nodes.length) nodes = corosyncNodes(corosync).map((n) => ({ name: n, online: true, local: n === nodeName }));
   name ??= /cluster_name:\s*(\S+)/.exec(corosync)?.[1] ?? null;
   nodes.sort((a, b) => (a.name < b.name ? -1 : 1));
-  const devices: ClusterInfo['devices'] = {};
-  // All nodes at once, each bounded: a node that stops answering must not hold up the program.
   const others = nodes.filter((x) => !x.local);
-  const answers = await Promise.all(
-    others.map(async (n): Promise<RemotePciDevice[] | string> => {
-      if (!n.online) return 'node is offline: its devices are not known';
-      const r = await runner.run(hardwarePciArgv(n.name), { timeoutMs: REMOTE_TIMEOUT_MS });
+  const mappingUsers = otherNodesMappingUsers(
+    root,
+    others.map((n) => n.name),
+  );
+  const answers = others.map(async (n): Promise<RemotePciDevice[] | string> => {
+    if (!n.online) return 'node is offline: its devices are not known';
+    try {
+      const r = await runner.run(hardwarePciArgv(n.name), { timeoutMs: REMOTE_TIMEOUT_MS, signal });
       return r.exitCode === 0
         ? parseHardwarePci(r.stdout)
         : `pvesh failed (exit ${r.exitCode}): ${`${r.stderr}${r.stdout}`.trim().split('\n')[0]}`;
-    }),
-  );
-  others.forEach((n, i) => {
-    const a = answers[i]!;
-    if (typeof a === 'string') {
-      devices[n.name] = null;
-      notices.push({ where: n.name, message: a });
-    } else devices[n.name] = a;
+    } catch (e) {
+      return `pvesh could not run: ${(e as Error).message}`;
+    }
   });
-  return {
+  const info = (devices: ClusterInfo['devices'], more: Notice[]): ClusterInfo => ({
     name,
     nodes,
     devices,
-    notices,
-    mappingUsers: otherNodesMappingUsers(
-      root,
-      others.map((n) => n.name),
-    ),
-  };
+    notices: [...notices, ...more],
+    mappingUsers,
+  });
+  const full = Promise.all(answers).then((got) => {
+    const devices: ClusterInfo['devices'] = {};
+    const more: Notice[] = [];
+    others.forEach((n, i) => {
+      const a = got[i]!;
+      if (typeof a === 'string') {
+        devices[n.name] = null;
+        more.push({ where: n.name, message: a });
+      } else devices[n.name] = a;
+    });
+    return info(devices, more);
+  });
+  const devices = Object.fromEntries(others.map((n) => [n.name, null]));
+  const pending = others.map((n) => ({
+    where: n.name,
+    message: n.online ? BEING_READ : 'node is offline: its devices are not known',
+  }));
+  return { members: info(devices, pending), full };
 }
 
 /** The hostpci lines of other nodes' VMs that name a mapping (an unreadable config is skipped: the mapping dialog and --unmap say nothing of it). */

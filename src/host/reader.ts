@@ -14,7 +14,7 @@ import { getKey, hostpciEntries, parseVmConf } from '../model/vmconf.ts';
 import { listDir, readBytes, readText, readTextOrError, readTrimmed } from './fsread.ts';
 import { PVS, readHostUses, ZPOOL_STATUS } from './host-uses.ts';
 import type { CommandRunner, RunResult } from './runner.ts';
-import { readCluster } from './cluster.ts';
+import { startClusterRead } from './cluster.ts';
 import { linkPhysfns, readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
 import { readVfInfo } from './vf-info.ts';
 
@@ -69,6 +69,8 @@ export function readPciIds(root: string, systemPaths: readonly string[]): Buffer
 export interface ReadOptions {
   /** Absolute paths of pci.ids files to use when the root has none (default: systemPciIdsPaths()). */
   systemPciIds?: readonly string[];
+  /** Ends the second pass's commands (pvesh, ip) still running: the TUI has quit. */
+  signal?: AbortSignal;
 }
 
 /** Everything in one go: what `list`, `check`, `plan` and `apply` read. */
@@ -93,8 +95,9 @@ export interface TwoPassRead {
  * The TUI's read: its first frame needs no details, and on a 2,000-function host they are about
  * a third of the sysfs reads; nor the check of each IOMMU group's own device list against the
  * devices' links (1,700 folder listings there), which only a broken tree fails; nor the VFs'
- * live settings, one `ip` process per SR-IOV PF on a node (the details pane and the VF
- * settings editor show them). The second pass reuses the first pass's folder listings.
+ * live settings (`ip`), nor the other cluster nodes' devices (`pvesh`, hundreds of ms a node:
+ * the mapping dialog and the details pane show them). The second pass reuses the first pass's
+ * folder listings; the pvesh calls start with the first.
  */
 export function readHostInTwo(root: string, runner: CommandRunner, opts: ReadOptions = {}): Promise<TwoPassRead> {
   return read(root, runner, opts, true);
@@ -113,7 +116,7 @@ async function read(
   const runner = startEarly(given, [ZPOOL_STATUS, PVS, DMESG]);
   // The other cluster nodes' devices (one pvesh process per node) are asked for now as well.
   const nodeName = (readTrimmed(join(root, 'etc/hostname')) ?? '').split('.')[0] || 'localhost';
-  const clusterRead = readCluster(root, runner, nodeName);
+  const clusterRead = startClusterRead(root, runner, nodeName, opts.signal);
   await new Promise((res) => setImmediate(res)); // lets them spawn (the runner loads execa first)
   const notices: Notice[] = [];
   const files: Record<string, string> = {};
@@ -218,7 +221,8 @@ async function read(
     .filter(([p]) => p.startsWith('etc/modules-load.d/') || p === 'etc/modules')
     .flatMap(([, t]) => parseModulesLoad(t));
 
-  const cluster = await clusterRead;
+  // The TUI's first frame takes the membership; the other nodes' devices come with the details.
+  const cluster = deferDetails ? clusterRead.members : await clusterRead.full;
   const dmesg = await runner.run(DMESG);
   // A tree without the table files (a partial copy of a node) may still have the kernel log,
   // which lists the ACPI tables at boot: `ACPI: DMAR 0x000000007B7E7000 0000A8 (v01 ...)`.
@@ -271,7 +275,7 @@ async function read(
     if (!deferDetails) return snapshot;
     // The ip processes first, the sysfs reads while they run.
     const vfNotices: Notice[] = [];
-    const vfRead = readVfInfo(root, runner, devices, vfNotices).catch((e: unknown) => {
+    const vfRead = readVfInfo(root, runner, devices, vfNotices, { signal: opts.signal }).catch((e: unknown) => {
       vfNotices.push({ where: 'ip', message: `VF settings not read: ${(e as Error).message}` });
       return {};
     });
@@ -282,6 +286,7 @@ async function read(
     return {
       ...snapshot,
       ...vfLater,
+      cluster: await clusterRead.full,
       devices: all,
       groups,
       notices: [

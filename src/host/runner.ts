@@ -12,6 +12,8 @@ export interface RunResult {
 export interface RunOptions {
   input?: string;
   timeoutMs?: number;
+  /** Ends the command (SIGTERM) when aborted: a read the program no longer waits for. */
+  signal?: AbortSignal;
 }
 
 export interface CommandRunner {
@@ -27,6 +29,7 @@ export class ExecaRunner implements CommandRunner {
       reject: false,
       input: opts.input,
       timeout: opts.timeoutMs ?? 10 * 60_000,
+      cancelSignal: opts.signal,
       env: { LC_ALL: 'C' },
       stripFinalNewline: false,
     });

@@ -140,13 +140,13 @@ export function readPciCore(devicesDir: string, addr: string, notices: Notice[],
   const dir = join(devicesDir, addr);
   const where = addr;
   const ev = parseUevent(readAttr(`${dir}/uevent`));
-  const listed = ev ? null : new Set(listDir(dir));
+  let listed = ev ? null : new Set(listDir(dir));
   if (listed && !listed.size && !existsSync(dir))
     notices.push({
       where,
       message: `device directory unreadable (dangling link ${join('sys/bus/pci/devices', addr)})`,
     });
-  const has: Present = listed ?? { has: (name) => existsSync(`${dir}/${name}`) };
+  const has: Present = { has: (name) => (listed ? listed.has(name) : existsSync(`${dir}/${name}`)) };
   const vendorId = ev?.vendor ?? hexAttr(dir, has, 'vendor', 4, where, notices, true) ?? UNKNOWN_ID;
   const deviceId = ev?.device ?? hexAttr(dir, has, 'device', 4, where, notices, true) ?? UNKNOWN_ID;
   const cls = ev ? ev.cls : hexAttr(dir, has, 'class', 6, where, notices, true);
@@ -154,21 +154,19 @@ export function readPciCore(devicesDir: string, addr: string, notices: Notice[],
   // earlier names it), not a PCI bridge. One stat saved per such function on a uevent tree.
   const total =
     listed || !(knownVf || ev?.cls.startsWith('0604')) ? intAttr(dir, has, 'sriov_totalvfs', where, notices) : null;
+  // An SR-IOV PF is listed after all: its virtfn links, and the rest of its SR-IOV attributes.
+  if (total !== null) listed ??= new Set(listDir(dir));
   const num = total === null ? null : intAttr(dir, has, 'sriov_numvfs', where, notices);
   const virtfns =
     total === null
       ? []
-      : [...(listed ?? listDir(dir))]
+      : [...listed!]
           .filter((e) => /^virtfn\d+$/.test(e))
           .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)))
           .map((e) => readLink(`${dir}/${e}`))
           .filter((l): l is string => l !== null)
           .map(baseName);
-  const group = ev
-    ? readLink(`${dir}/iommu_group`)
-    : listed!.has('iommu_group')
-      ? readLink(`${dir}/iommu_group`)
-      : null;
+  const group = !listed || listed.has('iommu_group') ? readLink(`${dir}/iommu_group`) : null;
   const groupId = group === null ? null : Number(baseName(group));
   const driver = ev ? ev.driver : listed!.has('driver') ? readLink(`${dir}/driver`) : null;
   const bootVga = cls?.startsWith('03') || listed ? intAttr(dir, has, 'boot_vga', where, notices) : null;

@@ -14,7 +14,7 @@ export async function readVfInfo(
   runner: CommandRunner,
   devices: PciDevice[],
   notices: Notice[],
-  perPfUpTo = PER_PF_UP_TO,
+  { perPfUpTo = PER_PF_UP_TO, signal }: { perPfUpTo?: number; signal?: AbortSignal } = {},
 ): Promise<Pick<HostSnapshot, 'vfInfo' | 'netMacs'>> {
   const netMacs: Record<string, string> = {};
   for (const ifname of listDir(join(root, 'sys/class/net')).sort()) {
@@ -30,7 +30,7 @@ export async function readVfInfo(
     notices.push({ where: pf.address, message: `${what}; VF settings not read` });
   if (pfs.length > perPfUpTo) {
     // One ip process lists every link: a process per PF would cost more than the rest of the read.
-    const r = await runner.run(IP);
+    const r = await runner.run(IP, { signal });
     if (r.exitCode === 127) return { vfInfo, netMacs };
     const links = r.exitCode === 0 ? parseIpLinkJson(r.stdout) : null;
     const byName = new Map(links && !('error' in links) ? links.map((l) => [l.ifname, l]) : []);
@@ -48,7 +48,7 @@ export async function readVfInfo(
   }
   // One ip process per PF, all started at once; the answers are taken in device order, so the
   // notices keep their order. Promise.all: a runner that throws fails the read as before.
-  const answers = await Promise.all(pfs.map(({ ifname }) => runner.run([...IP, ifname])));
+  const answers = await Promise.all(pfs.map(({ ifname }) => runner.run([...IP, ifname], { signal })));
   for (const [k, { pf, ifname }] of pfs.entries()) {
     const r = answers[k]!;
     // No ip at all (127): nothing to say on every PF; the details pane shows "not read".

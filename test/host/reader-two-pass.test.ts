@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHost } from '../../src/host/open.ts';
 import { readHost, readHostInTwo } from '../../src/host/reader.ts';
-import type { RecordingRunner } from '../../src/host/runner.ts';
+import { RecordingRunner, type CommandRunner } from '../../src/host/runner.ts';
+import { BEING_READ, hardwarePciArgv } from '../../src/host/cluster.ts';
 import { checkHost } from '../../src/model/checks.ts';
 import { groupVerdict } from '../../src/model/isolation.ts';
 import { copyFixture, FIXTURES, fingerprint, removeTree } from '../helpers/tree.ts';
@@ -85,6 +86,28 @@ describe('two-pass read', () => {
     expect(second).toEqual(full);
   });
 
+  it("a cluster: the first pass has the membership, the other nodes' devices (pvesh) come with the second", async () => {
+    const root = join(FIXTURES, 'cluster');
+    const full = await readHost(root, openHost({ root }).runner);
+    expect(full.cluster!.devices.pve2!.length, 'pve2 answers in the fixture').toBeGreaterThan(0);
+    let answer: (v: { stdout: string }) => void = () => {};
+    const late = new Promise<{ stdout: string }>((res) => (answer = res));
+    const canned = (openHost({ root }).runner as RecordingRunner).run(hardwarePciArgv('pve2'));
+    // pvesh that has not answered yet when the first frame is drawn.
+    const runner = new RecordingRunner({ pvesh: () => late });
+    const h = openHost({ root });
+    const two = await readHostInTwo(h.root, withFallback(runner, h.runner));
+    expect(runner.calls, 'asked before the first frame').toEqual([hardwarePciArgv('pve2')]);
+    const first = two.snapshot.cluster!;
+    expect(first.nodes).toEqual(full.cluster!.nodes);
+    expect(first.mappingUsers).toEqual(full.cluster!.mappingUsers);
+    expect(first.devices).toEqual({ pve2: null });
+    expect(first.notices).toEqual([{ where: 'pve2', message: BEING_READ }]);
+    const second = two.details();
+    answer({ stdout: (await canned).stdout });
+    expect(await second).toEqual(full);
+  });
+
   it('garbled details: the same notices, in the same order, as the one full read', async () => {
     const root = copyFixture('guide');
     trash.push(root);
@@ -144,3 +167,10 @@ describe('two-pass read', () => {
     expect(full.devices.every((d) => d.numaNode !== null)).toBe(true);
   });
 });
+
+/** pvesh from `first`, every other command from `rest`. */
+function withFallback(first: RecordingRunner, rest: CommandRunner): CommandRunner {
+  return {
+    run: (argv, opts) => (argv[0] === 'pvesh' ? first.run(argv, opts) : rest.run(argv, opts)),
+  };
+}

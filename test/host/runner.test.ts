@@ -54,6 +54,14 @@ describe('ExecaRunner', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('$(echo hi); rm -rf /');
   });
+  it('an aborted signal ends the command at once, as a failed result', async () => {
+    const stop = new AbortController();
+    const running = new ExecaRunner().run(['sleep', '30'], { signal: stop.signal });
+    setTimeout(() => stop.abort(), 50);
+    const r = await running; // would take 30 s without the signal (the test's own limit is 5)
+    expect(r.exitCode).not.toBe(0);
+  });
+
   it('reports a missing program as a failed result instead of throwing', async () => {
     const r = await new ExecaRunner().run(['/nonexistent/program-xyz']);
     expect(r.exitCode).not.toBe(0);

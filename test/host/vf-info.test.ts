@@ -93,7 +93,7 @@ describe('readVfInfo', () => {
     const snap = await readHost(fixture, createFixtureRunner(fixture));
     const perPf = await readVfInfo(fixture, createFixtureRunner(fixture), snap.devices, []);
     const runner = createFixtureRunner(fixture);
-    const together = await readVfInfo(fixture, runner, snap.devices, [], 0);
+    const together = await readVfInfo(fixture, runner, snap.devices, [], { perPfUpTo: 0 });
     expect(runner.calls.filter((c) => c[0] === 'ip')).toEqual([['ip', '-d', '-j', 'link', 'show']]);
     expect(Object.keys(perPf.vfInfo!).length).toBeGreaterThan(0);
     expect(together).toEqual(perPf);
