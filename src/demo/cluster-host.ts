@@ -4,7 +4,6 @@
 // the same kind as pve1's, an identical I350, and a different GPU; pci.cfg has the guide's
 // hand-made x710-vf mapping (pve1 only) and a gpu mapping whose pve2 entry names a card pve2
 // does not have (so it resolves on pve1 and not on pve2). pve2's VM 201 uses x710-vf too.
-import { hardwarePciArgv } from '../host/cluster.ts';
 import { guideHost } from './guide-host.ts';
 import type { HostSpec } from '../host/host-tree.ts';
 
@@ -188,6 +187,9 @@ export const clusterHost: HostSpec = {
   },
   commands: {
     ...guideHost.commands,
-    [hardwarePciArgv('pve2').join(' ')]: { stdout: `${JSON.stringify(pve2Devices)}\n` },
+    // host/cluster.ts hardwarePciArgv('pve2'), joined by spaces (its empty blacklist: two spaces).
+    'pvesh get /nodes/pve2/hardware/pci --pci-class-blacklist  --output-format json': {
+      stdout: `${JSON.stringify(pve2Devices)}\n`,
+    },
   },
 };
