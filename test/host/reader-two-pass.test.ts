@@ -4,12 +4,14 @@ import { readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHost } from '../../src/host/open.ts';
-import { readHost, readHostInTwo } from '../../src/host/reader.ts';
+import { DETAILS_SLICE, readHost, readHostInTwo } from '../../src/host/reader.ts';
+import { writeHostTree } from '../../src/host/host-tree.ts';
+import { largeHost } from '../../src/demo/large-host.ts';
 import { RecordingRunner, type CommandRunner } from '../../src/host/runner.ts';
 import { BEING_READ, hardwarePciArgv } from '../../src/host/cluster.ts';
 import { checkHost } from '../../src/model/checks.ts';
 import { groupVerdict } from '../../src/model/isolation.ts';
-import { copyFixture, FIXTURES, fingerprint, removeTree } from '../helpers/tree.ts';
+import { copyFixture, FIXTURES, fingerprint, removeTree, tempDir } from '../helpers/tree.ts';
 
 const DETAILS = [
   'subsystemVendorId',
@@ -106,6 +108,27 @@ describe('two-pass read', () => {
     const second = two.details();
     answer({ stdout: (await canned).stdout });
     expect(await second).toEqual(full);
+  });
+
+  it('the second pass turns the event loop between slices (keys are answered while it reads)', async () => {
+    const root = tempDir('pvept-large-');
+    trash.push(root);
+    writeHostTree(root, largeHost({ functions: 600, vms: 10 }));
+    const h = openHost({ root });
+    const two = await readHostInTwo(h.root, h.runner);
+    let turns = 0;
+    let done = false;
+    const count = () => {
+      turns++;
+      if (!done) setImmediate(count);
+    };
+    setImmediate(count);
+    const second = await two.details();
+    done = true;
+    // One turn at least per slice of devices and per slice of groups.
+    const slices = Math.ceil(second.devices.length / DETAILS_SLICE) + Math.ceil(second.groups.length / DETAILS_SLICE);
+    expect(turns, 'event-loop turns while the details were read').toBeGreaterThanOrEqual(slices);
+    expect(second).toEqual(await readHost(h.root, h.runner));
   });
 
   it('garbled details: the same notices, in the same order, as the one full read', async () => {
