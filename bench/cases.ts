@@ -9,7 +9,7 @@ import { RecordingRunner } from '../src/host/runner.ts';
 import { advanceMonitor, initialMonitor } from '../src/model/monitor/index.ts';
 import { readHost, readHostInTwo } from '../src/host/reader.ts';
 import { planChanges } from '../src/model/plan/index.ts';
-import type { Intent } from '../src/model/types.ts';
+import type { HostSnapshot, Intent } from '../src/model/types.ts';
 import { floorScan } from './floor.ts';
 import { guideLoop, lspciOnce } from './manual.ts';
 import { median, percentile, timeRuns } from './stats.ts';
@@ -56,6 +56,33 @@ class FakeKeyboard extends EventEmitter {
   pause() {}
 }
 
+/**
+ * The program's store and render path, loaded here (as the TUI loads them, after the read) so
+ * the scan cases' peak RSS does not include React and Ink. The store is on a fixture host at
+ * the terminal's size; a commit is refused.
+ */
+async function loadUi() {
+  const { createAppStore } = await import('../src/store/app-store.ts');
+  const { renderApp } = await import('../src/ui/render-app.tsx');
+  const storeOn = (snap: HostSnapshot, term: FakeTerminal) =>
+    createAppStore({
+      snapshot: snap,
+      size: { columns: term.columns, rows: term.rows },
+      colour: true,
+      ascii: false,
+      host: {
+        root,
+        fixture: true,
+        demo: false,
+        apply: async () => {
+          throw new Error('no');
+        },
+        reread: async () => snap,
+      },
+    });
+  return { storeOn, renderApp };
+}
+
 let bytesPerKey = 0;
 /**
  * Keystroke to frame through the program's own render path (renderApp: Ink with its 30 fps
@@ -63,27 +90,10 @@ let bytesPerKey = 0;
  * keeps no frames, so the peak RSS is the program's.
  */
 async function keys(keySeq: string[]): Promise<number[]> {
-  // Loaded here so the scan cases' peak RSS does not include React and Ink.
-  const { createAppStore } = await import('../src/store/app-store.ts');
-  const { renderApp } = await import('../src/ui/render-app.tsx');
-  const snap = await snapshot();
+  const { storeOn, renderApp } = await loadUi();
   const term = new FakeTerminal();
   const kbd = new FakeKeyboard();
-  const store = createAppStore({
-    snapshot: snap,
-    size: { columns: term.columns, rows: term.rows },
-    colour: true,
-    ascii: false,
-    host: {
-      root,
-      fixture: true,
-      demo: false,
-      apply: async () => {
-        throw new Error('no');
-      },
-      reread: snapshot,
-    },
-  });
+  const store = storeOn(await snapshot(), term);
   void renderApp(store, { stdin: kbd as unknown as NodeJS.ReadStream, stdout: term as unknown as NodeJS.WriteStream });
   preferSmallHeap(); // as src/cli/tui.ts does after the first frame
   await new Promise((res) => setTimeout(res, 100));
@@ -123,25 +133,10 @@ async function firstFramePhases(): Promise<Record<string, { ms: number; cpuMs: n
   };
   const { snapshot, details } = await readHostInTwo(root, createFixtureRunner(root));
   lap('read');
-  const { createAppStore } = await import('../src/store/app-store.ts');
-  const { renderApp } = await import('../src/ui/render-app.tsx');
+  const { storeOn, renderApp } = await loadUi();
   lap('load UI');
   const term = new FakeTerminal();
-  const store = createAppStore({
-    snapshot,
-    size: { columns: term.columns, rows: term.rows },
-    colour: true,
-    ascii: false,
-    host: {
-      root,
-      fixture: true,
-      demo: false,
-      apply: async () => {
-        throw new Error('no');
-      },
-      reread: async () => snapshot,
-    },
-  });
+  const store = storeOn(snapshot, term);
   lap('store');
   let drawn = false;
   const write = term.write.bind(term);
