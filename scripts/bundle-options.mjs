@@ -24,6 +24,9 @@ const inkPatches = {
       contents: 'export default { initialize() {}, connectToDevTools() {} };',
       loader: 'js',
     }));
+    // Nor its devtools module (only imported when isDev(), patched below to false): it pulls in
+    // the ws WebSocket library, 48 KB of the bundle parsed at every start for nothing.
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/ }, () => ({ contents: 'export {};', loader: 'js' }));
     // With DEV=true in the operator's environment Ink would also read ../package.json beside the
     // bundle (and crash). Its isDev() reads a local `process` import, out of `define`'s reach.
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, () => ({
