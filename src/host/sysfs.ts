@@ -157,15 +157,14 @@ export function readPciCore(devicesDir: string, addr: string, notices: Notice[],
   // An SR-IOV PF is listed after all: its virtfn links, and the rest of its SR-IOV attributes.
   if (total !== null) listed ??= new Set(listDir(dir));
   const num = total === null ? null : intAttr(dir, has, 'sriov_numvfs', where, notices);
-  const virtfns =
-    total === null
-      ? []
-      : [...listed!]
-          .filter((e) => /^virtfn\d+$/.test(e))
-          .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)))
-          .map((e) => readLink(`${dir}/${e}`))
-          .filter((l): l is string => l !== null)
-          .map(baseName);
+  const virtfns = !listed
+    ? []
+    : [...listed]
+        .filter((e) => /^virtfn\d+$/.test(e))
+        .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)))
+        .map((e) => readLink(`${dir}/${e}`))
+        .filter((l): l is string => l !== null)
+        .map(baseName);
   const group = !listed || listed.has('iommu_group') ? readLink(`${dir}/iommu_group`) : null;
   const groupId = group === null ? null : Number(baseName(group));
   const driver = ev ? ev.driver : listed!.has('driver') ? readLink(`${dir}/driver`) : null;
