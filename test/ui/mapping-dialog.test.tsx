@@ -2,6 +2,7 @@
 // VF's kind on pve1 and pve2, the existing x710-vf mapping and where it resolves, ticking and
 // staging; then assigning through the mapping from the assign options (m there).
 import { afterEach, describe, expect, it } from 'vitest';
+import { BEING_READ } from '../../src/host/cluster.ts';
 import { renderFixture, type Harness } from '../helpers/app.tsx';
 import { KEY } from '../helpers/keys.ts';
 
@@ -18,6 +19,26 @@ describe('mapping dialog', () => {
     for (let i = 0; i < 6 && !h.store.getState().cursorId?.includes(addr); i++) await h.press(KEY.DOWN);
     expect(h.store.getState().cursorId).toContain(addr);
   };
+
+  it("opened before pvesh has answered: pve2 is 'being read', and its devices appear when they arrive", async () => {
+    await selectVf('04:02.2');
+    const full = h!.store.getState().snapshot;
+    // The TUI's first snapshot of a cluster (host/cluster.ts startClusterRead: members).
+    const first = {
+      ...full,
+      cluster: { ...full.cluster!, devices: { pve2: null }, notices: [{ where: 'pve2', message: BEING_READ }] },
+    };
+    h!.store.setState({ snapshot: first });
+    await h!.press('M');
+    let f = await h!.waitFor((x) => x.includes('Resource mapping: 0000:04:02.2'), 'mapping dialog');
+    expect(f).toMatch(/ pve2: its devices are being read \(pvesh\)/);
+    expect(f).not.toMatch(/pve2 {3}0000:41:02.0/);
+    expect(f).toMatch(/\[x\] pve1 {3}0000:04:02.2/);
+    h!.store.setState({ snapshot: full }); // the second pass
+    f = await h!.waitFor((x) => /\[ \] pve2 {3}0000:41:02.0/.test(x), "pve2's devices");
+    expect(f).toMatch(/\[x\] pve1 {3}0000:04:02.2/);
+    expect(f).not.toMatch(/being read/);
+  });
 
   it("M on a VF opens the mapping of its kind, lists every node's devices of that kind; space ticks, Enter stages pvesh set", async () => {
     await selectVf('04:02.2');

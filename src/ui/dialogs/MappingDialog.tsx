@@ -2,7 +2,7 @@
 // one), where that mapping resolves on each node now, and every device of the same kind on
 // each cluster node to tick into it (a pool). Enter stages pvesh create or set; Ctrl-D pvesh delete.
 import { MAPPING_NAME_RE } from '../../model/mapping-config.ts';
-import { describeResolution, resolveMapping } from '../../model/mapping-nodes.ts';
+import { clusterNodes, describeResolution, nodeDevices, resolveMapping } from '../../model/mapping-nodes.ts';
 import type { HostSnapshot } from '../../model/types.ts';
 import type { Dialog } from '../../store/app-store.ts';
 import { candidateEntry, mappingCandidates } from '../../store/mappings.ts';
@@ -31,10 +31,16 @@ export function MappingDialog({
     lines: wrapText(`  ${s}`, inner, 4),
     bad: /does NOT|no device|unknown/.test(s),
   }));
+  // Nodes whose devices are not known (pvesh still answering, or failed): said, not left out.
+  const unknown = clusterNodes(snap)
+    .filter((n) => nodeDevices(snap, n) === null)
+    .map(
+      (n) => `  ${n}: ${snap.cluster?.notices.find((x) => x.where === n)?.message ?? 'its devices could not be read'}`,
+    );
   const cur = cands[d.cursor];
   const entry = cur ? wrapText(`map ${candidateEntry(snap, cur)}`, inner, 4) : [' '];
   // Fixed lines: title, name, kind, heading, hint, borders; the rest lists devices.
-  const room = Math.max(3, height - 7 - status.reduce((n, s) => n + s.lines.length, 0) - entry.length);
+  const room = Math.max(3, height - 7 - status.reduce((n, s) => n + s.lines.length, 0) - unknown.length - entry.length);
   const top = Math.min(Math.max(0, d.cursor - room + 1), Math.max(0, cands.length - room));
   const shown = cands.slice(top, top + room);
   const ticked = d.picked.filter((k) => !cands.some((c) => c.key === k && c.inMapping)).length;
@@ -59,6 +65,11 @@ export function MappingDialog({
           inner,
         )}
       </T>
+      {unknown.map((l) => (
+        <T key={l} c="yellow">
+          {fit(l, inner)}
+        </T>
+      ))}
       {shown.map((c, i) => (
         <T key={c.key} inverse={top + i === d.cursor} dim={c.inMapping}>
           {fit(
