@@ -61,6 +61,8 @@ const rows: string[][] = [['case', 'host', 'median', 'p90', 'runs', 'peak RSS', 
 // Peak RSS: each case's own child process; the first-frame rows read the real program's VmHWM.
 const add = (r: Result, host: string, note = '') =>
   rows.push([r.case, host, fmtMs(r.medianMs), fmtMs(r.p90Ms), String(r.runs), `${r.maxRssMb.toFixed(0)} MB`, note]);
+/** A row with only a note: a verdict over the rows above it. */
+const noteRow = (note: string) => rows.push(['', '', '', '', '', '', note]);
 
 if (!onlyFirstFrame) {
   const scans: Record<string, Result> = {};
@@ -76,15 +78,9 @@ if (!onlyFirstFrame) {
     );
     add(f, host, 'bare reads, no parsing');
   }
-  rows.push([
-    '',
-    '',
-    '',
-    '',
-    '',
-    '',
+  noteRow(
     `growth 400 -> 2000 functions: ${fmtRatio(scans['large-2000']!.medianMs / scans['large-400']!.medianMs)} time for 5x size`,
-  ]);
+  );
   if (lspciAvailable()) {
     for (const host of ['guide', 'large-400']) {
       const loop = run('lspci-loop', host, host === 'guide' ? 5 : 2);
@@ -163,15 +159,9 @@ for (const host of ['guide', ...SIZES]) {
   }
 }
 const over = SIZES.filter((h) => !(bundleWall[h]! < TARGET_MS));
-rows.push([
-  '',
-  '',
-  '',
-  '',
-  '',
-  '',
+noteRow(
   `first frame (bundle) < ${TARGET_MS} ms at every size up to 2,000 functions: ${over.length ? `NO (${over.join(', ')})` : 'yes'}`,
-]);
+);
 // Where the time goes: the TUI's path to its first frame, phase by phase, each run in a fresh
 // process (bench/cases.ts first-frame: no node start-up, no terminal set-up).
 for (const host of SIZES) {

@@ -109,10 +109,19 @@ async function locked<T>(root: string, body: () => Promise<T>, refused: (msg: st
   }
 }
 
-/** Clears a marker whose apply reached an end (killed after its commit point, before cleanup). */
-function settleMarker(fs: FsOps, root: string): void {
+/**
+ * The interrupted apply on this root, if any, once a marker whose apply reached an end (killed
+ * after its commit point, before cleanup) is cleared; one that cannot be cleared still counts.
+ */
+function unsettledApply(fs: FsOps, root: string): ReturnType<typeof findInterrupted> {
   const i = findInterrupted(root, true);
-  if (i && i.record && ['applied', 'restored', 'rolled-back'].includes(i.record.status)) clearMarker(fs, root);
+  if (!i?.record || !['applied', 'restored', 'rolled-back'].includes(i.record.status)) return i;
+  try {
+    clearMarker(fs, root);
+    return null;
+  } catch {
+    return i;
+  }
 }
 
 export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyResult> {
@@ -130,12 +139,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyRes
   return locked(
     root,
     async () => {
-      try {
-        settleMarker(fs, root);
-      } catch {
-        // a stale marker that cannot be removed is reported just below
-      }
-      const interrupted = findInterrupted(root, true);
+      const interrupted = unsettledApply(fs, root);
       if (interrupted) return result('refused', `${describeInterrupted(interrupted)}. Nothing was changed.`);
       // Only now: a plan that is empty because a killed apply already wrote its files is no proof.
       if (!plan.steps.length) return result('nothing', 'nothing to do: the host already matches');
@@ -463,12 +467,7 @@ export async function rollback(ctx: ApplyContext, opts: RollbackOptions = {}): P
   return locked(
     root,
     async () => {
-      try {
-        settleMarker(fs, root);
-      } catch {
-        // reported below as interrupted
-      }
-      const interrupted = findInterrupted(root, true);
+      const interrupted = unsettledApply(fs, root);
       let record: ApplyRecord | null;
       if (interrupted) {
         if (!interrupted.record) {

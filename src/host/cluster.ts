@@ -87,6 +87,8 @@ export interface ClusterRead {
   full: Promise<ClusterInfo | null>;
 }
 
+const OFFLINE = 'node is offline: its devices are not known';
+
 /** A node's devices while pvesh is still asking for them (the TUI draws its first frame meanwhile). */
 export const BEING_READ = 'its devices are being read (pvesh)';
 
@@ -132,7 +134,7 @@ export function startClusterRead(
     others.map((n) => n.name),
   );
   const answers = others.map(async (n): Promise<RemotePciDevice[] | string> => {
-    if (!n.online) return 'node is offline: its devices are not known';
+    if (!n.online) return OFFLINE;
     try {
       const r = await runner.run(hardwarePciArgv(n.name), { timeoutMs: REMOTE_TIMEOUT_MS, signal });
       return r.exitCode === 0
@@ -164,7 +166,7 @@ export function startClusterRead(
   const devices = Object.fromEntries(others.map((n) => [n.name, null]));
   const pending = others.map((n) => ({
     where: n.name,
-    message: n.online ? BEING_READ : 'node is offline: its devices are not known',
+    message: n.online ? BEING_READ : OFFLINE,
   }));
   return { members: info(devices, pending), full };
 }

@@ -15,7 +15,7 @@ import { listDir, readBytes, readText, readTextOrError, readTrimmed } from './fs
 import { PVS, readHostUses, ZPOOL_STATUS } from './host-uses.ts';
 import type { CommandRunner, RunResult } from './runner.ts';
 import { startClusterRead } from './cluster.ts';
-import { linkPhysfns, readPciCore, readPciDetails, type PciCore } from './sysfs.ts';
+import { readPciDetails, readPciFunctions } from './sysfs.ts';
 import { readVfInfo } from './vf-info.ts';
 
 /** Config files of ours that the planner reads back to stay idempotent. */
@@ -160,15 +160,7 @@ async function read(
   if (!existsSync(devDir))
     notices.push({ where: 'sys/bus/pci/devices', message: 'missing: no PCI devices can be listed' });
   const names = createPciNames(readPciIds(root, opts.systemPciIds ?? systemPciIdsPaths()));
-  const vfs = new Set<string>();
-  const cores: PciCore[] = listDir(devDir)
-    .sort(compareAddress)
-    .map((addr) => {
-      const c = readPciCore(devDir, addr, notices, vfs.has(addr));
-      for (const v of c.device.virtfns) vfs.add(v); // a PF comes before its VFs in address order
-      return c;
-    });
-  linkPhysfns(devDir, cores);
+  const cores = readPciFunctions(devDir, listDir(devDir).sort(compareAddress), notices);
   const devices: PciDevice[] = cores.map((c) => c.device);
   // The details' notices, then the group lists', sit right after the first pass's device
   // notices, in either mode.

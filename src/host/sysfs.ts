@@ -76,18 +76,25 @@ export function parseUevent(text: string | null): PciUevent | null {
 }
 
 /**
- * Each VF's PF, from the PFs' virtfn links (read anyway): one physfn link read per VF saved
- * (1,400 on the 2,000-function bench host). A VF that no PF names reads its own link.
+ * Every function of `addrs` (in address order), first pass. Each VF's PF comes from the PFs'
+ * virtfn links, read anyway: no physfn link read per VF (1,400 on the 2,000-function bench
+ * host), and no SR-IOV check for a function a PF already named (a PF comes before its VFs in
+ * address order). A VF that no PF names reads its own link.
  */
-export function linkPhysfns(devicesDir: string, cores: readonly PciCore[]): void {
+export function readPciFunctions(devicesDir: string, addrs: readonly string[], notices: Notice[]): PciCore[] {
   const pfOf = new Map<string, string>();
-  for (const c of cores) for (const v of c.device.virtfns) pfOf.set(v, c.device.address);
+  const cores = addrs.map((addr) => {
+    const c = readPciCore(devicesDir, addr, notices, pfOf.has(addr));
+    for (const v of c.device.virtfns) pfOf.set(v, addr);
+    return c;
+  });
   for (const c of cores) {
     const addr = c.device.address;
     const link = join(devicesDir, addr, 'physfn');
     const own = pfOf.get(addr) ?? ((c.listed ? c.listed.has('physfn') : existsSync(link)) ? readLink(link) : null);
     c.device.physfn = own === null ? null : baseName(own);
   }
+  return cores;
 }
 
 /** Unreadable ids are reported as this, so JSON consumers always get 4 characters. */
@@ -132,11 +139,11 @@ export function readPciDetails(devicesDir: string, core: PciCore, notices: Notic
 
 /**
  * One function without its details (PciDetails stay null until readPciDetails); its physfn is
- * set by linkPhysfns. On a kernel's sysfs the uevent holds the ids, the class and the driver, so
+ * set by readPciFunctions. On a kernel's sysfs the uevent holds the ids, the class and the driver, so
  * the folder is not listed: 5 system calls for most functions instead of 13. A tree without
  * uevents (a copy of a node) is listed and read attribute by attribute, each with its notice.
  */
-export function readPciCore(devicesDir: string, addr: string, notices: Notice[], knownVf = false): PciCore {
+function readPciCore(devicesDir: string, addr: string, notices: Notice[], knownVf = false): PciCore {
   const dir = join(devicesDir, addr);
   const where = addr;
   const ev = parseUevent(readAttr(`${dir}/uevent`));

@@ -4,10 +4,10 @@
 // (sys/class/net/<if>/address): what the VF settings planner checks a new MAC against.
 import { join } from 'node:path';
 import { parseIpLinkJson } from '../model/ip-link-json.ts';
-import { normalizeMac, parseVfInfoJson, vfInfoOfLink } from '../model/vf-settings.ts';
+import { normalizeMac, vfInfoOf } from '../model/vf-settings.ts';
 import type { HostSnapshot, Notice, PciDevice } from '../model/types.ts';
 import { listDir, readTrimmed } from './fsread.ts';
-import type { CommandRunner } from './runner.ts';
+import type { CommandRunner, RunResult } from './runner.ts';
 
 export async function readVfInfo(
   root: string,
@@ -26,40 +26,27 @@ export async function readVfInfo(
     const ifname = pf.netInterfaces[0];
     return pf.sriov && ifname ? [{ pf, ifname }] : [];
   });
-  const fail = (pf: PciDevice, what: string) =>
-    notices.push({ where: pf.address, message: `${what}; VF settings not read` });
-  if (pfs.length > perPfUpTo) {
-    // One ip process lists every link: a process per PF would cost more than the rest of the read.
-    const r = await runner.run(IP, { signal });
-    if (r.exitCode === 127) return { vfInfo, netMacs };
-    const links = r.exitCode === 0 ? parseIpLinkJson(r.stdout) : null;
-    const byName = new Map(links && !('error' in links) ? links.map((l) => [l.ifname, l]) : []);
-    for (const { pf, ifname } of pfs) {
-      if (r.exitCode !== 0) fail(pf, `${IP.join(' ')} failed (exit ${r.exitCode})${firstLine(r.stderr)}`);
-      else if (links && 'error' in links) fail(pf, `${IP.join(' ')}: ${links.error}`);
-      else {
-        const link = byName.get(ifname);
-        const got = link ? vfInfoOfLink(link) : { error: `no link ${ifname} listed` };
-        if ('error' in got) fail(pf, `${IP.join(' ')}: ${got.error}`);
-        else vfInfo[pf.address] = got;
-      }
-    }
-    return { vfInfo, netMacs };
-  }
-  // One ip process per PF, all started at once; the answers are taken in device order, so the
-  // notices keep their order. Promise.all: a runner that throws fails the read as before.
-  const answers = await Promise.all(pfs.map(({ ifname }) => runner.run([...IP, ifname], { signal })));
+  // One ip process per PF, all started at once; above a few PFs, one that lists every link (a
+  // process per PF would cost more than the rest of the read). Answers are taken in device
+  // order, so the notices keep their order; each answer is parsed once. Promise.all: a runner
+  // that throws fails the read as before.
+  const all = pfs.length > perPfUpTo ? runner.run(IP, { signal }) : null;
+  const answers = await Promise.all(pfs.map(({ ifname }) => all ?? runner.run([...IP, ifname], { signal })));
+  const parsed = new Map<RunResult, ReturnType<typeof parseIpLinkJson>>();
   for (const [k, { pf, ifname }] of pfs.entries()) {
     const r = answers[k]!;
     // No ip at all (127): nothing to say on every PF; the details pane shows "not read".
     if (r.exitCode === 127) continue;
+    const asked = r.argv.join(' ');
+    const fail = (what: string) => notices.push({ where: pf.address, message: `${what}; VF settings not read` });
     if (r.exitCode !== 0) {
-      fail(pf, `ip -d -j link show ${ifname} failed (exit ${r.exitCode})${firstLine(r.stderr)}`);
+      fail(`${asked} failed (exit ${r.exitCode})${firstLine(r.stderr)}`);
       continue;
     }
-    const parsed = parseVfInfoJson(r.stdout);
-    if ('error' in parsed) fail(pf, `ip -d -j link show ${ifname}: ${parsed.error}`);
-    else vfInfo[pf.address] = parsed;
+    if (!parsed.has(r)) parsed.set(r, parseIpLinkJson(r.stdout));
+    const got = vfInfoOf(parsed.get(r)!, all ? ifname : null);
+    if ('error' in got) fail(`${asked}: ${got.error}`);
+    else vfInfo[pf.address] = got;
   }
   return { vfInfo, netMacs };
 }

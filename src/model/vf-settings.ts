@@ -38,15 +38,25 @@ export function settingsOfInfo(i: VfInfo): VfSettings {
  * (which offers a MAC where none is set), so a partial or guessed list would do harm.
  */
 export function parseVfInfoJson(stdout: string): { ifname: string; vfs: VfInfo[] } | { error: string } {
-  const links = parseIpLinkJson(stdout);
+  return vfInfoOf(parseIpLinkJson(stdout), null);
+}
+
+/**
+ * The VF settings of interface `ifname` in a parsed ip answer (`ip ... link show`, every link),
+ * or of its first interface when `ifname` is null (`ip ... link show <if>`).
+ */
+export function vfInfoOf(
+  links: ReturnType<typeof parseIpLinkJson>,
+  ifname: string | null,
+): { ifname: string; vfs: VfInfo[] } | { error: string } {
   if ('error' in links) return links;
-  const link = links[0];
-  if (!link) return { error: 'ip printed no link' };
+  const link = ifname === null ? links[0] : links.find((l) => l.ifname === ifname);
+  if (!link) return { error: ifname === null ? 'ip printed no link' : `no link ${ifname} listed` };
   return vfInfoOfLink(link);
 }
 
 /** One interface's VF settings; any VF that could not be read spoils the list (the editor would guess). */
-export function vfInfoOfLink(link: IpLinkVfs): { ifname: string; vfs: VfInfo[] } | { error: string } {
+function vfInfoOfLink(link: IpLinkVfs): { ifname: string; vfs: VfInfo[] } | { error: string } {
   if (link.problems.length) return { error: link.problems[0]! };
   const vfs: VfInfo[] = [];
   for (const v of link.vfs) {
