@@ -31,6 +31,7 @@ describe('mapping dialog', () => {
     h!.store.setState({ snapshot: first });
     await h!.press('M');
     let f = await h!.waitFor((x) => x.includes('Resource mapping: 0000:04:02.2'), 'mapping dialog');
+    await expect(f).toMatchFileSnapshot(SNAP('mapping-dialog-pvesh-pending-80x24'));
     expect(f).toMatch(/ pve2: its devices are being read \(pvesh\)/);
     expect(f).not.toMatch(/pve2 {3}0000:41:02.0/);
     expect(f).toMatch(/\[x\] pve1 {3}0000:04:02.2/);
